@@ -1,0 +1,20 @@
+package io.farmvet.listing;
+
+/**
+ * Receives a listing one entry at a time from {@link ListingReader}.
+ *
+ * <p>The {@link ListingEntry} passed to {@link #repository} is reused for the next entry: copy what must
+ * outlive the call. Either method may reject what it sees by throwing {@link EntryRejectedException}; the reader
+ * turns that into a {@link ListingFormatException} carrying the position in the document.
+ */
+public interface ListingHandler {
+
+    /** One repository of the listing; {@code entry} is valid only during this call. */
+    void repository(ListingEntry entry) throws EntryRejectedException;
+
+    /**
+     * One project object of the listing, called once it is complete (after its repositories), so that a
+     * project listed with no repositories is still seen.
+     */
+    default void project(long projectId, boolean isPublic) throws EntryRejectedException {}
+}
