@@ -1,0 +1,238 @@
+package io.farmvet.compare;
+
+import static io.farmvet.compare.Kind.CONTENT;
+import static io.farmvet.compare.Kind.EXTRA;
+import static io.farmvet.compare.Kind.METADATA;
+import static io.farmvet.compare.Kind.MISSING;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.farmvet.listing.EntryRejectedException;
+import io.farmvet.listing.ListingEntry;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class FarmComparisonTest {
+    private static final String ZERO40 = "0".repeat(40);
+    private static final String A = "a".repeat(64);
+    private static final String B = "b".repeat(64);
+    private static final String M1 = "1".repeat(64);
+    private static final String M2 = "2".repeat(64);
+
+    private final ListingEntry entry = new ListingEntry();
+
+    @Test
+    void identicalListingsAgreeWhateverTheOrder() throws Exception {
+        PrimaryTable primary = table(row(1, 10, A, M1), row(1, 11, B, M2), row(2, 20, A, M2));
+        NodeComparison node = node(primary, row(2, 20, A, M2), row(1, 11, B, M2), row(1, 10, A, M1));
+
+        assertThat(verdicts(primary, Scope.INFERRED, node)).isEmpty();
+    }
+
+    @Test
+    void contentAndMetadataDifferencesAreBothReported() throws Exception {
+        PrimaryTable primary = table(row(1, 10, A, M1), row(1, 11, A, M1), row(1, 12, A, M1));
+        NodeComparison node = node(primary, row(1, 10, B, M1), row(1, 11, A, M2), row(1, 12, B, M2));
+
+        assertThat(verdicts(primary, Scope.INFERRED, node))
+                .containsExactly(
+                        new Inconsistency(10, 1, Set.of(CONTENT)),
+                        new Inconsistency(11, 1, Set.of(METADATA)),
+                        new Inconsistency(12, 1, Set.of(CONTENT, METADATA)));
+    }
+
+    @Test
+    void hashesCompareCaseInsensitively() throws Exception {
+        PrimaryTable primary = table(row(1, 10, "ABCDEF0123", "FF00"));
+        NodeComparison node = node(primary, row(1, 10, "abcdef0123", "ff00"));
+
+        assertThat(verdicts(primary, Scope.ALL, node)).isEmpty();
+    }
+
+    @Test
+    void zeroContentHashOnEitherSideCountsAsUpToDateButMetadataIsStillCompared() throws Exception {
+        PrimaryTable primary = table(row(1, 10, ZERO40, M1), row(1, 11, A, M1), row(1, 12, "000", M1));
+        NodeComparison node = node(primary, row(1, 10, B, M1), row(1, 11, ZERO40, M2), row(1, 12, A, M1));
+
+        assertThat(verdicts(primary, Scope.INFERRED, node)).containsExactly(new Inconsistency(11, 1, Set.of(METADATA)));
+    }
+
+    @Test
+    void hashesOfDifferentLengthsDiffer() throws Exception {
+        PrimaryTable primary = table(row(1, 10, "ab", M1));
+        NodeComparison node = node(primary, row(1, 10, "ab0", M1));
+
+        assertThat(verdicts(primary, Scope.ALL, node)).containsExactly(new Inconsistency(10, 1, Set.of(CONTENT)));
+    }
+
+    @Test
+    void extraRepositoriesCarryTheNodesProject() throws Exception {
+        PrimaryTable primary = table(row(1, 10, A, M1));
+        NodeComparison node = node(primary, row(1, 10, A, M1), row(7, 99, A, M1));
+
+        assertThat(verdicts(primary, Scope.INFERRED, node)).containsExactly(new Inconsistency(99, 7, Set.of(EXTRA)));
+    }
+
+    @Test
+    void aRepositoryFiledUnderAnotherProjectIsMetadataDrift() throws Exception {
+        PrimaryTable primary = table(row(1, 10, A, M1));
+        NodeComparison node = node(primary, row(2, 10, A, M1));
+
+        assertThat(verdicts(primary, Scope.ALL, node)).containsExactly(new Inconsistency(10, 1, Set.of(METADATA)));
+    }
+
+    @Test
+    void inferredScopeIsTheUnionOfWhatTheVettedNodesList() throws Exception {
+        // Projects 1 and 2 are mirrored (node a lists 1, node b lists 2); project 3 is not mirrored at all.
+        PrimaryTable primary = table(row(1, 10, A, M1), row(2, 20, A, M1), row(3, 30, A, M1));
+        NodeComparison a = node(primary, row(1, 10, A, M1));
+        NodeComparison b = node(primary, row(2, 20, A, M1));
+
+        assertThat(verdicts(primary, Scope.INFERRED, a, b)).containsExactly(new Inconsistency(20, 2, Set.of(MISSING)));
+        assertThat(FarmComparison.verdicts(primary, b, FarmComparison.scope(Scope.INFERRED, List.of(a, b))))
+                .containsExactly(new Inconsistency(10, 1, Set.of(MISSING)));
+    }
+
+    @Test
+    void aProjectListedWithoutRepositoriesIsInScope() throws Exception {
+        PrimaryTable primary = table(row(1, 10, A, M1));
+        NodeComparison node = new NodeComparison(primary);
+        node.project(1, false);
+
+        assertThat(verdicts(primary, Scope.INFERRED, node)).containsExactly(new Inconsistency(10, 1, Set.of(MISSING)));
+    }
+
+    @Test
+    void scopeAllAndExplicitDecideWhatIsMissing() throws Exception {
+        PrimaryTable primary = table(row(1, 10, A, M1), row(2, 20, A, M1), row(3, 30, A, M1));
+        NodeComparison node = node(primary, row(1, 10, A, M1));
+
+        assertThat(verdicts(primary, Scope.ALL, node))
+                .extracting(Inconsistency::repositoryId)
+                .containsExactly(20L, 30L);
+        assertThat(verdicts(primary, Scope.of(3), node)).containsExactly(new Inconsistency(30, 3, Set.of(MISSING)));
+        assertThat(verdicts(primary, Scope.INFERRED, node)).isEmpty();
+    }
+
+    @Test
+    void aRepositoryListedTwiceByTheNodeIsRejected() throws Exception {
+        PrimaryTable primary = table(row(1, 10, A, M1));
+        NodeComparison node = node(primary, row(1, 10, A, M1));
+
+        assertThatThrownBy(() -> node.repository(entry.set(1, 10, A, M1)))
+                .isInstanceOf(EntryRejectedException.class)
+                .hasMessage("repository 10 is listed twice");
+        node.repository(entry.set(1, 77, A, M1));
+        assertThatThrownBy(() -> node.repository(entry.set(1, 77, A, M1))).hasMessage("repository 77 is listed twice");
+    }
+
+    @Test
+    void aRepositoryListedTwiceByThePrimaryIsRejected() throws Exception {
+        PrimaryTable primary = table(row(1, 10, A, M1));
+
+        assertThatThrownBy(() -> primary.repository(entry.set(4, 10, B, M1)))
+                .isInstanceOf(EntryRejectedException.class)
+                .hasMessage("repository 10 is listed twice (projects 1 and 4)");
+    }
+
+    @Test
+    void contentOrMetadataListingsCompareOnlyWhatTheyCarry() throws Exception {
+        PrimaryTable primary = table(row(1, 10, A, M1), row(1, 11, A, M1));
+        NodeComparison contentOnly = node(primary, row(1, 10, B, null), row(1, 11, A, null));
+        NodeComparison metadataOnly = node(primary, row(1, 10, null, M2), row(1, 11, null, M1));
+
+        assertThat(verdicts(primary, Scope.ALL, contentOnly))
+                .containsExactly(new Inconsistency(10, 1, Set.of(CONTENT)));
+        assertThat(verdicts(primary, Scope.ALL, metadataOnly))
+                .containsExactly(new Inconsistency(10, 1, Set.of(METADATA)));
+    }
+
+    @Test
+    void tableKeepsHashesAndIdsExactly() throws Exception {
+        PrimaryTable primary = table(row(5, 1L << 52, "ABC", null), row(6, 0, ZERO40, M1));
+
+        int big = primary.indexOf(1L << 52);
+        assertThat(primary.contentHex(big)).isEqualTo("abc");
+        assertThat(primary.metadataHex(big)).isNull();
+        assertThat(primary.projectId(big)).isEqualTo(5);
+        int zero = primary.indexOf(0);
+        assertThat(primary.contentHex(zero)).isEqualTo(ZERO40);
+        assertThat(primary.metadataHex(zero)).isEqualTo(M1);
+        assertThat(primary.indexOf(12345)).isEqualTo(-1);
+        assertThat(primary.hasProject(6)).isTrue();
+        assertThat(primary.hasProject(7)).isFalse();
+    }
+
+    @Test
+    void largeShuffledFarmFindsExactlyTheDriftItWasGiven() throws Exception {
+        SplittableRandom random = new SplittableRandom(20261122);
+        int n = 50_000;
+        List<String[]> primaryRows = new ArrayList<>();
+        PrimaryTable primary = new PrimaryTable();
+        for (int i = 0; i < n; i++) {
+            String[] row = {String.valueOf(i % 97), String.valueOf(i * 3L + 1), hex(random), hex(random)};
+            primaryRows.add(row);
+            primary.repository(entry.set(Long.parseLong(row[0]), Long.parseLong(row[1]), row[2], row[3]));
+        }
+        List<String[]> nodeRows = new ArrayList<>(primaryRows);
+        Collections.shuffle(nodeRows, new java.util.Random(7));
+        List<Inconsistency> expected = new ArrayList<>();
+        NodeComparison node = new NodeComparison(primary);
+        for (int i = 0; i < nodeRows.size(); i++) {
+            String[] row = nodeRows.get(i);
+            long id = Long.parseLong(row[1]);
+            long project = Long.parseLong(row[0]);
+            if (i % 1000 == 0) {
+                expected.add(new Inconsistency(id, project, Set.of(MISSING)));
+                continue;
+            }
+            String content = i % 1000 == 1 ? hex(random) : row[2];
+            if (i % 1000 == 1) {
+                expected.add(new Inconsistency(id, project, Set.of(CONTENT)));
+            }
+            node.repository(entry.set(project, id, content, row[3]));
+        }
+        node.repository(entry.set(1, 2, A, M1));
+        expected.add(new Inconsistency(2, 1, Set.of(EXTRA)));
+        expected.sort(java.util.Comparator.comparingLong(Inconsistency::repositoryId));
+
+        assertThat(verdicts(primary, Scope.ALL, node)).isEqualTo(expected);
+        assertThat(primary.footprintBytes() / n).isLessThan(200);
+    }
+
+    private static String hex(SplittableRandom random) {
+        return String.format(
+                "%016x%016x%016x%016x", random.nextLong(), random.nextLong(), random.nextLong(), random.nextLong());
+    }
+
+    private static String[] row(long project, long repo, String content, String metadata) {
+        return new String[] {String.valueOf(project), String.valueOf(repo), content, metadata};
+    }
+
+    private PrimaryTable table(String[]... rows) throws EntryRejectedException {
+        PrimaryTable table = new PrimaryTable();
+        feed(table, rows);
+        return table;
+    }
+
+    private NodeComparison node(PrimaryTable primary, String[]... rows) throws EntryRejectedException {
+        NodeComparison node = new NodeComparison(primary);
+        feed(node, rows);
+        return node;
+    }
+
+    private void feed(io.farmvet.listing.ListingHandler handler, String[]... rows) throws EntryRejectedException {
+        for (String[] row : rows) {
+            handler.repository(entry.set(Long.parseLong(row[0]), Long.parseLong(row[1]), row[2], row[3]));
+            handler.project(Long.parseLong(row[0]), false);
+        }
+    }
+
+    private static List<Inconsistency> verdicts(PrimaryTable primary, Scope scope, NodeComparison... nodes) {
+        return FarmComparison.verdicts(primary, nodes[0], FarmComparison.scope(scope, List.of(nodes)));
+    }
+}

@@ -1,0 +1,88 @@
+package io.farmvet.fetch;
+
+import io.farmvet.config.FarmvetConfig;
+import io.farmvet.listing.ListingKind;
+import io.farmvet.listing.ListingReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * Fetches repo-hashes listings over HTTP(S) with one streaming GET per server, parsing the body as it arrives.
+ *
+ * <p>A fetch is two steps so that a vet can open every server's request at once (each server starts producing
+ * its listing, and a refused connection or a 401 shows at once) yet parse a node only once the primary's table
+ * is complete: {@link ListingRequest#send} sends the request and checks the answer's head,
+ * {@link ListingRequest#read} streams the body into a handler. Until then TCP flow control holds the node's stream.
+ *
+ * <p>Redirects are not followed: they would carry the credentials to another host. Nothing is retried
+ * automatically: a vet is cheap to run again, a half-repeated stream is not. Thread-safe.
+ */
+public final class ListingFetcher implements Closeable {
+    static final String USER_AGENT = "farmvet/0.1";
+
+    private final CloseableHttpClient client;
+    private final ListingReader reader;
+    private final FarmvetConfig.Http http;
+
+    public ListingFetcher(FarmvetConfig.Http http, ListingReader reader, int maxConnections)
+            throws GeneralSecurityException, IOException {
+        this.reader = reader;
+        this.http = http;
+        Timeout connect = Timeout.of(http.connectTimeout());
+        Timeout silence = Timeout.of(http.readTimeout());
+        this.client = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setTlsSocketStrategy(new DefaultClientTlsStrategy(TlsTrust.context(http.caFile())))
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(connect)
+                                .setSocketTimeout(silence)
+                                .build())
+                        .setMaxConnTotal(Math.max(2, maxConnections))
+                        .setMaxConnPerRoute(Math.max(2, maxConnections))
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(silence)
+                        .setRedirectsEnabled(false)
+                        .build())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableContentCompression()
+                .setUserAgent(USER_AGENT)
+                .build();
+    }
+
+    /**
+     * Prepares the GET for {@code kind} to {@code server}; nothing is sent before {@link ListingRequest#send}.
+     *
+     * @param configPath where the server is in the config ({@code primary}, {@code nodes[2]}), for hints
+     */
+    public ListingRequest prepare(
+            FarmvetConfig.Server server, String configPath, ListingKind kind, ServerProgress progress) {
+        String url = server.url() + "/" + kind.path();
+        HttpGet get = new HttpGet(url);
+        get.setHeader(HttpHeaders.ACCEPT, "application/json");
+        String authorization = server.auth().authorizationHeader();
+        if (authorization != null) {
+            get.setHeader(HttpHeaders.AUTHORIZATION, authorization);
+        }
+        FetchFailure failure =
+                new FetchFailure(server.name(), url, configPath, progress, http.connectTimeout(), http.readTimeout());
+        return new ListingRequest(client, get, reader, kind, failure, progress);
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+    }
+}

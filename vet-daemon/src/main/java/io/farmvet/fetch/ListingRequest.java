@@ -1,0 +1,229 @@
+package io.farmvet.fetch;
+
+import io.farmvet.listing.EntryRejectedException;
+import io.farmvet.listing.ListingEntry;
+import io.farmvet.listing.ListingHandler;
+import io.farmvet.listing.ListingKind;
+import io.farmvet.listing.ListingReader;
+import io.farmvet.listing.ListingSummary;
+import io.farmvet.util.Units;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHeaders;
+
+/**
+ * One server's listing request: {@link #send} it (the answer's status and headers are checked), then
+ * {@link #read} its body once. {@link #cancel} from any thread aborts it at whatever step it is; always
+ * {@link #close}.
+ */
+public final class ListingRequest implements AutoCloseable {
+    /** How much of an error answer's body goes into the message: enough for Bitbucket's JSON error. */
+    private static final int ERROR_BODY_EXCERPT = 300;
+
+    private final CloseableHttpClient client;
+    private final HttpGet request;
+    private final ListingReader reader;
+    private final ListingKind kind;
+    private final FetchFailure failure;
+    private final ServerProgress progress;
+    private ClassicHttpResponse response;
+
+    ListingRequest(
+            CloseableHttpClient client,
+            HttpGet request,
+            ListingReader reader,
+            ListingKind kind,
+            FetchFailure failure,
+            ServerProgress progress) {
+        this.client = client;
+        this.request = request;
+        this.reader = reader;
+        this.kind = kind;
+        this.failure = failure;
+        this.progress = progress;
+    }
+
+    /**
+     * Sends the request and checks the answer's head: status 200, a body that may be JSON, a size within
+     * {@code listing.max-size}.
+     *
+     * @throws FetchException the server could not be reached or did not answer with a listing
+     */
+    public void send() throws FetchException {
+        progress.state(ServerProgress.State.CONNECTING);
+        try {
+            response = client.executeOpen(null, request, null);
+        } catch (IOException e) {
+            progress.state(ServerProgress.State.FAILED);
+            throw failure.explain(e);
+        }
+        try {
+            int status = response.getCode();
+            if (status != 200) {
+                throw failure.status(describeStatus(status));
+            }
+            HttpEntity entity = response.getEntity();
+            if (entity == null) {
+                throw failure.status("answered 200 with no body");
+            }
+            String type = entity.getContentType();
+            if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("text/html")) {
+                throw failure.status("answered 200 with " + type + " instead of JSON: a login page or a proxy's "
+                        + "error page? check " + failure.configPath() + ".url and " + failure.configPath()
+                        + ".auth");
+            }
+            long length = entity.getContentLength();
+            long max = reader.limits().maxDocumentBytes();
+            if (length > max) {
+                throw failure.status("announces " + Units.bytes(length) + ", more than listing.max-size ("
+                        + Units.bytes(max) + "); raise listing.max-size if the farm really is that large");
+            }
+        } catch (FetchException e) {
+            progress.state(ServerProgress.State.FAILED);
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * Streams the body into {@code handler}.
+     *
+     * @throws FetchException the body could not be read whole, or is not a well-formed listing
+     */
+    public ListingSummary read(ListingHandler handler) throws FetchException {
+        progress.state(ServerProgress.State.READING);
+        try (InputStream body = new Counting(response.getEntity().getContent(), progress)) {
+            ListingSummary summary = reader.read(body, progress.server(), kind, new Counted(handler, progress));
+            progress.state(ServerProgress.State.DONE);
+            return summary;
+        } catch (Exception e) {
+            progress.state(ServerProgress.State.FAILED);
+            request.cancel();
+            throw failure.explain(e);
+        } finally {
+            close();
+        }
+    }
+
+    /** Aborts the request from any thread; the pending or next {@link #read} fails with {@code reason}. */
+    public void cancel(String reason) {
+        failure.cancelled(reason);
+        request.cancel();
+    }
+
+    /** Bytes of the body read so far. */
+    public long bytesRead() {
+        return progress.bytes();
+    }
+
+    @Override
+    public void close() {
+        if (response == null) {
+            return;
+        }
+        try {
+            response.close();
+        } catch (IOException ignored) {
+            // Closing discards the connection; there is nothing left to tell anyone.
+        }
+    }
+
+    private String describeStatus(int status) {
+        String reason = response.getReasonPhrase() == null ? "" : " " + response.getReasonPhrase();
+        String answered = "answered " + status + reason;
+        String hint =
+                switch (status) {
+                    case 301, 302, 303, 307, 308 ->
+                        "; farmvet does not follow redirects (the credentials would "
+                                + "go along): set " + failure.configPath() + ".url to the address it redirects to, "
+                                + header(HttpHeaders.LOCATION);
+                    case 401 -> "; the credentials in " + failure.configPath() + ".auth were refused";
+                    case 403 ->
+                        "; the account of " + failure.configPath()
+                                + ".auth may not read repo-hashes (Bitbucket requires a system admin)";
+                    case 404 ->
+                        "; no repo-hashes endpoint there: is " + failure.configPath()
+                                + ".url the server's base URL, and is it Bitbucket 7.11+ or a farmvet agent?";
+                    case 429, 503 -> retryAfter();
+                    default -> "";
+                };
+        String body = status >= 300 && status < 400 ? "" : bodyExcerpt();
+        return answered + hint + body;
+    }
+
+    private String retryAfter() {
+        Header header = response.getFirstHeader(HttpHeaders.RETRY_AFTER);
+        return header == null
+                ? "; the server is busy"
+                : "; the server is busy, asks to retry after " + header.getValue();
+    }
+
+    private String header(String name) {
+        Header header = response.getFirstHeader(name);
+        return header == null ? "(no " + name + " header)" : header.getValue();
+    }
+
+    private String bodyExcerpt() {
+        HttpEntity entity = response.getEntity();
+        if (entity == null) {
+            return "";
+        }
+        try (InputStream in = entity.getContent()) {
+            byte[] bytes = in.readNBytes(ERROR_BODY_EXCERPT);
+            String text = new String(bytes, StandardCharsets.UTF_8)
+                    .replaceAll("\\s+", " ")
+                    .strip();
+            return text.isEmpty() ? "" : ": " + text + (bytes.length == ERROR_BODY_EXCERPT ? "…" : "");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Counts the bytes as the parser pulls them, for progress and for the error messages. */
+    private static final class Counting extends FilterInputStream {
+        private final ServerProgress progress;
+
+        Counting(InputStream in, ServerProgress progress) {
+            super(in);
+            this.progress = progress;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                progress.addBytes(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int off, int len) throws IOException {
+            int n = super.read(buffer, off, len);
+            if (n > 0) {
+                progress.addBytes(n);
+            }
+            return n;
+        }
+    }
+
+    private record Counted(ListingHandler handler, ServerProgress progress) implements ListingHandler {
+        @Override
+        public void repository(ListingEntry entry) throws EntryRejectedException {
+            progress.addRepository();
+            handler.repository(entry);
+        }
+
+        @Override
+        public void project(long projectId, boolean isPublic) throws EntryRejectedException {
+            handler.project(projectId, isPublic);
+        }
+    }
+}

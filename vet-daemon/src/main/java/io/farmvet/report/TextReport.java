@@ -1,0 +1,82 @@
+package io.farmvet.report;
+
+import io.farmvet.compare.Inconsistency;
+import io.farmvet.compare.Kind;
+import io.farmvet.util.Units;
+import io.farmvet.vet.VetReport;
+import java.io.PrintStream;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Writes a {@link VetReport} for a person at a terminal: a headline, a line per server, then each node's
+ * inconsistencies (the first {@value #MAX_LISTED} of them; {@code --json} has them all).
+ */
+public final class TextReport {
+    static final int MAX_LISTED = 50;
+
+    private TextReport() {}
+
+    public static void write(VetReport report, PrintStream out) {
+        out.printf(
+                "farm %s: %s (%d inconsistencies, %d ms, started %s)%n",
+                report.farm(),
+                report.status().wireName().toUpperCase(java.util.Locale.ROOT),
+                report.inconsistencyCount(),
+                report.durationMs(),
+                report.startedAt());
+        VetReport.PrimaryResult primary = report.primary();
+        if (primary.failed()) {
+            out.printf("  primary  %s  FAILED: %s%n", primary.url(), primary.error());
+            out.println("  no verdicts: nothing can be compared without the primary's listing");
+        } else {
+            out.printf(
+                    "  primary  %s  %d repositories, %s%n",
+                    primary.url(), primary.repositories(), Units.bytes(primary.bytes()));
+        }
+        for (VetReport.NodeResult node : report.nodes()) {
+            writeNode(node, out);
+        }
+        out.flush();
+    }
+
+    private static void writeNode(VetReport.NodeResult node, PrintStream out) {
+        if (node.failed()) {
+            out.printf("  %s  %s  FAILED: %s%n", node.name(), node.url(), node.error());
+            return;
+        }
+        List<Inconsistency> found = node.inconsistencies();
+        out.printf(
+                "  %s  %s  %d repositories, %s: %s%n",
+                node.name(),
+                node.url(),
+                node.repositories(),
+                Units.bytes(node.bytes()),
+                found.isEmpty() ? "consistent" : found.size() + " inconsistent (" + countByKind(found) + ")");
+        for (int i = 0; i < Math.min(MAX_LISTED, found.size()); i++) {
+            Inconsistency inconsistency = found.get(i);
+            out.printf(
+                    "      repository %d (project %d): %s%n",
+                    inconsistency.repositoryId(),
+                    inconsistency.projectId(),
+                    inconsistency.kinds().stream().map(Kind::wireName).collect(Collectors.joining(", ")));
+        }
+        if (found.size() > MAX_LISTED) {
+            out.printf("      … and %d more (--json lists them all)%n", found.size() - MAX_LISTED);
+        }
+    }
+
+    private static String countByKind(List<Inconsistency> found) {
+        Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
+        for (Inconsistency inconsistency : found) {
+            for (Kind kind : inconsistency.kinds()) {
+                counts.merge(kind, 1, Integer::sum);
+            }
+        }
+        return counts.entrySet().stream()
+                .map(e -> e.getValue() + " " + e.getKey().wireName())
+                .collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,98 @@
+package io.farmvet.vet;
+
+import io.farmvet.compare.Inconsistency;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What one vet found: the same whether it came from the command line, the schedule or a test. Immutable.
+ *
+ * @param durationMs from the first request to the last verdict
+ */
+public record VetReport(
+        String farm, Status status, Instant startedAt, long durationMs, PrimaryResult primary, List<NodeResult> nodes) {
+
+    public VetReport {
+        nodes = List.copyOf(nodes);
+    }
+
+    public enum Status {
+        /** Every node was vetted and agrees with the primary. */
+        CONSISTENT,
+        /** Every node was vetted and at least one differs. */
+        INCONSISTENT,
+        /** The primary or a node could not be vetted; verdicts stand only for the vetted nodes. */
+        INCOMPLETE;
+
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** 0 consistent, 1 inconsistencies found, 2 the primary or a node could not be vetted. */
+    public int exitCode() {
+        return switch (status) {
+            case CONSISTENT -> 0;
+            case INCONSISTENT -> 1;
+            case INCOMPLETE -> 2;
+        };
+    }
+
+    public long inconsistencyCount() {
+        return nodes.stream().mapToLong(n -> n.inconsistencies().size()).sum();
+    }
+
+    static Status statusOf(PrimaryResult primary, List<NodeResult> nodes) {
+        if (primary.failed() || nodes.stream().anyMatch(NodeResult::failed)) {
+            return Status.INCOMPLETE;
+        }
+        return nodes.stream().allMatch(n -> n.inconsistencies().isEmpty()) ? Status.CONSISTENT : Status.INCONSISTENT;
+    }
+
+    /**
+     * The primary's side.
+     *
+     * @param repositories null when its listing did not arrive whole
+     * @param error null unless it failed
+     */
+    public record PrimaryResult(String url, Long repositories, long bytes, long durationMs, String error) {
+        public boolean failed() {
+            return error != null;
+        }
+    }
+
+    /**
+     * One node's side.
+     *
+     * @param repositories what it listed; null when its listing did not arrive whole
+     * @param inconsistencies sorted by repository id; empty when failed, since nothing is concluded from a
+     *     partial listing
+     */
+    public record NodeResult(
+            String name,
+            String url,
+            NodeStatus status,
+            String error,
+            Long repositories,
+            long bytes,
+            long durationMs,
+            List<Inconsistency> inconsistencies) {
+        public NodeResult {
+            inconsistencies = List.copyOf(inconsistencies);
+        }
+
+        public boolean failed() {
+            return status == NodeStatus.FAILED;
+        }
+    }
+
+    public enum NodeStatus {
+        VETTED,
+        FAILED;
+
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+}
