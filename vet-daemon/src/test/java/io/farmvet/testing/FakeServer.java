@@ -1,0 +1,230 @@
+package io.farmvet.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A small HTTP/1.1 server on loopback that answers every request through a {@link Responder}, writing the wire
+ * format by hand so that tests can break it exactly where they want: a body cut short, a chunk never finished,
+ * a byte every so often, a stall after the headers. It records every request it receives.
+ */
+public final class FakeServer implements AutoCloseable {
+    /** Writes the whole answer, status line included, to the raw connection. */
+    @FunctionalInterface
+    public interface Responder {
+        void respond(Request request, OutputStream out) throws Exception;
+    }
+
+    /** A request as received: method, path and headers (names in lower case). */
+    public record Request(String method, String path, Map<String, String> headers) {
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private final ServerSocket socket;
+    private final Responder responder;
+    private final String scheme;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final ExecutorService connections = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fake-server");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private FakeServer(ServerSocket socket, String scheme, Responder responder) {
+        this.socket = socket;
+        this.scheme = scheme;
+        this.responder = responder;
+        connections.submit(this::acceptLoop);
+    }
+
+    public static FakeServer start(Responder responder) throws IOException {
+        return new FakeServer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), "http", responder);
+    }
+
+    public static FakeServer startTls(SSLContext context, Responder responder) throws IOException {
+        ServerSocket tls =
+                context.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        return new FakeServer(tls, "https", responder);
+    }
+
+    /** Base URL, as a farmvet config names a server. */
+    public URI url() {
+        return URI.create(scheme + "://127.0.0.1:" + socket.getLocalPort());
+    }
+
+    /** A URL nothing listens on (the port was just free). */
+    public static URI closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return URI.create("http://127.0.0.1:" + s.getLocalPort());
+        }
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+        connections.shutdownNow();
+    }
+
+    private void acceptLoop() {
+        while (!socket.isClosed()) {
+            try {
+                Socket connection = socket.accept();
+                connections.submit(() -> serve(connection));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket connection) {
+        try (connection) {
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(connection.getInputStream(), StandardCharsets.ISO_8859_1));
+            String requestLine = in.readLine();
+            if (requestLine == null) {
+                return;
+            }
+            Map<String, String> headers = new TreeMap<>();
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                int colon = line.indexOf(':');
+                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            }
+            String[] parts = requestLine.split(" ");
+            Request request = new Request(parts[0], parts[1], headers);
+            requests.add(request);
+            OutputStream out = connection.getOutputStream();
+            responder.respond(request, out);
+            out.flush();
+        } catch (SocketException e) {
+            // The client hung up (a cancelled or timed-out fetch): expected in failure tests.
+        } catch (Exception e) {
+            if (!(e instanceof InterruptedException)) {
+                e.printStackTrace();
+            }
+        }
+    }
+
+    // ---- responders ----
+
+    /** 200 with a Content-Length body. */
+    public static Responder json(String body) {
+        return (request, out) -> {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            head(out, 200, "OK", "Content-Type: application/json", "Content-Length: " + bytes.length);
+            out.write(bytes);
+        };
+    }
+
+    /** 200 with a chunked body in chunks of {@code chunkSize} bytes, each flushed. */
+    public static Responder chunked(String body, int chunkSize) {
+        return (request, out) -> {
+            head(out, 200, "OK", "Content-Type: application/json", "Transfer-Encoding: chunked");
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < bytes.length; i += chunkSize) {
+                int n = Math.min(chunkSize, bytes.length - i);
+                out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(bytes, i, n);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        };
+    }
+
+    /** Announces the whole body's length, sends only its first {@code bytes} bytes, then hangs up. */
+    public static Responder cutShort(String body, int bytes) {
+        return (request, out) -> {
+            byte[] all = body.getBytes(StandardCharsets.UTF_8);
+            head(out, 200, "OK", "Content-Type: application/json", "Content-Length: " + all.length);
+            out.write(all, 0, bytes);
+        };
+    }
+
+    /** Chunked, sends the first {@code bytes} bytes in one chunk, then hangs up without the last chunk. */
+    public static Responder chunkedCutShort(String body, int bytes) {
+        return (request, out) -> {
+            head(out, 200, "OK", "Content-Type: application/json", "Transfer-Encoding: chunked");
+            out.write((Integer.toHexString(bytes) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body.getBytes(StandardCharsets.UTF_8), 0, bytes);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        };
+    }
+
+    /** Sends the head and the first {@code bytes} bytes, then stays silent for {@code silence}. */
+    public static Responder stallAfter(String body, int bytes, Duration silence) {
+        return (request, out) -> {
+            byte[] all = body.getBytes(StandardCharsets.UTF_8);
+            head(out, 200, "OK", "Content-Type: application/json", "Content-Length: " + all.length);
+            out.write(all, 0, bytes);
+            out.flush();
+            Thread.sleep(silence.toMillis());
+        };
+    }
+
+    /** Sends the body one byte every {@code interval}: never silent long, never done soon. */
+    public static Responder drip(String body, Duration interval) {
+        return (request, out) -> {
+            byte[] all = body.getBytes(StandardCharsets.UTF_8);
+            head(out, 200, "OK", "Content-Type: application/json", "Content-Length: " + all.length);
+            for (byte b : all) {
+                out.write(b);
+                out.flush();
+                Thread.sleep(interval.toMillis());
+            }
+        };
+    }
+
+    /** Any status with a body and extra header lines ({@code "Name: value"}). */
+    public static Responder status(int code, String reason, String body, String... headers) {
+        return (request, out) -> {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            String[] all = new String[headers.length + 1];
+            System.arraycopy(headers, 0, all, 0, headers.length);
+            all[headers.length] = "Content-Length: " + bytes.length;
+            head(out, code, reason, all);
+            out.write(bytes);
+        };
+    }
+
+    private static void head(OutputStream out, int code, String reason, String... headers) throws IOException {
+        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(code).append(' ').append(reason).append("\r\n");
+        head.append("Connection: close\r\n");
+        for (String header : headers) {
+            head.append(header).append("\r\n");
+        }
+        head.append("\r\n");
+        out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Sleeps without the checked exception, for responders that pace themselves. */
+    public static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

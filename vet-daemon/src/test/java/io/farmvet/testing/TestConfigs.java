@@ -1,0 +1,78 @@
+package io.farmvet.testing;
+
+import io.farmvet.compare.Scope;
+import io.farmvet.config.Auth;
+import io.farmvet.config.FarmvetConfig;
+import io.farmvet.listing.ListingLimits;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds a {@link FarmvetConfig} for tests in code, with short timeouts suited to loopback servers. */
+public final class TestConfigs {
+    private Scope scope = Scope.INFERRED;
+    private FarmvetConfig.Server primary;
+    private final List<FarmvetConfig.Server> nodes = new ArrayList<>();
+    private Duration connectTimeout = Duration.ofSeconds(2);
+    private Duration readTimeout = Duration.ofSeconds(5);
+    private Duration deadline = Duration.ofSeconds(30);
+    private Path caFile;
+    private ListingLimits limits = ListingLimits.DEFAULTS;
+
+    public TestConfigs primary(URI url) {
+        return primary(url, Auth.NONE);
+    }
+
+    public TestConfigs primary(URI url, Auth auth) {
+        primary = new FarmvetConfig.Server("primary", url, auth);
+        return this;
+    }
+
+    public TestConfigs node(String name, URI url) {
+        return node(name, url, Auth.NONE);
+    }
+
+    public TestConfigs node(String name, URI url, Auth auth) {
+        nodes.add(new FarmvetConfig.Server(name, url, auth));
+        return this;
+    }
+
+    public TestConfigs scope(Scope scope) {
+        this.scope = scope;
+        return this;
+    }
+
+    public TestConfigs readTimeout(Duration readTimeout) {
+        this.readTimeout = readTimeout;
+        return this;
+    }
+
+    public TestConfigs deadline(Duration deadline) {
+        this.deadline = deadline;
+        return this;
+    }
+
+    public TestConfigs caFile(Path caFile) {
+        this.caFile = caFile;
+        return this;
+    }
+
+    public TestConfigs limits(ListingLimits limits) {
+        this.limits = limits;
+        return this;
+    }
+
+    public FarmvetConfig build() {
+        return new FarmvetConfig(
+                new FarmvetConfig.Farm("test", scope),
+                primary,
+                nodes,
+                new FarmvetConfig.Http(connectTimeout, readTimeout, caFile),
+                new FarmvetConfig.Listing(limits),
+                new FarmvetConfig.Vet(deadline),
+                new FarmvetConfig.Repair(FarmvetConfig.RepairMode.NONE),
+                Path.of("test.yaml"));
+    }
+}
