@@ -27,6 +27,14 @@ public record FarmvetConfig(
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_VET_DEADLINE = Duration.ofMinutes(10);
 
+    /** Upper bound for each http timeout: a server silent for an hour is down, not slow. */
+    public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+    /** Upper bound for vet.deadline: a vet that needs more than a day cannot run daily. */
+    public static final Duration MAX_VET_DEADLINE = Duration.ofHours(24);
+
+    /** The name of the primary {@link Server}; no node may take it. */
+    public static final String PRIMARY_NAME = "primary";
+
     public FarmvetConfig {
         nodes = List.copyOf(nodes);
     }
@@ -37,7 +45,11 @@ public record FarmvetConfig(
     /** {@code primary} or one of {@code nodes}: the primary is named {@code primary}. */
     public record Server(String name, URI url, Auth auth) {}
 
-    /** {@code http}: timeouts and extra trust; TLS verification is always on. */
+    /**
+     * {@code http}: timeouts and extra trust; TLS verification is always on.
+     *
+     * @param caFile absolute path of a PEM file of certificates trusted in addition to the JDK's, or null
+     */
     public record Http(Duration connectTimeout, Duration readTimeout, Path caFile) {}
 
     /** {@code listing}: bounds on what a server may send. */

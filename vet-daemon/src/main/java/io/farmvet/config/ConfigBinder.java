@@ -1,0 +1,480 @@
+package io.farmvet.config;
+
+import static io.farmvet.config.ConfigValues.quote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.farmvet.compare.Scope;
+import io.farmvet.config.ConfigValues.BadValue;
+import io.farmvet.config.FarmvetConfig.Farm;
+import io.farmvet.config.FarmvetConfig.Http;
+import io.farmvet.config.FarmvetConfig.Listing;
+import io.farmvet.config.FarmvetConfig.Repair;
+import io.farmvet.config.FarmvetConfig.RepairMode;
+import io.farmvet.config.FarmvetConfig.Server;
+import io.farmvet.config.FarmvetConfig.Vet;
+import io.farmvet.listing.ListingLimits;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Walks a parsed YAML tree into a {@link FarmvetConfig}, collecting every problem instead of stopping at the
+ * first. A key that is absent takes its default; a section that is absent or empty ({@code http:} with every
+ * line commented out) counts as a section with no keys. One instance per load; not thread-safe.
+ */
+final class ConfigBinder {
+    private static final Logger log = LoggerFactory.getLogger(ConfigBinder.class);
+
+    private static final List<String> ROOT_KEYS =
+            List.of("farm", "primary", "nodes", "http", "listing", "vet", "repair");
+    private static final List<String> FARM_KEYS = List.of("name", "scope");
+    private static final List<String> PRIMARY_KEYS = List.of("url", "auth");
+    private static final List<String> NODE_KEYS = List.of("name", "url", "auth");
+    private static final List<String> AUTH_KEYS = List.of("bearer-token-file", "basic");
+    private static final List<String> BASIC_KEYS = List.of("username", "password-file");
+    private static final List<String> HTTP_KEYS = List.of("connect-timeout", "read-timeout", "ca-file");
+    private static final List<String> LISTING_KEYS = List.of("max-size");
+    private static final List<String> VET_KEYS = List.of("deadline");
+    private static final List<String> REPAIR_KEYS = List.of("mode");
+
+    private static final String SCOPE_FORMS = "all, inferred or a list of project ids like [1, 7, 42]";
+
+    private final Path source;
+    private final Path baseDir;
+    private final List<String> problems = new ArrayList<>();
+
+    ConfigBinder(Path source) {
+        this.source = source;
+        this.baseDir = source.getParent() == null ? source.getRoot() : source.getParent();
+    }
+
+    FarmvetConfig bind(JsonNode root) throws ConfigException {
+        if (!root.isObject()) {
+            throw new ConfigException(
+                    source,
+                    List.of("must be a YAML mapping with the keys " + String.join(", ", ROOT_KEYS) + "; it holds "
+                            + kind(root)));
+        }
+        ObjectNode top = section(root, "", ROOT_KEYS);
+        Farm farm = farm(section(top.get("farm"), "farm", FARM_KEYS));
+        Server primary =
+                server(section(top.get("primary"), "primary", PRIMARY_KEYS), "primary", FarmvetConfig.PRIMARY_NAME);
+        List<Server> nodes = nodes(top.get("nodes"), primary);
+        Http http = http(section(top.get("http"), "http", HTTP_KEYS));
+        Listing listing = listing(section(top.get("listing"), "listing", LISTING_KEYS));
+        ObjectNode vetSection = section(top.get("vet"), "vet", VET_KEYS);
+        Vet vet = vetSection == null
+                ? null
+                : new Vet(duration(
+                        vetSection,
+                        "vet",
+                        "deadline",
+                        FarmvetConfig.DEFAULT_VET_DEADLINE,
+                        FarmvetConfig.MAX_VET_DEADLINE));
+        Repair repair = repair(section(top.get("repair"), "repair", REPAIR_KEYS));
+        if (http != null && vet != null && vet.deadline() != null) {
+            checkWithinDeadline(http.connectTimeout(), "connect-timeout", top.get("http"), vet, top.get("vet"));
+            checkWithinDeadline(http.readTimeout(), "read-timeout", top.get("http"), vet, top.get("vet"));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(source, problems);
+        }
+        return new FarmvetConfig(farm, primary, nodes, http, listing, vet, repair, source);
+    }
+
+    private Farm farm(ObjectNode m) {
+        if (m == null) {
+            return null;
+        }
+        String name = text(m, "farm", "name", true);
+        if (name != null) {
+            try {
+                ConfigValues.name(name);
+            } catch (BadValue e) {
+                problem("farm.name", e.getMessage());
+            }
+        }
+        return new Farm(name, scope(m.get("scope"), "farm.scope"));
+    }
+
+    private Scope scope(JsonNode n, String path) {
+        if (n == null) {
+            return Scope.INFERRED;
+        }
+        if (n.isTextual()) {
+            return switch (n.textValue()) {
+                case "all" -> Scope.ALL;
+                case "inferred" -> Scope.INFERRED;
+                default -> {
+                    problem(path, "must be " + SCOPE_FORMS + ", got " + quote(n.textValue()));
+                    yield null;
+                }
+            };
+        }
+        if (!n.isArray()) {
+            problem(path, "must be " + SCOPE_FORMS + ", got " + kind(n));
+            return null;
+        }
+        if (n.isEmpty()) {
+            problem(path, "must list at least one project id; use inferred to follow what the nodes mirror");
+            return null;
+        }
+        long[] ids = new long[n.size()];
+        boolean ok = true;
+        for (int i = 0; i < n.size(); i++) {
+            JsonNode id = n.get(i);
+            if (id.isIntegralNumber() && id.canConvertToLong() && id.longValue() >= 0) {
+                ids[i] = id.longValue();
+            } else {
+                ok = false;
+                String got = id.isNumber() ? id.asText() : kind(id);
+                problem(path + "[" + i + "]", "must be a non-negative integer project id, got " + got);
+            }
+        }
+        return ok ? Scope.of(ids) : null;
+    }
+
+    private List<Server> nodes(JsonNode n, Server primary) {
+        if (n == null || n.isNull()) {
+            problem("nodes", "is required; list at least one mirror node with a name and a url");
+            return List.of();
+        }
+        if (!n.isArray()) {
+            problem("nodes", "must be a list of mirror nodes, got " + kind(n));
+            return List.of();
+        }
+        if (n.isEmpty()) {
+            problem("nodes", "must list at least one mirror node with a name and a url");
+            return List.of();
+        }
+        List<Server> nodes = new ArrayList<>();
+        Map<String, Integer> indexByName = new HashMap<>();
+        Map<URI, Integer> indexByUrl = new HashMap<>();
+        for (int i = 0; i < n.size(); i++) {
+            String path = "nodes[" + i + "]";
+            JsonNode element = n.get(i);
+            if (!element.isObject()) {
+                problem(path, "must be a mapping with a name and a url, got " + kind(element));
+                continue;
+            }
+            ObjectNode m = section(element, path, NODE_KEYS);
+            String name = nodeName(m, path, indexByName, i);
+            Server node = server(m, path, name);
+            nodes.add(node);
+            if (node.url() == null) {
+                continue;
+            }
+            if (primary != null && node.url().equals(primary.url())) {
+                problem(path + ".url", "is the same as primary.url; list only mirrors under nodes");
+                continue;
+            }
+            Integer first = indexByUrl.putIfAbsent(node.url(), i);
+            if (first != null) {
+                problem(path + ".url", "is the same as nodes[" + first + "].url");
+            }
+        }
+        return nodes;
+    }
+
+    private String nodeName(ObjectNode m, String path, Map<String, Integer> indexByName, int index) {
+        String name = text(m, path, "name", true);
+        if (name == null) {
+            return null;
+        }
+        try {
+            ConfigValues.name(name);
+        } catch (BadValue e) {
+            problem(path + ".name", e.getMessage());
+            return name;
+        }
+        // Names label metrics and reports, where "Mirror-1" next to "mirror-1" would only confuse.
+        String key = name.toLowerCase(Locale.ROOT);
+        if (key.equals(FarmvetConfig.PRIMARY_NAME)) {
+            problem(path + ".name", quote(name) + " is reserved for the primary; pick another name");
+            return name;
+        }
+        Integer first = indexByName.putIfAbsent(key, index);
+        if (first != null) {
+            problem(
+                    path + ".name",
+                    quote(name) + " is already the name of nodes[" + first + "] (names must differ, ignoring case)");
+        }
+        return name;
+    }
+
+    /** {@code primary} or a node; returns a Server whose broken parts are null (problems say why). */
+    private Server server(ObjectNode m, String path, String name) {
+        if (m == null) {
+            return new Server(name, null, null);
+        }
+        URI url = null;
+        String text = text(m, path, "url", true);
+        if (text != null) {
+            try {
+                url = ConfigValues.serverUrl(text);
+            } catch (BadValue e) {
+                problem(path + ".url", e.getMessage());
+            }
+        }
+        Auth auth = auth(m.get("auth"), path + ".auth");
+        if (url != null
+                && auth != null
+                && auth != Auth.NONE
+                && url.getScheme().equals("http")
+                && !ConfigValues.isLoopbackHost(url.getHost())) {
+            log.warn(
+                    "{}.url: {} is plain http to another host, so the credentials of {}.auth cross the network"
+                            + " in clear; use https",
+                    path,
+                    url,
+                    path);
+        }
+        return new Server(name, url, auth);
+    }
+
+    private Auth auth(JsonNode n, String path) {
+        if (n == null) {
+            return Auth.NONE;
+        }
+        if (n.isNull() || n.isObject() && n.isEmpty()) {
+            problem(path, "is empty; set bearer-token-file or basic, or remove auth to send no credentials");
+            return null;
+        }
+        ObjectNode m = section(n, path, AUTH_KEYS);
+        if (m == null) {
+            return null;
+        }
+        boolean bearer = m.has("bearer-token-file");
+        boolean basic = m.has("basic");
+        if (bearer && basic) {
+            problem(path, "sets both bearer-token-file and basic; keep exactly one");
+        } else if (!bearer && !basic) {
+            // Only unknown keys here, already reported.
+            problem(path, "must set bearer-token-file or basic");
+        }
+        Auth auth = null;
+        if (bearer) {
+            Secret token = secret(m, path, "bearer-token-file", "token");
+            auth = token == null ? null : new Auth.Bearer(token);
+        }
+        if (basic) {
+            ObjectNode b = section(m.get("basic"), path + ".basic", BASIC_KEYS);
+            if (b != null) {
+                String username = text(b, path + ".basic", "username", true);
+                if (username != null
+                        && (username.isEmpty()
+                                || username.indexOf(':') >= 0
+                                || username.chars().anyMatch(Character::isISOControl))) {
+                    problem(
+                            path + ".basic.username",
+                            "must be a non-empty user name without ':' or control characters (HTTP Basic cannot"
+                                    + " carry them)");
+                    username = null;
+                }
+                Secret password = secret(b, path + ".basic", "password-file", "password");
+                auth = username == null || password == null ? null : new Auth.Basic(username, password);
+            }
+        }
+        return bearer && basic ? null : auth;
+    }
+
+    private Secret secret(ObjectNode m, String parent, String key, String what) {
+        String path = parent + "." + key;
+        String text = text(m, parent, key, true);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return ConfigFiles.readSecret(ConfigFiles.resolve(baseDir, text), what, path);
+        } catch (BadValue e) {
+            problem(path, e.getMessage());
+            return null;
+        }
+    }
+
+    private Http http(ObjectNode m) {
+        if (m == null) {
+            return null;
+        }
+        Duration connect = duration(
+                m, "http", "connect-timeout", FarmvetConfig.DEFAULT_CONNECT_TIMEOUT, FarmvetConfig.MAX_TIMEOUT);
+        Duration read =
+                duration(m, "http", "read-timeout", FarmvetConfig.DEFAULT_READ_TIMEOUT, FarmvetConfig.MAX_TIMEOUT);
+        Path caFile = null;
+        String text = text(m, "http", "ca-file", false);
+        if (text != null) {
+            try {
+                caFile = ConfigFiles.resolve(baseDir, text);
+                ConfigFiles.checkCaFile(caFile);
+            } catch (BadValue e) {
+                problem("http.ca-file", e.getMessage());
+            }
+        }
+        return new Http(connect, read, caFile);
+    }
+
+    private Listing listing(ObjectNode m) {
+        if (m == null) {
+            return null;
+        }
+        JsonNode n = m.get("max-size");
+        if (n == null) {
+            return new Listing(ListingLimits.DEFAULTS);
+        }
+        String path = "listing.max-size";
+        try {
+            long bytes;
+            if (n.isIntegralNumber() && n.canConvertToLong()) {
+                bytes = n.longValue();
+                if (bytes < 1) {
+                    throw new BadValue("must be at least 1 byte, got " + n.asText());
+                }
+            } else if (n.isTextual()) {
+                bytes = ConfigValues.size(n.textValue());
+            } else if (n.isNumber()) {
+                throw new BadValue(
+                        "must be a whole number of bytes or a size " + ConfigValues.SIZE_FORMS + ", got " + n.asText());
+            } else {
+                throw new BadValue("must be a size " + ConfigValues.SIZE_FORMS + ", got " + kind(n));
+            }
+            return new Listing(ListingLimits.DEFAULTS.withMaxDocumentBytes(bytes));
+        } catch (BadValue e) {
+            problem(path, e.getMessage());
+            return new Listing(null);
+        }
+    }
+
+    private Repair repair(ObjectNode m) {
+        if (m == null) {
+            return null;
+        }
+        String mode = text(m, "repair", "mode", false);
+        if (mode == null) {
+            return new Repair(RepairMode.NONE);
+        }
+        return switch (mode) {
+            case "none" -> new Repair(RepairMode.NONE);
+            case "http", "agent" -> {
+                problem("repair.mode", mode + " is not available in this version of farmvet; use none");
+                yield null;
+            }
+            default -> {
+                problem("repair.mode", "must be none (http and agent are planned), got " + quote(mode));
+                yield null;
+            }
+        };
+    }
+
+    /** A timeout longer than the whole vet could never fire: the deadline would cancel the fetch first. */
+    private void checkWithinDeadline(Duration timeout, String key, JsonNode httpNode, Vet vet, JsonNode vetNode) {
+        if (timeout == null || timeout.compareTo(vet.deadline()) <= 0) {
+            return;
+        }
+        boolean timeoutSet = httpNode != null && httpNode.has(key);
+        boolean deadlineSet = vetNode != null && vetNode.has("deadline");
+        problem(
+                "http." + key,
+                ConfigValues.format(timeout) + (timeoutSet ? "" : " (the default)") + " is longer than vet.deadline ("
+                        + ConfigValues.format(vet.deadline()) + (deadlineSet ? "" : ", the default")
+                        + "); lower http." + key + " or raise vet.deadline");
+    }
+
+    private Duration duration(ObjectNode m, String parent, String key, Duration defaultValue, Duration max) {
+        JsonNode n = m.get(key);
+        if (n == null) {
+            return defaultValue;
+        }
+        String path = parent + "." + key;
+        String forms = ConfigValues.DURATION_FORMS;
+        if (n.isNull()) {
+            problem(
+                    path,
+                    "has no value; set a duration " + forms + ", or remove the key for the default ("
+                            + ConfigValues.format(defaultValue) + ")");
+            return null;
+        }
+        if (n.isNumber()) {
+            problem(path, "needs a unit: write a duration " + forms + ", got " + n.asText());
+            return null;
+        }
+        if (!n.isTextual()) {
+            problem(path, "must be a duration " + forms + ", got " + kind(n));
+            return null;
+        }
+        try {
+            return ConfigValues.duration(n.textValue(), max);
+        } catch (BadValue e) {
+            problem(path, e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The mapping at {@code path}, with its unknown keys reported; absent or empty counts as a mapping with no
+     * keys, so that required keys inside are reported by name. Null, after a problem, when it is not a mapping.
+     */
+    private ObjectNode section(JsonNode n, String path, List<String> known) {
+        if (n == null || n.isNull()) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        if (!n.isObject()) {
+            problem(path, "must be a mapping with the keys " + String.join(", ", known) + ", got " + kind(n));
+            return null;
+        }
+        for (Iterator<String> keys = n.fieldNames(); keys.hasNext(); ) {
+            String key = keys.next();
+            if (!known.contains(key)) {
+                problem(at(path, key), "unknown key (known here: " + String.join(", ", known) + ")");
+            }
+        }
+        return (ObjectNode) n;
+    }
+
+    /** A string value; null after a problem, or when an optional key is absent. */
+    private String text(ObjectNode m, String parent, String key, boolean required) {
+        JsonNode n = m.get(key);
+        String path = at(parent, key);
+        if (n == null || n.isNull() && required) {
+            if (required) {
+                problem(path, "is required");
+            }
+            return null;
+        }
+        if (!n.isTextual()) {
+            problem(path, "must be a string, got " + kind(n));
+            return null;
+        }
+        return n.textValue();
+    }
+
+    private void problem(String path, String text) {
+        problems.add(path + ": " + text);
+    }
+
+    private static String at(String parent, String key) {
+        return parent.isEmpty() ? key : parent + "." + key;
+    }
+
+    /** What a value is, in YAML's words, for "got ..." in messages. */
+    static String kind(JsonNode n) {
+        return switch (n.getNodeType()) {
+            case OBJECT -> "a mapping";
+            case ARRAY -> "a list";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "no value";
+            default -> "a " + n.getNodeType().name().toLowerCase(Locale.ROOT);
+        };
+    }
+}

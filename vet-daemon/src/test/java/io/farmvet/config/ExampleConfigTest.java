@@ -1,0 +1,102 @@
+package io.farmvet.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.farmvet.compare.Scope;
+import io.farmvet.config.FarmvetConfig.RepairMode;
+import io.farmvet.listing.ListingLimits;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code deploy/farmvet.example.yaml} loads with the real loader, and shows every key the loader knows. */
+class ExampleConfigTest {
+    // Surefire runs in the module's folder; the example lives at the repository root.
+    private static final Path EXAMPLE = Path.of("..", "deploy", "farmvet.example.yaml");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theExampleLoads() throws Exception {
+        String text = Files.readString(EXAMPLE).replace("/etc/farmvet/", dir + "/");
+        Files.writeString(dir.resolve("primary.token"), "example-primary-token\n");
+        Files.writeString(dir.resolve("mirror.password"), "example-mirror-password\n");
+        Files.writeString(dir.resolve("mirror-2.token"), "example-mirror-2-token\n");
+        try (InputStream ca = getClass().getResourceAsStream("/config/valid/ca.pem")) {
+            Files.copy(ca, dir.resolve("ca.pem"));
+        }
+        Path file = dir.resolve("farmvet.yaml");
+        Files.writeString(file, text);
+
+        FarmvetConfig config = ConfigLoader.load(file);
+
+        assertThat(config.farm().name()).isEqualTo("emea");
+        assertThat(config.farm().scope()).isEqualTo(Scope.INFERRED);
+        assertThat(config.primary().url()).isEqualTo(URI.create("https://bitbucket.example.com"));
+        assertThat(config.primary().auth().authorizationHeader()).isEqualTo("Bearer example-primary-token");
+        assertThat(config.nodes()).hasSize(2);
+        assertThat(config.nodes().get(0).auth()).isInstanceOfSatisfying(Auth.Basic.class, basic -> {
+            assertThat(basic.username()).isEqualTo("farmvet");
+            assertThat(basic.password().reveal()).isEqualTo("example-mirror-password");
+        });
+        assertThat(config.nodes().get(1).url()).isEqualTo(URI.create("https://mirror-2.example.com:8443/bitbucket"));
+        // The example shows the defaults, so loading it must give exactly the defaults.
+        assertThat(config.http().connectTimeout()).isEqualTo(FarmvetConfig.DEFAULT_CONNECT_TIMEOUT);
+        assertThat(config.http().readTimeout()).isEqualTo(FarmvetConfig.DEFAULT_READ_TIMEOUT);
+        assertThat(config.http().caFile()).isEqualTo(dir.resolve("ca.pem"));
+        assertThat(config.listing().limits()).isEqualTo(ListingLimits.DEFAULTS);
+        assertThat(config.vet().deadline())
+                .isEqualTo(Duration.ofMinutes(10))
+                .isEqualTo(FarmvetConfig.DEFAULT_VET_DEADLINE);
+        assertThat(config.repair().mode()).isEqualTo(RepairMode.NONE);
+    }
+
+    @Test
+    void theExampleShowsEveryKey() throws Exception {
+        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(EXAMPLE.toFile());
+        Set<String> paths = new TreeSet<>();
+        collect(root, "", paths);
+
+        assertThat(paths)
+                .containsExactlyInAnyOrder(
+                        "farm.name",
+                        "farm.scope",
+                        "primary.url",
+                        "primary.auth.bearer-token-file",
+                        "nodes[].name",
+                        "nodes[].url",
+                        "nodes[].auth.basic.username",
+                        "nodes[].auth.basic.password-file",
+                        "nodes[].auth.bearer-token-file",
+                        "http.connect-timeout",
+                        "http.read-timeout",
+                        "http.ca-file",
+                        "listing.max-size",
+                        "vet.deadline",
+                        "repair.mode");
+    }
+
+    private static void collect(JsonNode node, String path, Set<String> paths) {
+        if (node.isObject()) {
+            for (Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
+                String key = keys.next();
+                collect(node.get(key), path.isEmpty() ? key : path + "." + key, paths);
+            }
+        } else if (node.isArray() && !path.equals("farm.scope")) {
+            node.forEach(element -> collect(element, path + "[]", paths));
+        } else {
+            paths.add(path);
+        }
+    }
+}
