@@ -31,8 +31,7 @@ import java.util.List;
 public final class Main {
     static final int EXIT_USAGE = 3;
 
-    static final String USAGE =
-            """
+    static final String USAGE = """
             usage: farmvet <command> [options]
 
               vet --config FILE [--json]      vet the farm once now and print the report
@@ -106,7 +105,8 @@ public final class Main {
         try {
             fetcher = new ListingFetcher(config.http(), reader, config.nodes().size() + 1);
         } catch (GeneralSecurityException | IOException e) {
-            err.println("farmvet: cannot set up TLS with http.ca-file " + config.http().caFile() + ": " + e);
+            err.println("farmvet: cannot set up TLS with http.ca-file "
+                    + config.http().caFile() + ": " + e);
             return EXIT_USAGE;
         }
         try (fetcher) {
@@ -154,7 +154,10 @@ public final class Main {
         FarmvetConfig config = ConfigLoader.load(Path.of(files.get(0)));
         out.printf(
                 "%s: OK (farm %s, primary %s, %d node(s))%n",
-                files.get(0), config.farm().name(), config.primary().url(), config.nodes().size());
+                files.get(0),
+                config.farm().name(),
+                config.primary().url(),
+                config.nodes().size());
         return 0;
     }
 
@@ -191,7 +194,8 @@ public final class Main {
                             .toArray());
                 } catch (NumberFormatException e) {
                     throw new UsageException(
-                            "--scope must be all, inferred or a comma-separated list of project ids, not '" + text + "'");
+                            "--scope must be all, inferred or a comma-separated list of project ids, not '" + text
+                                    + "'");
                 }
         }
     }

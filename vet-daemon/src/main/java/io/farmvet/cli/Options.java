@@ -40,8 +40,8 @@ final class Options {
             } else {
                 List<String> known = new ArrayList<>(knownFlags);
                 known.addAll(knownValued);
-                throw new UsageException(
-                        "unknown option '" + name + "'" + (known.isEmpty() ? "" : " (known: " + String.join(", ", known) + ")"));
+                throw new UsageException("unknown option '" + name + "'"
+                        + (known.isEmpty() ? "" : " (known: " + String.join(", ", known) + ")"));
             }
         }
         return options;

@@ -59,7 +59,8 @@ final class TerminalProgress implements AutoCloseable {
     }
 
     private void paint() {
-        String line = progress.servers().stream().map(TerminalProgress::describe).collect(Collectors.joining(" | "));
+        String line =
+                progress.servers().stream().map(TerminalProgress::describe).collect(Collectors.joining(" | "));
         err.print("\r\033[K" + line);
         err.flush();
     }

@@ -63,8 +63,8 @@ public final class FileDiff {
             NodeComparison comparison = new NodeComparison(table);
             try (InputStream in = open(nodeFile)) {
                 reader.read(in, nodeFile.toString(), ListingKind.FULL, comparison);
-                List<Inconsistency> found = FarmComparison.verdicts(
-                        table, comparison, FarmComparison.scope(scope, List.of(comparison)));
+                List<Inconsistency> found =
+                        FarmComparison.verdicts(table, comparison, FarmComparison.scope(scope, List.of(comparison)));
                 node = new VetReport.NodeResult(
                         name,
                         nodeFile.toString(),
@@ -79,13 +79,19 @@ public final class FileDiff {
             }
         }
         List<VetReport.NodeResult> nodes = List.of(node);
-        return new VetReport(
-                "diff", VetReport.statusOf(primary, nodes), startedAt, msSince(start), primary, nodes);
+        return new VetReport("diff", VetReport.statusOf(primary, nodes), startedAt, msSince(start), primary, nodes);
     }
 
     private static VetReport.NodeResult failed(String name, Path file, String error, long start) throws IOException {
         return new VetReport.NodeResult(
-                name, file.toString(), VetReport.NodeStatus.FAILED, error, null, Files.size(file), msSince(start), List.of());
+                name,
+                file.toString(),
+                VetReport.NodeStatus.FAILED,
+                error,
+                null,
+                Files.size(file),
+                msSince(start),
+                List.of());
     }
 
     private static InputStream open(Path file) throws IOException {

@@ -21,9 +21,12 @@ class TlsFetchTest {
         try (FakeServer primary = FakeServer.start(FakeServer.json(json));
                 FakeServer node = FakeServer.startTls(tls.serverContext(), FakeServer.json(json))) {
 
-            VetReport untrusted = VetReports.vet(new TestConfigs().primary(primary.url()).node("n", node.url()));
-            VetReport trusted = VetReports.vet(
-                    new TestConfigs().primary(primary.url()).node("n", node.url()).caFile(tls.caFile()));
+            VetReport untrusted =
+                    VetReports.vet(new TestConfigs().primary(primary.url()).node("n", node.url()));
+            VetReport trusted = VetReports.vet(new TestConfigs()
+                    .primary(primary.url())
+                    .node("n", node.url())
+                    .caFile(tls.caFile()));
 
             assertThat(untrusted.nodes().get(0).error())
                     .startsWith("n: TLS with 127.0.0.1 failed: ")

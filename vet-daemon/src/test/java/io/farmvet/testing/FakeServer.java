@@ -61,8 +61,7 @@ public final class FakeServer implements AutoCloseable {
     }
 
     public static FakeServer startTls(SSLContext context, Responder responder) throws IOException {
-        ServerSocket tls =
-                context.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        ServerSocket tls = context.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         return new FakeServer(tls, "https", responder);
     }
 
@@ -110,7 +109,9 @@ public final class FakeServer implements AutoCloseable {
             Map<String, String> headers = new TreeMap<>();
             for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
                 int colon = line.indexOf(':');
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                headers.put(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
             }
             String[] parts = requestLine.split(" ");
             Request request = new Request(parts[0], parts[1], headers);
@@ -210,7 +211,11 @@ public final class FakeServer implements AutoCloseable {
     }
 
     private static void head(OutputStream out, int code, String reason, String... headers) throws IOException {
-        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(code).append(' ').append(reason).append("\r\n");
+        StringBuilder head = new StringBuilder("HTTP/1.1 ")
+                .append(code)
+                .append(' ')
+                .append(reason)
+                .append("\r\n");
         head.append("Connection: close\r\n");
         for (String header : headers) {
             head.append(header).append("\r\n");

@@ -12,8 +12,8 @@ public final class VetReports {
 
     public static VetReport vet(TestConfigs configs) throws Exception {
         FarmvetConfig config = configs.build();
-        try (ListingFetcher fetcher =
-                new ListingFetcher(config.http(), new ListingReader(config.listing().limits()), 8)) {
+        try (ListingFetcher fetcher = new ListingFetcher(
+                config.http(), new ListingReader(config.listing().limits()), 8)) {
             Vet vet = new Vet(config, fetcher, Clock.systemUTC());
             return vet.run(vet.newProgress());
         }

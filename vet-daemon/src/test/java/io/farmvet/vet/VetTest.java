@@ -45,7 +45,8 @@ class VetTest {
         FakeServer a = serve(FakeServer.json(node.shuffledJson(1)));
         FakeServer b = serve(FakeServer.chunked(farm.shuffledJson(2), 7));
 
-        VetReport report = vet(new TestConfigs().primary(primary.url()).node("a", a.url()).node("b", b.url()));
+        VetReport report =
+                vet(new TestConfigs().primary(primary.url()).node("a", a.url()).node("b", b.url()));
 
         assertThat(report.status()).isEqualTo(VetReport.Status.CONSISTENT);
         assertThat(report.exitCode()).isZero();
@@ -67,7 +68,10 @@ class VetTest {
         FakeServer good = serve(FakeServer.json(farm.shuffledJson(3)));
         FakeServer bad = serve(FakeServer.json(drifted.shuffledJson(4)));
 
-        VetReport report = vet(new TestConfigs().primary(primary.url()).node("good", good.url()).node("bad", bad.url()));
+        VetReport report = vet(new TestConfigs()
+                .primary(primary.url())
+                .node("good", good.url())
+                .node("bad", bad.url()));
 
         assertThat(report.status()).isEqualTo(VetReport.Status.INCONSISTENT);
         assertThat(report.exitCode()).isEqualTo(1);
@@ -91,8 +95,8 @@ class VetTest {
         FakeServer node = serve(FakeServer.json(nodeListing.json()));
 
         VetReport inferred = vet(new TestConfigs().primary(primary.url()).node("n", node.url()));
-        VetReport explicit =
-                vet(new TestConfigs().primary(primary.url()).node("n", node.url()).scope(Scope.of(1, 3)));
+        VetReport explicit = vet(
+                new TestConfigs().primary(primary.url()).node("n", node.url()).scope(Scope.of(1, 3)));
 
         assertThat(inferred.status()).isEqualTo(VetReport.Status.CONSISTENT);
         assertThat(explicit.nodes().get(0).inconsistencies()).containsExactly(new Inconsistency(3, 3, Set.of(MISSING)));
@@ -129,7 +133,9 @@ class VetTest {
         assertThat(report.exitCode()).isEqualTo(2);
         VetReport.NodeResult down = report.nodes().get(0);
         assertThat(down.status()).isEqualTo(VetReport.NodeStatus.FAILED);
-        assertThat(down.error()).startsWith("down: cannot connect to http://127.0.0.1:").contains("nodes[0].url");
+        assertThat(down.error())
+                .startsWith("down: cannot connect to http://127.0.0.1:")
+                .contains("nodes[0].url");
         assertThat(down.repositories()).isNull();
         assertThat(report.nodes().get(1).status()).isEqualTo(VetReport.NodeStatus.VETTED);
     }
@@ -137,7 +143,8 @@ class VetTest {
     @Test
     void httpErrorsNameTheStatusAndWhatToCheck() throws Exception {
         FakeServer primary = serve(FakeServer.json(farm.json()));
-        FakeServer unauthorized = serve(FakeServer.status(401, "Unauthorized", "{\"errors\":[{\"message\":\"nope\"}]}"));
+        FakeServer unauthorized =
+                serve(FakeServer.status(401, "Unauthorized", "{\"errors\":[{\"message\":\"nope\"}]}"));
         FakeServer notFound = serve(FakeServer.status(404, "Not Found", ""));
         FakeServer busy = serve(FakeServer.status(503, "Service Unavailable", "starting", "Retry-After: 120"));
         FakeServer html = serve(FakeServer.status(200, "OK", "<html>login</html>", "Content-Type: text/html"));
@@ -149,16 +156,21 @@ class VetTest {
                 .node("c", busy.url())
                 .node("d", html.url()));
 
-        assertThat(report.nodes()).extracting(VetReport.NodeResult::error).containsExactly(
-                "a: GET " + unauthorized.url() + "/rest/mirroring/latest/repo-hashes answered 401 Unauthorized; the "
-                        + "credentials in nodes[0].auth were refused: {\"errors\":[{\"message\":\"nope\"}]}",
-                "b: GET " + notFound.url() + "/rest/mirroring/latest/repo-hashes answered 404 Not Found; no "
-                        + "repo-hashes endpoint there: is nodes[1].url the server's base URL, and is it Bitbucket "
-                        + "7.11+ or a farmvet agent?",
-                "c: GET " + busy.url() + "/rest/mirroring/latest/repo-hashes answered 503 Service Unavailable; the "
-                        + "server is busy, asks to retry after 120: starting",
-                "d: GET " + html.url() + "/rest/mirroring/latest/repo-hashes answered 200 with text/html instead of "
-                        + "JSON: a login page or a proxy's error page? check nodes[3].url and nodes[3].auth");
+        assertThat(report.nodes())
+                .extracting(VetReport.NodeResult::error)
+                .containsExactly(
+                        "a: GET " + unauthorized.url()
+                                + "/rest/mirroring/latest/repo-hashes answered 401 Unauthorized; the "
+                                + "credentials in nodes[0].auth were refused: {\"errors\":[{\"message\":\"nope\"}]}",
+                        "b: GET " + notFound.url() + "/rest/mirroring/latest/repo-hashes answered 404 Not Found; no "
+                                + "repo-hashes endpoint there: is nodes[1].url the server's base URL, and is it Bitbucket "
+                                + "7.11+ or a farmvet agent?",
+                        "c: GET " + busy.url()
+                                + "/rest/mirroring/latest/repo-hashes answered 503 Service Unavailable; the "
+                                + "server is busy, asks to retry after 120: starting",
+                        "d: GET " + html.url()
+                                + "/rest/mirroring/latest/repo-hashes answered 200 with text/html instead of "
+                                + "JSON: a login page or a proxy's error page? check nodes[3].url and nodes[3].auth");
     }
 
     @Test
@@ -183,8 +195,10 @@ class VetTest {
         FakeServer fixedLength = serve(FakeServer.cutShort(json, json.length() / 2));
         FakeServer chunked = serve(FakeServer.chunkedCutShort(json, json.length() / 3));
 
-        VetReport report =
-                vet(new TestConfigs().primary(primary.url()).node("a", fixedLength.url()).node("b", chunked.url()));
+        VetReport report = vet(new TestConfigs()
+                .primary(primary.url())
+                .node("a", fixedLength.url())
+                .node("b", chunked.url()));
 
         assertThat(report.status()).isEqualTo(VetReport.Status.INCOMPLETE);
         assertThat(report.nodes()).allSatisfy(n -> {
@@ -199,13 +213,17 @@ class VetTest {
         String json = farm.json();
         FakeServer primary = serve(FakeServer.json(json));
         FakeServer garbage = serve(FakeServer.json(json.replace("\"id\":17,", "\"id\":17,,")));
-        FakeServer duplicate =
-                serve(FakeServer.json(farm.add(1, 17, hash("c", 17), hash("m", 17)).json()));
+        FakeServer duplicate = serve(
+                FakeServer.json(farm.add(1, 17, hash("c", 17), hash("m", 17)).json()));
 
-        VetReport report =
-                vet(new TestConfigs().primary(primary.url()).node("a", garbage.url()).node("b", duplicate.url()));
+        VetReport report = vet(new TestConfigs()
+                .primary(primary.url())
+                .node("a", garbage.url())
+                .node("b", duplicate.url()));
 
-        assertThat(report.nodes().get(0).error()).startsWith("a: malformed repo-hashes listing:").contains("byte");
+        assertThat(report.nodes().get(0).error())
+                .startsWith("a: malformed repo-hashes listing:")
+                .contains("byte");
         assertThat(report.nodes().get(1).error())
                 .startsWith("b: malformed repo-hashes listing: repository 17 is listed twice")
                 .contains("near repository 17");
@@ -219,8 +237,9 @@ class VetTest {
         VetReport report = vet(new TestConfigs().primary(primary.url()).node("n", node.url()));
 
         assertThat(report.status()).isEqualTo(VetReport.Status.INCOMPLETE);
-        assertThat(report.primary().error()).isEqualTo(
-                "primary: GET " + primary.url() + "/rest/mirroring/latest/repo-hashes answered 500 Server Error: boom");
+        assertThat(report.primary().error())
+                .isEqualTo("primary: GET " + primary.url()
+                        + "/rest/mirroring/latest/repo-hashes answered 500 Server Error: boom");
         assertThat(report.primary().repositories()).isNull();
         assertThat(report.nodes().get(0).status()).isEqualTo(VetReport.NodeStatus.FAILED);
         assertThat(report.nodes().get(0).error()).isEqualTo("n: not compared: the primary's listing could not be read");
