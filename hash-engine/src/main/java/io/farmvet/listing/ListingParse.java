@@ -59,7 +59,7 @@ final class ListingParse {
     private void readDocument() throws IOException {
         JsonToken token = parser.nextToken();
         if (token == null) {
-            throw error("the document is empty");
+            throw error("the document is empty", parser.currentLocation(), null);
         }
         if (token != JsonToken.START_OBJECT) {
             throw error("the document is " + describe(token) + ", not a JSON object");
