@@ -20,6 +20,7 @@ final class ListingParse {
     private static final int QUOTE_CHARS = 16;
 
     private final JsonParser parser;
+    private final CountingInputStream input;
     private final String source;
     private final ListingKind kind;
     private final ListingHandler handler;
@@ -34,8 +35,15 @@ final class ListingParse {
     /** Id of the last repository object read to its end. */
     private long lastRepositoryId = UNKNOWN;
 
-    ListingParse(JsonParser parser, String source, ListingKind kind, ListingHandler handler, ListingLimits limits) {
+    ListingParse(
+            JsonParser parser,
+            CountingInputStream input,
+            String source,
+            ListingKind kind,
+            ListingHandler handler,
+            ListingLimits limits) {
         this.parser = parser;
+        this.input = input;
         this.source = source;
         this.kind = kind;
         this.handler = handler;
@@ -46,6 +54,10 @@ final class ListingParse {
         try {
             readDocument();
         } catch (StreamConstraintsException e) {
+            if (isDocumentLength(e)) {
+                // Where reading stopped; Jackson's line and column are unreliable at that moment, so none.
+                throw error(limitProblem(e), input.count(), 0, 0, e);
+            }
             throw error(limitProblem(e), locationOf(e), e);
         } catch (JsonProcessingException e) {
             // Jackson's own parse errors (bad syntax, early end) are IOExceptions too; the stream's own
@@ -82,7 +94,7 @@ final class ListingParse {
             }
         }
         if (!sawProjects) {
-            throw error("the document has no \"projects\" array");
+            throw errorAtEnd("the document has no \"projects\" array", null);
         }
         // Reading on to the end of input is what tells a complete listing from one followed by a second
         // document or garbage; Jackson itself stops at the root's closing brace.
@@ -145,7 +157,7 @@ final class ListingParse {
             }
         }
         if (projectId == UNKNOWN) {
-            throw error("a project has no \"id\"");
+            throw errorAtEnd("a project has no \"id\"", null);
         }
         if (buffered) {
             RepositoryBuffer.Replay replay = buffer.replay();
@@ -158,7 +170,7 @@ final class ListingParse {
         try {
             handler.project(projectId, isPublic);
         } catch (EntryRejectedException e) {
-            throw error("project " + projectId + " rejected: " + e.getMessage(), parser.currentTokenLocation(), e);
+            throw errorAtEnd("project " + projectId + " rejected: " + e.getMessage(), e);
         }
         projects++;
     }
@@ -215,7 +227,7 @@ final class ListingParse {
             }
         }
         if (currentRepositoryId == UNKNOWN) {
-            throw error(inProject(projectId, "a repository") + " has no \"id\"");
+            throw errorAtEnd(inProject(projectId, "a repository") + " has no \"id\"", null);
         }
         requireHash(kind.carriesContent(), entry.content, "content", projectId);
         requireHash(kind.carriesMetadata(), entry.metadata, "metadata", projectId);
@@ -234,8 +246,10 @@ final class ListingParse {
     private void requireHash(boolean required, HashValue hash, String which, long projectId)
             throws ListingFormatException {
         if (required && !hash.present()) {
-            throw error(repositoryLabel(projectId) + " has no " + which + " hash (a " + kind
-                    + " listing carries one for every repository)");
+            throw errorAtEnd(
+                    repositoryLabel(projectId) + " has no " + which + " hash (a " + kind
+                            + " listing carries one for every repository)",
+                    null);
         }
     }
 
@@ -313,17 +327,14 @@ final class ListingParse {
         try {
             handler.repository(entry);
         } catch (EntryRejectedException e) {
-            throw error(
-                    "repository " + entry.repositoryId + " rejected: " + e.getMessage(),
-                    parser.currentTokenLocation(),
-                    e);
+            throw errorAtEnd("repository " + entry.repositoryId + " rejected: " + e.getMessage(), e);
         }
         repositories++;
     }
 
     private String limitProblem(StreamConstraintsException e) {
         String message = String.valueOf(e.getOriginalMessage());
-        if (message.contains("getMaxDocumentLength")) {
+        if (isDocumentLength(e)) {
             return "the document is larger than the limit of " + limits.maxDocumentBytes()
                     + " bytes (raise listing.max-size if the farm really is that large)";
         }
@@ -342,6 +353,10 @@ final class ListingParse {
         return "a parser limit was exceeded: " + message;
     }
 
+    private static boolean isDocumentLength(StreamConstraintsException e) {
+        return String.valueOf(e.getOriginalMessage()).contains("getMaxDocumentLength");
+    }
+
     private JsonLocation locationOf(JsonProcessingException e) {
         JsonLocation location = e.getLocation();
         // Constraint errors raised while loading input carry no location; where the parser stands is close.
@@ -353,9 +368,22 @@ final class ListingParse {
     }
 
     private ListingFormatException error(String problem, JsonLocation location, Throwable cause) {
+        return error(problem, location.getByteOffset(), location.getLineNr(), location.getColumnNr(), cause);
+    }
+
+    /**
+     * An error found at the closing brace the parser just returned. Jackson 2 does not update the token location
+     * for close markers (it still names the previous token), but it never reads past one before the next call,
+     * so the brace is the byte just before the current location.
+     */
+    private ListingFormatException errorAtEnd(String problem, Throwable cause) {
+        JsonLocation after = parser.currentLocation();
+        return error(problem, after.getByteOffset() - 1, after.getLineNr(), after.getColumnNr() - 1, cause);
+    }
+
+    private ListingFormatException error(String problem, long byteOffset, int line, int column, Throwable cause) {
         long near = currentRepositoryId != UNKNOWN ? currentRepositoryId : lastRepositoryId;
-        return new ListingFormatException(
-                source, problem, location.getByteOffset(), location.getLineNr(), location.getColumnNr(), near, cause);
+        return new ListingFormatException(source, problem, byteOffset, line, column, near, cause);
     }
 
     private String describe(JsonToken token) throws IOException {

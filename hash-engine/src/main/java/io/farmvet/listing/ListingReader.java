@@ -81,8 +81,9 @@ public final class ListingReader {
      */
     public ListingSummary read(InputStream in, String source, ListingKind kind, ListingHandler handler)
             throws IOException {
-        try (JsonParser parser = factory.createParser(in)) {
-            return new ListingParse(parser, source, kind, handler, limits).run();
+        CountingInputStream counted = new CountingInputStream(in);
+        try (JsonParser parser = factory.createParser(counted)) {
+            return new ListingParse(parser, counted, source, kind, handler, limits).run();
         }
     }
 }
