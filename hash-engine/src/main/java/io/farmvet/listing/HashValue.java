@@ -14,6 +14,19 @@ public final class HashValue {
     /** Longest hash accepted: 128 hex characters is SHA-512; real listings carry 64 (SHA-256). */
     public static final int MAX_HEX_LENGTH = 128;
 
+    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
+
+    /** Nibble value of each ASCII character, -1 for those that are not hex digits. */
+    private static final byte[] NIBBLES = new byte[128];
+
+    static {
+        Arrays.fill(NIBBLES, (byte) -1);
+        for (int i = 0; i < 16; i++) {
+            NIBBLES[HEX_DIGITS[i]] = (byte) i;
+            NIBBLES[Character.toUpperCase(HEX_DIGITS[i])] = (byte) i;
+        }
+    }
+
     private final byte[] packed = new byte[MAX_HEX_LENGTH / 2];
     private int hexLength;
     private boolean present;
@@ -68,13 +81,16 @@ public final class HashValue {
         if (len == 0 || len > MAX_HEX_LENGTH) {
             return false;
         }
-        boolean allZero = true;
+        // One table load per character instead of Character.digit, which also accepts non-ASCII digits
+        // (Arabic-Indic, full-width) that no hash contains. This loop runs for every hash of every listing.
+        int any = 0;
         for (int i = 0; i < len; i++) {
-            int nibble = Character.digit(chars[off + i], 16);
-            if (nibble < 0 || chars[off + i] > 'f') {
+            char c = chars[off + i];
+            int nibble = c < NIBBLES.length ? NIBBLES[c] : -1;
+            if (nibble < 0) {
                 return false;
             }
-            allZero &= nibble == 0;
+            any |= nibble;
             int b = i >>> 1;
             if ((i & 1) == 0) {
                 packed[b] = (byte) (nibble << 4);
@@ -83,9 +99,41 @@ public final class HashValue {
             }
         }
         hexLength = len;
-        zero = allZero;
+        zero = any == 0;
         present = true;
         return true;
+    }
+
+    /**
+     * Sets this value from {@code hexLength} packed nibbles at {@code offset}, as {@link #copyTo} wrote them; a
+     * negative length means absent. Used to replay entries that the reader had to buffer.
+     */
+    void setPacked(byte[] src, int offset, int hexLength) {
+        clear();
+        if (hexLength < 0) {
+            return;
+        }
+        int n = (hexLength + 1) >>> 1;
+        System.arraycopy(src, offset, packed, 0, n);
+        int any = 0;
+        for (int i = 0; i < n; i++) {
+            any |= packed[i];
+        }
+        this.hexLength = hexLength;
+        zero = any == 0;
+        present = true;
+    }
+
+    /**
+     * Writes the lower-case hex of this present value into {@code dest} (at least {@link #hexLength()} long) and
+     * returns the number of characters, so that a writer needs no String per hash.
+     */
+    int writeHex(char[] dest) {
+        for (int i = 0; i < hexLength; i++) {
+            int b = packed[i >>> 1];
+            dest[i] = HEX_DIGITS[(i & 1) == 0 ? (b >>> 4) & 0xf : b & 0xf];
+        }
+        return hexLength;
     }
 
     /** As {@link #setHex(char[], int, int)}; {@code null} clears. Throws on text that is not a hash. */
@@ -112,7 +160,7 @@ public final class HashValue {
         for (int i = 0; i < hexLength; i++) {
             int b = packed[offset + (i >>> 1)];
             int nibble = (i & 1) == 0 ? (b >>> 4) & 0xf : b & 0xf;
-            out[i] = Character.forDigit(nibble, 16);
+            out[i] = HEX_DIGITS[nibble];
         }
         return new String(out);
     }

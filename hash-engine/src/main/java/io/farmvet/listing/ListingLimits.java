@@ -8,19 +8,22 @@ package io.farmvet.listing;
  *     repository, so this covers some ten million repositories.
  * @param maxStringLength longest JSON string (hashes are at most {@value HashValue#MAX_HEX_LENGTH}
  *     characters; the rest are unknown fields we skip). Default 64 KiB.
- * @param maxNestingDepth deepest nesting of arrays and objects. The format needs 5; unknown fields may nest
- *     a little. Default 32.
+ * @param maxNestingDepth deepest nesting of arrays and objects. The format needs 6 (root object, projects
+ *     array, project object, repositories array, repository object, hashes object); unknown fields may nest a
+ *     little deeper. Default 32.
  */
 public record ListingLimits(long maxDocumentBytes, int maxStringLength, int maxNestingDepth) {
     public static final long DEFAULT_MAX_DOCUMENT_BYTES = 2L << 30;
     public static final int DEFAULT_MAX_STRING_LENGTH = 64 << 10;
     public static final int DEFAULT_MAX_NESTING_DEPTH = 32;
+    /** The depth of a {@code hashes} object: a smaller limit would refuse every listing. */
+    public static final int MIN_NESTING_DEPTH = 6;
 
     public static final ListingLimits DEFAULTS =
             new ListingLimits(DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_STRING_LENGTH, DEFAULT_MAX_NESTING_DEPTH);
 
     public ListingLimits {
-        if (maxDocumentBytes < 1 || maxStringLength < HashValue.MAX_HEX_LENGTH || maxNestingDepth < 5) {
+        if (maxDocumentBytes < 1 || maxStringLength < HashValue.MAX_HEX_LENGTH || maxNestingDepth < MIN_NESTING_DEPTH) {
             throw new IllegalArgumentException("listing limits too small: " + maxDocumentBytes + " bytes, "
                     + maxStringLength + " chars, depth " + maxNestingDepth);
         }
