@@ -26,7 +26,7 @@ public final class TextReport {
                 report.status().wireName().toUpperCase(java.util.Locale.ROOT),
                 report.inconsistencyCount(),
                 report.durationMs(),
-                report.startedAt());
+                report.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         VetReport.PrimaryResult primary = report.primary();
         if (primary.failed()) {
             out.printf("  primary  %s  FAILED: %s%n", primary.url(), primary.error());

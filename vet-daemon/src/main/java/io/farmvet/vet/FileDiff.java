@@ -37,7 +37,7 @@ public final class FileDiff {
      * @throws java.nio.file.NoSuchFileException or another IOException when a file cannot be opened at all
      */
     public VetReport run(Path primaryFile, Path nodeFile, Scope scope) throws IOException {
-        Instant startedAt = clock.instant();
+        Instant startedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         long start = System.nanoTime();
         PrimaryTable table = new PrimaryTable();
         String primaryError = null;

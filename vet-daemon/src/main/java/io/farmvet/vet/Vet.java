@@ -62,7 +62,7 @@ public final class Vet {
     }
 
     public VetReport run(VetProgress progress) {
-        Instant startedAt = clock.instant();
+        Instant startedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         long start = System.nanoTime();
         List<Server> nodes = config.nodes();
         log.info(
@@ -170,7 +170,7 @@ public final class Vet {
 
     private List<VetReport.NodeResult> verdicts(
             CompletableFuture<PrimaryTable> primaryReady, List<NodeOutcome> outcomes) {
-        PrimaryTable table = primaryReady.getNow(null);
+        PrimaryTable table = primaryReady.isCompletedExceptionally() ? null : primaryReady.getNow(null);
         List<NodeComparison> vetted = outcomes.stream()
                 .filter(o -> o.comparison() != null)
                 .map(NodeOutcome::comparison)

@@ -40,7 +40,9 @@ class MainTest {
     @Test
     void vetPrintsTheTextReportAndExitsOneOnDrift() throws Exception {
         Listings farm = Listings.generated(40, 3);
-        Path config = farm(farm, farm.with(7, r -> null).with(8, r -> new Listings.Repo(r.project(), 8, hash("x", 8), r.metadata())));
+        Path config = farm(
+                farm,
+                farm.with(7, r -> null).with(8, r -> new Listings.Repo(r.project(), 8, hash("x", 8), r.metadata())));
 
         int code = run("vet", "--config", config.toString());
 
@@ -96,7 +98,10 @@ class MainTest {
 
     @Test
     void diffOfTheReadmeExampleFindsOneOfEachKind() {
-        int code = run("diff", EXAMPLES.resolve("primary.json").toString(), EXAMPLES.resolve("mirror-1.json").toString());
+        int code = run(
+                "diff",
+                EXAMPLES.resolve("primary.json").toString(),
+                EXAMPLES.resolve("mirror-1.json").toString());
 
         assertThat(code).isEqualTo(1);
         assertThat(stdout())
@@ -127,7 +132,8 @@ class MainTest {
     @Test
     void diffOfAMalformedFileSaysWhereAndExitsTwo() throws Exception {
         Path broken = dir.resolve("broken.json");
-        Files.writeString(broken, "{\"projects\":[{\"id\":1,\"repositories\":[{\"id\":5,\"hashes\":{\"content\":\"xyz\"");
+        Files.writeString(
+                broken, "{\"projects\":[{\"id\":1,\"repositories\":[{\"id\":5,\"hashes\":{\"content\":\"xyz\"");
 
         int code = run("diff", EXAMPLES.resolve("primary.json").toString(), broken.toString(), "--json");
 
@@ -144,7 +150,10 @@ class MainTest {
         assertThat(run("check-config", good.toString())).isZero();
         assertThat(stdout()).startsWith(good + ": OK (farm emea, primary https://bitbucket.example.com, 1 node(s))");
         assertThat(run("check-config", bad.toString())).isEqualTo(3);
-        assertThat(stderr()).contains("farm.scoop: unknown key").contains("primary.url").contains("nodes");
+        assertThat(stderr())
+                .contains("farm.scoop: unknown key")
+                .contains("primary.url")
+                .contains("nodes");
     }
 
     @Test
@@ -181,9 +190,7 @@ class MainTest {
     private Path writeConfig(URI primary, URI node) throws Exception {
         Files.writeString(dir.resolve("primary.token"), "t0ken\n");
         Path config = dir.resolve("farmvet-" + servers.size() + ".yaml");
-        Files.writeString(
-                config,
-                """
+        Files.writeString(config, """
                 farm:
                   name: emea
                 primary:
@@ -196,8 +203,7 @@ class MainTest {
                 http:
                   connect-timeout: 2s
                   read-timeout: 5s
-                """
-                        .formatted(primary, node));
+                """.formatted(primary, node));
         return config;
     }
 
