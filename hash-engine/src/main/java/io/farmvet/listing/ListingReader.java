@@ -18,9 +18,12 @@ import java.io.InputStream;
  * required field, an early end, trailing data, a limit exceeded, a handler that rejects an entry) is a
  * {@link ListingFormatException} naming the problem, its place and the nearest repository id.
  *
+ * <p>{@code public} may be absent (read as false) but not null; a {@code null} hash counts as absent, and a
+ * hash the kind does not carry is checked but not shown in the {@link ListingEntry}.
+ *
  * <p>Repositories are delivered as soon as their object ends, except those listed before their project's
- * {@code id}: these are held compactly (see {@link RepositoryBuffer}, about 76 bytes each) until the project
- * object ends. Bitbucket writes {@code id} first, so normally nothing is held. A handler may have received part
+ * {@code id}: these are held compactly (ids in a long array, hashes as packed nibbles: about 76 bytes each for
+ * SHA-256 hashes, never much more than that project's JSON text) until the project object ends. Bitbucket writes {@code id} first, so normally nothing is held. A handler may have received part
  * of a listing before a read fails: callers must not act on a listing whose read did not return.
  *
  * <p>Thread-safe: the Jackson factory is built once and shared; each call has its own parser and cursor.
