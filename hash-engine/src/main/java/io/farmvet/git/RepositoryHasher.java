@@ -1,6 +1,7 @@
 package io.farmvet.git;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -62,8 +63,9 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
  * {@code RepositoryCache}, so that thousands of repositories do not keep open pack handles), reads refs and
  * {@code HEAD}, and closes it; this class starts no {@code git} process (JGit itself may run {@code git config
  * --system} once per JVM to find the system config, unless {@code GIT_CONFIG_NOSYSTEM} is set). Loose ref file
- * names are decoded with the JVM's {@code sun.jnu.encoding}: run with a UTF-8 locale (e.g. {@code
- * LANG=C.UTF-8}), or non-ASCII branch names stored as loose files cannot be read. Environment variables such as
+ * names are decoded with the JVM's {@code sun.jnu.encoding}: the constructor refuses to run unless that is
+ * UTF-8 (start the JVM with e.g. {@code LANG=C.UTF-8}), as non-ASCII loose refs would otherwise silently drop
+ * out of the hash. Environment variables such as
  * {@code GIT_DIR} are ignored.
  *
  * <p>Thread-safe: one instance may hash many repositories concurrently (the cache is a concurrent map; two
@@ -99,6 +101,7 @@ public final class RepositoryHasher {
      * @param clock compared with file modification times for the racy-git rule (tests pass a fixed clock)
      */
     public RepositoryHasher(List<String> refPrefixes, Clock clock) {
+        requireUtf8FileNames(System.getProperty("os.name", ""), System.getProperty("sun.jnu.encoding"));
         if (refPrefixes.isEmpty()) {
             throw new IllegalArgumentException("refPrefixes: must name at least one prefix");
         }
@@ -114,6 +117,26 @@ public final class RepositoryHasher {
         }
         this.refPrefixes = List.copyOf(new TreeSet<>(refPrefixes));
         this.clock = clock;
+    }
+
+    /**
+     * Refuses to start when the JVM decodes file names with anything but UTF-8: JGit lists loose refs through
+     * {@code java.io.File}, and under {@code LANG=C} a branch named {@code refs/heads/ü} decodes to a name that
+     * cannot be opened and silently drops out of the hash (checked with JGit 7.8.1), so a healthy mirror would
+     * look out of sync. Windows is exempt: its file API is UTF-16 and does not go through this encoding.
+     */
+    static void requireUtf8FileNames(String osName, String fileNameEncoding) {
+        if (osName.startsWith("Windows")) {
+            return;
+        }
+        boolean utf8 = fileNameEncoding != null
+                && Charset.isSupported(fileNameEncoding)
+                && Charset.forName(fileNameEncoding).equals(StandardCharsets.UTF_8);
+        if (!utf8) {
+            throw new IllegalStateException("sun.jnu.encoding is " + fileNameEncoding
+                    + ", not UTF-8: loose refs with non-ASCII names would be invisible and their repositories"
+                    + " would hash wrong; start the JVM with a UTF-8 locale, e.g. LANG=C.UTF-8");
+        }
     }
 
     public List<String> refPrefixes() {
