@@ -12,6 +12,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -177,5 +183,34 @@ class RepositoryHasherCacheTest {
 
         assertThat(hasher.cacheHits()).isZero();
         assertThat(hasher.cacheMisses()).isEqualTo(3);
+    }
+
+    @Test
+    void concurrentHashesOfOneRepositoryAgreeAndAreCounted() throws Exception {
+        RepositoryHashes expected = new RepositoryHasher().hash(gitDir);
+        int threads = 8;
+        int hashesPerThread = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<List<RepositoryHashes>>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    List<RepositoryHashes> results = new ArrayList<>();
+                    for (int i = 0; i < hashesPerThread; i++) {
+                        results.add(hasher.hash(gitDir));
+                    }
+                    return results;
+                }));
+            }
+            for (Future<List<RepositoryHashes>> future : futures) {
+                assertThat(future.get(60, TimeUnit.SECONDS))
+                        .hasSize(hashesPerThread)
+                        .containsOnly(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(hasher.cacheHits() + hasher.cacheMisses()).isEqualTo((long) threads * hashesPerThread);
+        assertThat(hasher.cacheMisses()).isBetween(1L, (long) threads);
     }
 }
