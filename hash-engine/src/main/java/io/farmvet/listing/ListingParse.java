@@ -170,7 +170,7 @@ final class ListingParse {
         try {
             handler.project(projectId, isPublic);
         } catch (EntryRejectedException e) {
-            throw errorAtEnd("project " + projectId + " rejected: " + e.getMessage(), e);
+            throw errorAtEnd(e.getMessage(), e);
         }
         projects++;
     }
@@ -327,7 +327,7 @@ final class ListingParse {
         try {
             handler.repository(entry);
         } catch (EntryRejectedException e) {
-            throw errorAtEnd("repository " + entry.repositoryId + " rejected: " + e.getMessage(), e);
+            throw errorAtEnd(e.getMessage(), e);
         }
         repositories++;
     }

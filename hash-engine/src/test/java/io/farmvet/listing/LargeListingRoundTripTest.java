@@ -74,10 +74,12 @@ class LargeListingRoundTripTest {
     }
 
     @Test
-    void failsWhenTheWriterDiesMidStream() throws InterruptedException {
+    void failsWhenTheWriterDiesMidStream() throws InterruptedException, IOException {
         PipedInputStream in = new PipedInputStream();
+        // Connected before the writer starts, or the reader may find the pipe not yet connected.
+        PipedOutputStream connected = new PipedOutputStream(in);
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-            try (PipedOutputStream out = new PipedOutputStream(in)) {
+            try (PipedOutputStream out = connected) {
                 out.write("{\"projects\":[{\"id\":1,\"repositories\":[".getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new IllegalStateException(e);

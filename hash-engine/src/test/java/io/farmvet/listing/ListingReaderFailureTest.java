@@ -201,7 +201,7 @@ class ListingReaderFailureTest {
         handler.rejectRepository = 2;
         ListingFormatException e = failure(reader, json(SEED), delivery, handler);
 
-        assertThat(e.problem()).isEqualTo("repository 2 rejected: repository 2 is listed twice");
+        assertThat(e.problem()).isEqualTo("repository 2 is listed twice");
         assertThat(e.getCause()).isInstanceOf(EntryRejectedException.class);
         // The closing brace of repository 2's object.
         assertAt(e, SEED.indexOf("}}]}]}") + 1, 2);
@@ -214,7 +214,7 @@ class ListingReaderFailureTest {
         handler.rejectProject = 1;
         ListingFormatException e = failure(reader, json(SEED), delivery, handler);
 
-        assertThat(e.problem()).isEqualTo("project 1 rejected: project 1 is not mirrored here");
+        assertThat(e.problem()).isEqualTo("project 1 is not mirrored here");
         assertThat(e.getCause()).isInstanceOf(EntryRejectedException.class);
         assertAt(e, SEED.length() - 3, 2);
     }
@@ -228,7 +228,7 @@ class ListingReaderFailureTest {
                 + "{'id':2,'hashes':{'content':'cc','metadata':'dd'}}],'id':7}]}";
         ListingFormatException e = failure(reader, json(doc), delivery, handler);
 
-        assertThat(e.problem()).isEqualTo("repository 1 rejected: repository 1 is listed twice");
+        assertThat(e.problem()).isEqualTo("repository 1 is listed twice");
         assertAt(e, doc.length() - 3, 1);
     }
 
