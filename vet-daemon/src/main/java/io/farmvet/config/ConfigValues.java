@@ -114,7 +114,8 @@ final class ConfigValues {
         try {
             uri = new URI(text);
         } catch (URISyntaxException e) {
-            throw new BadValue("is not a valid URL: " + e.getReason() + " at index " + e.getIndex());
+            // No index: JDKs disagree on where they notice the fault, and the reason is enough to find it.
+            throw new BadValue("is not a valid URL: " + e.getReason());
         }
         String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!"http".equals(scheme) && !"https".equals(scheme)) {
