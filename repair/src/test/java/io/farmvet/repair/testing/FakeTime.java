@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,6 +20,7 @@ public final class FakeTime extends Clock implements Sleeper {
     private final Instant origin;
     private final AtomicLong nanos = new AtomicLong();
     private final List<Duration> sleeps = new ArrayList<>();
+    private final Map<String, List<Duration>> labelled = new HashMap<>();
 
     public FakeTime(Instant origin) {
         this.origin = origin;
@@ -33,6 +36,30 @@ public final class FakeTime extends Clock implements Sleeper {
 
     public synchronized List<Duration> sleeps() {
         return List.copyOf(sleeps);
+    }
+
+    /** The sleeps made through {@link #sleeper(String)} with this label. */
+    public synchronized List<Duration> sleeps(String label) {
+        return List.copyOf(labelled.getOrDefault(label, List.of()));
+    }
+
+    /** A sleeper on this same clock whose sleeps are also recorded under {@code label}. */
+    public Sleeper sleeper(String label) {
+        FakeTime time = this;
+        return new Sleeper() {
+            @Override
+            public long nanoTime() {
+                return time.nanoTime();
+            }
+
+            @Override
+            public void sleep(Duration duration) {
+                synchronized (time) {
+                    time.labelled.computeIfAbsent(label, l -> new ArrayList<>()).add(duration);
+                }
+                time.sleep(duration);
+            }
+        };
     }
 
     @Override
