@@ -6,6 +6,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -18,7 +19,7 @@ public final class HttpTemplateAdapter implements RepairAdapter {
     private final HttpTemplate template;
 
     public HttpTemplateAdapter(HttpTemplate template) {
-        this.template = java.util.Objects.requireNonNull(template, "repair.http");
+        this.template = Objects.requireNonNull(template, "repair.http");
     }
 
     @Override

@@ -1,9 +1,13 @@
 package io.farmvet.repair.send;
 
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -47,10 +51,34 @@ final class Masking {
         while (matcher.find()) {
             String replacement =
                     secretName(matcher.group(2)) ? matcher.group(1) + matcher.group(2) + "=" + MASK : matcher.group();
-            matcher.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(replacement));
+            matcher.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         matcher.appendTail(out);
         return text(out.toString(), secrets);
+    }
+
+    /** The URL's secrets as they appear in its text: user-info and values of secret-looking query parameters. */
+    static Set<String> urlSecrets(URI uri) {
+        Set<String> secrets = new LinkedHashSet<>();
+        if (uri.getRawUserInfo() != null) {
+            secrets.add(uri.getRawUserInfo());
+            int colon = uri.getRawUserInfo().indexOf(':');
+            if (colon >= 0 && colon < uri.getRawUserInfo().length() - 1) {
+                secrets.add(uri.getRawUserInfo().substring(colon + 1));
+            }
+        }
+        if (uri.getRawQuery() != null) {
+            var matcher = QUERY_PARAM.matcher("?" + uri.getRawQuery());
+            while (matcher.find()) {
+                if (secretName(matcher.group(2)) && !matcher.group(3).isEmpty()) {
+                    secrets.add(matcher.group(3));
+                    String decoded = URLDecoder.decode(matcher.group(3), StandardCharsets.UTF_8);
+                    secrets.add(decoded);
+                }
+            }
+        }
+        secrets.removeIf(String::isBlank);
+        return secrets;
     }
 
     /** Replaces every occurrence of every secret, longest first so that a secret's prefix cannot expose its tail. */

@@ -22,14 +22,16 @@ public final class RepairRequest {
     private final Set<String> secrets;
 
     /**
-     * @param secrets values that must never be shown (credentials); blank ones are ignored
+     * @param secrets values that must never be shown (credentials); blank ones are ignored. The URL's user-info
+     *     and the values of its secret-looking query parameters are added, so that an answer echoing them is
+     *     masked too
      */
     public RepairRequest(String method, URI uri, Map<String, String> headers, String body, Set<String> secrets) {
         this.method = Objects.requireNonNull(method, "method");
         this.uri = Objects.requireNonNull(uri, "uri");
         this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
         this.body = body;
-        Set<String> kept = new LinkedHashSet<>();
+        Set<String> kept = new LinkedHashSet<>(Masking.urlSecrets(uri));
         for (String secret : secrets) {
             if (secret != null && !secret.isBlank()) {
                 kept.add(secret);

@@ -2,17 +2,13 @@ package io.farmvet.repair.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.farmvet.compare.Kind;
+import io.farmvet.repair.testing.AuditLines;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,7 +39,7 @@ class AuditLogTest {
                     t, "m2", 43, 8, EnumSet.of(Kind.MISSING), null, null, "repaired", "repaired 60 s after"));
         }
 
-        List<Map<String, Object>> lines = parse(file);
+        List<Map<String, Object>> lines = AuditLines.parse(file);
 
         assertThat(file.getFileName().toString()).isEqualTo("repairs.jsonl");
         assertThat(lines).hasSize(2);
@@ -73,35 +69,5 @@ class AuditLogTest {
             // Read through another handle while the log is still open.
             assertThat(Files.readAllLines(file)).hasSize(1);
         }
-    }
-
-    /** Parses JSON lines into maps: numbers as longs, arrays as lists of strings. */
-    public static List<Map<String, Object>> parse(Path file) throws IOException {
-        JsonFactory json = new JsonFactory();
-        List<Map<String, Object>> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            try (JsonParser parser = json.createParser(line)) {
-                assertThat(parser.nextToken()).isEqualTo(JsonToken.START_OBJECT);
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = parser.currentName();
-                    JsonToken value = parser.nextToken();
-                    if (value == JsonToken.START_ARRAY) {
-                        List<String> items = new ArrayList<>();
-                        while (parser.nextToken() != JsonToken.END_ARRAY) {
-                            items.add(parser.getText());
-                        }
-                        fields.put(name, items);
-                    } else if (value == JsonToken.VALUE_NUMBER_INT) {
-                        fields.put(name, parser.getLongValue());
-                    } else {
-                        fields.put(name, parser.getText());
-                    }
-                }
-                assertThat(parser.nextToken()).isNull();
-            }
-            lines.add(fields);
-        }
-        return lines;
     }
 }
