@@ -1,0 +1,322 @@
+package io.farmvet.repair;
+
+import io.farmvet.compare.Inconsistency;
+import io.farmvet.repair.audit.AuditLog;
+import io.farmvet.repair.audit.AuditRecord;
+import io.farmvet.repair.ledger.RepairLedger;
+import io.farmvet.repair.ledger.RepairRecord;
+import io.farmvet.repair.ledger.Verification;
+import io.farmvet.repair.plan.Confirmation;
+import io.farmvet.repair.plan.RepairPlan;
+import io.farmvet.repair.plan.SafetyValve;
+import io.farmvet.repair.send.Backoff;
+import io.farmvet.repair.send.RepairAdapter;
+import io.farmvet.repair.send.RepairRequest;
+import io.farmvet.repair.send.RepairTransport;
+import io.farmvet.repair.send.RequestSender;
+import io.farmvet.repair.send.SendResult;
+import io.farmvet.repair.send.Sleeper;
+import io.farmvet.repair.send.TokenBucket;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a vet's verdicts about one node into resync requests and settles earlier ones. The vet owns fetching and
+ * timing and calls, per node whose listing arrived whole:
+ *
+ * <ol>
+ *   <li>{@link #verify}: settle the node's pending repairs against this vet's verdicts (before anything else, so
+ *       that a repaired repository is no longer pending);
+ *   <li>{@link #needsSecondLook}: if true for any node, wait {@code repair.settle}, then fetch the primary and
+ *       those nodes again;
+ *   <li>{@link Confirmation#of} with both looks ({@link Confirmation#withoutSettle} when no second look is
+ *       needed); a node or primary that failed on the second look gets no confirmation and no repair;
+ *   <li>{@link #plan}: safety valve, no repeats, dry run; nothing is sent;
+ *   <li>{@link #execute}: send, record each request in the ledger before it goes out, and in the audit log.
+ * </ol>
+ *
+ * <p>Thread-safe: nodes may be handled in parallel, but one node by one caller at a time (pressure bounds are per
+ * {@link #execute} call: {@code repair.concurrency} requests in flight and {@code repair.rate} per second).
+ */
+public final class Repairer {
+    private static final Logger log = LoggerFactory.getLogger(Repairer.class);
+
+    static final String REPORT_ONLY = "report only (repair.mode: none)";
+    static final String HEALED = "healed during the settle delay";
+
+    private final RepairSettings settings;
+    private final RepairAdapter adapter;
+    private final RepairTransport transport;
+    private final RepairLedger ledger;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final Backoff backoff;
+    private final SafetyValve valve;
+
+    /**
+     * @param random for back-off jitter; tests pass a seeded one
+     */
+    public Repairer(
+            RepairSettings settings,
+            RepairAdapter adapter,
+            RepairTransport transport,
+            RepairLedger ledger,
+            AuditLog audit,
+            Clock clock,
+            Sleeper sleeper,
+            RandomGenerator random) {
+        this.settings = settings;
+        this.adapter = adapter;
+        this.transport = transport;
+        this.ledger = ledger;
+        this.audit = audit;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.backoff = new Backoff(settings.backoffInitial(), settings.backoffMax(), random);
+        this.valve = new SafetyValve(settings.maxFraction(), settings.maxPerRun());
+    }
+
+    public RepairSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Settles the node's pending repairs against a whole listing of it.
+     *
+     * @param verdicts every inconsistency of the node in this vet
+     * @param listedAt when this vet requested the node's listing: repairs requested later are not judged by it
+     */
+    public NodeVerification verify(RepairNode node, List<Inconsistency> verdicts, Instant listedAt) {
+        List<Long> inconsistent =
+                verdicts.stream().map(Inconsistency::repositoryId).collect(Collectors.toList());
+        Instant now = clock.instant();
+        List<Verification> settled =
+                ledger.verify(node.name(), inconsistent, listedAt, now, settings.verifyVets(), settings.verifyAfter());
+        List<RepairEntry> entries = new ArrayList<>();
+        for (Verification verification : settled) {
+            RepairRecord repair = verification.repair();
+            String detail = verification.outcome() == VerificationOutcome.REPAIRED
+                    ? "repaired " + verification.cycleTime().toSeconds() + " s after the request"
+                    : "still inconsistent on " + repair.checks() + " vets over "
+                            + verification.cycleTime().toMinutes() + " min after the request";
+            entries.add(new RepairEntry(repair.repositoryId(), repair.kinds(), verification.outcome(), detail));
+            audit(new AuditRecord(
+                    now,
+                    node.name(),
+                    repair.repositoryId(),
+                    repair.projectId(),
+                    repair.kinds(),
+                    repair.request(),
+                    repair.answer(),
+                    verification.outcome().wireName(),
+                    detail));
+        }
+        entries.sort(Comparator.comparingLong(RepairEntry::repoId));
+        return new NodeVerification(
+                node.name(), entries, settled, ledger.pending(node.name()).size());
+    }
+
+    /**
+     * True when the node's verdicts hold something that may be repaired, so it needs a second look after
+     * {@code repair.settle}: confirming is on, a mode that sends is chosen, and some repository is not already
+     * pending.
+     */
+    public boolean needsSecondLook(RepairNode node, List<Inconsistency> verdicts) {
+        if (!settings.confirms() || adapter.mode() == RepairMode.NONE || verdicts.isEmpty()) {
+            return false;
+        }
+        Map<Long, RepairRecord> pending = ledger.pending(node.name());
+        return verdicts.stream().anyMatch(v -> !pending.containsKey(v.repositoryId()));
+    }
+
+    /**
+     * Decides what to do about the node without sending anything.
+     *
+     * @param inScopeRepositories the primary's repositories in the farm's scope (see
+     *     {@link SafetyValve#inScopeRepositories})
+     */
+    public RepairPlan plan(RepairNode node, Confirmation confirmation, int inScopeRepositories) {
+        List<RepairEntry> decided = new ArrayList<>();
+        List<RepairPlan.Send> toSend = new ArrayList<>();
+        for (Confirmation.InFlight inFlight : confirmation.inFlight()) {
+            Inconsistency first = inFlight.first();
+            decided.add(new RepairEntry(
+                    first.repositoryId(),
+                    first.kinds(),
+                    RepairOutcome.SKIPPED,
+                    inFlight.reason().detail()));
+        }
+        for (Inconsistency healed : confirmation.healed()) {
+            decided.add(new RepairEntry(healed.repositoryId(), healed.kinds(), RepairOutcome.SKIPPED, HEALED));
+        }
+        List<Inconsistency> confirmed = confirmation.confirmed();
+        boolean refused = false;
+        if (adapter.mode() == RepairMode.NONE) {
+            for (Inconsistency target : confirmed) {
+                decided.add(new RepairEntry(target.repositoryId(), target.kinds(), RepairOutcome.SKIPPED, REPORT_ONLY));
+            }
+        } else if (!valve.allows(confirmed.size(), inScopeRepositories)) {
+            refused = true;
+            String detail = SafetyValve.refusal(confirmed.size(), inScopeRepositories);
+            log.warn(
+                    "{}: {}; limit {} (repair.max-fraction {}, repair.max-per-run {}): nothing is sent to it",
+                    node.name(),
+                    detail,
+                    valve.limit(inScopeRepositories),
+                    settings.maxFraction(),
+                    settings.maxPerRun());
+            for (Inconsistency target : confirmed) {
+                decided.add(new RepairEntry(target.repositoryId(), target.kinds(), RepairOutcome.REFUSED, detail));
+            }
+        } else {
+            Map<Long, RepairRecord> pending = ledger.pending(node.name());
+            for (Inconsistency found : confirmed) {
+                RepairRecord earlier = pending.get(found.repositoryId());
+                if (earlier != null) {
+                    decided.add(new RepairEntry(
+                            found.repositoryId(),
+                            found.kinds(),
+                            RepairOutcome.SKIPPED,
+                            "pending since " + earlier.requestedAt()));
+                    continue;
+                }
+                RepairTarget target = new RepairTarget(node, found.repositoryId(), found.projectId(), found.kinds());
+                Optional<RepairRequest> request;
+                try {
+                    request = adapter.request(target);
+                } catch (IllegalArgumentException e) {
+                    decided.add(
+                            new RepairEntry(found.repositoryId(), found.kinds(), RepairOutcome.FAILED, e.getMessage()));
+                    continue;
+                }
+                if (request.isEmpty()) {
+                    decided.add(
+                            new RepairEntry(found.repositoryId(), found.kinds(), RepairOutcome.SKIPPED, REPORT_ONLY));
+                } else if (settings.dryRun()) {
+                    decided.add(new RepairEntry(
+                            found.repositoryId(),
+                            found.kinds(),
+                            RepairOutcome.DRY_RUN,
+                            request.get().describe()));
+                } else {
+                    toSend.add(new RepairPlan.Send(target, request.get()));
+                }
+            }
+        }
+        return new RepairPlan(node, decided, toSend, confirmed.size(), inScopeRepositories, refused);
+    }
+
+    /**
+     * Sends the plan's requests within the node's bounds and records each: in the ledger before it goes out
+     * (a request whose row cannot be written is not sent) and after its answer, and in the audit log. Returns
+     * when every request has ended.
+     */
+    public NodeRepairs execute(RepairPlan plan) {
+        List<RepairEntry> entries = new ArrayList<>(plan.decided());
+        if (!plan.toSend().isEmpty()) {
+            entries.addAll(send(plan));
+        }
+        entries.sort(Comparator.comparingLong(RepairEntry::repoId));
+        return new NodeRepairs(plan.node().name(), entries, plan.refused());
+    }
+
+    private List<RepairEntry> send(RepairPlan plan) {
+        RequestSender sender = new RequestSender(
+                transport,
+                adapter,
+                new TokenBucket(settings.ratePerSecond(), sleeper),
+                backoff,
+                settings.retries(),
+                sleeper);
+        int threads = Math.min(settings.concurrency(), plan.toSend().size());
+        AtomicInteger threadNumber = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread =
+                    new Thread(runnable, "farmvet-repair-" + plan.node().name() + "-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        List<Future<RepairEntry>> futures = new ArrayList<>();
+        try {
+            for (RepairPlan.Send send : plan.toSend()) {
+                Callable<RepairEntry> task = () -> sendOne(sender, send);
+                futures.add(pool.submit(task));
+            }
+            List<RepairEntry> entries = new ArrayList<>();
+            for (int i = 0; i < futures.size(); i++) {
+                RepairPlan.Send send = plan.toSend().get(i);
+                try {
+                    entries.add(futures.get(i).get());
+                } catch (ExecutionException e) {
+                    entries.add(new RepairEntry(
+                            send.target().repositoryId(),
+                            send.target().kinds(),
+                            RepairOutcome.FAILED,
+                            send.request().mask(String.valueOf(e.getCause().getMessage()))));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    pool.shutdownNow();
+                    entries.add(new RepairEntry(
+                            send.target().repositoryId(),
+                            send.target().kinds(),
+                            RepairOutcome.FAILED,
+                            "interrupted before its answer; a recorded request stays pending for verification"));
+                }
+            }
+            return entries;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private RepairEntry sendOne(RequestSender sender, RepairPlan.Send send) {
+        RepairTarget target = send.target();
+        RepairRequest request = send.request();
+        // Written and synced before the request leaves: a crash after sending must not lead to a second request.
+        long id = ledger.begin(target, request.summary(), clock.instant());
+        SendResult result = sender.send(request);
+        Instant answeredAt = clock.instant();
+        ledger.answered(id, result.answer(), result.attempts(), result.accepted(), answeredAt);
+        RepairOutcome outcome = result.accepted() ? RepairOutcome.SENT : RepairOutcome.FAILED;
+        String detail = result.accepted() ? result.answer() : result.detail();
+        if (!result.accepted()) {
+            log.warn("{}: resync of repository {} failed: {}", target.node().name(), target.repositoryId(), detail);
+        }
+        audit(new AuditRecord(
+                answeredAt,
+                target.node().name(),
+                target.repositoryId(),
+                target.projectId(),
+                target.kinds(),
+                request.summary(),
+                result.answer(),
+                outcome.wireName(),
+                result.accepted() ? null : detail));
+        return new RepairEntry(target.repositoryId(), target.kinds(), outcome, detail);
+    }
+
+    /** The ledger is the record that prevents repeats; a failing audit log is logged, not allowed to stop it. */
+    private void audit(AuditRecord record) {
+        try {
+            audit.append(record);
+        } catch (RuntimeException e) {
+            log.error("{}: repository {}: {}", record.node(), record.repositoryId(), e.getMessage());
+        }
+    }
+}
