@@ -52,7 +52,7 @@ public final class NodeComparison implements ListingHandler {
     }
 
     @Override
-    public void project(long projectId, boolean isPublic) {
+    public void project(long projectId, boolean isPublic, String key) {
         listedProjects.putIfAbsent(projectId, 0);
     }
 

@@ -12,8 +12,10 @@ import java.util.Arrays;
  *
  * <p>Per repository it keeps the id, the index of its project, and both hashes as packed nibbles in one byte
  * arena (a length byte, 0 for absent, then the nibbles): about 90 bytes for 64-character hashes, with no object
- * per entry. Fill it as the {@link ListingHandler} of the primary's read; after that it is read-only and safe to
- * share between the threads comparing nodes.
+ * per entry. Project keys and repository slugs are kept only where the listing names them (farmvet's agent does,
+ * so that a node can be asked to clone a repository it lacks; Bitbucket does not, and then they cost nothing).
+ * Fill it as the {@link ListingHandler} of the primary's read; after that it is read-only and safe to share
+ * between the threads comparing nodes.
  */
 public final class PrimaryTable implements ListingHandler {
     private static final int INITIAL_CAPACITY = 1024;
@@ -26,6 +28,10 @@ public final class PrimaryTable implements ListingHandler {
     private byte[] arena = new byte[INITIAL_CAPACITY * 66];
     private int arenaUsed;
     private long[] projectIds = new long[64];
+    private String[] projectKeys = new String[64];
+    /** Null until the first entry with a slug. */
+    private String[] slugs;
+
     private int size;
 
     @Override
@@ -41,6 +47,15 @@ public final class PrimaryTable implements ListingHandler {
             repositoryIds = Arrays.copyOf(repositoryIds, capacity);
             projectIndex = Arrays.copyOf(projectIndex, capacity);
             hashOffset = Arrays.copyOf(hashOffset, capacity);
+            if (slugs != null) {
+                slugs = Arrays.copyOf(slugs, capacity);
+            }
+        }
+        if (entry.slug() != null) {
+            if (slugs == null) {
+                slugs = new String[repositoryIds.length];
+            }
+            slugs[size] = entry.slug();
         }
         repositoryIds[size] = id;
         projectIndex[size] = internProject(entry.projectId());
@@ -51,8 +66,11 @@ public final class PrimaryTable implements ListingHandler {
     }
 
     @Override
-    public void project(long projectId, boolean isPublic) {
-        internProject(projectId);
+    public void project(long projectId, boolean isPublic, String key) {
+        int index = internProject(projectId);
+        if (key != null) {
+            projectKeys[index] = key;
+        }
     }
 
     /** Number of repositories. */
@@ -71,6 +89,16 @@ public final class PrimaryTable implements ListingHandler {
 
     public long projectId(int index) {
         return projectIds[projectIndex[index]];
+    }
+
+    /** The key of the repository's project where the listing names it, else null. */
+    public String projectKey(int index) {
+        return projectKeys[projectIndex[index]];
+    }
+
+    /** The repository's slug where the listing names it, else null. */
+    public String slug(int index) {
+        return slugs == null ? null : slugs[index];
     }
 
     /** True when the primary lists this project (with or without repositories). */
@@ -107,7 +135,7 @@ public final class PrimaryTable implements ListingHandler {
         return bits;
     }
 
-    /** Approximate bytes held, for the benchmark's per-repository figure. */
+    /** Approximate bytes held (names not counted: only agent listings carry them), for the benchmark. */
     public long footprintBytes() {
         return byRepositoryId.footprintBytes()
                 + byProjectId.footprintBytes()
@@ -168,6 +196,7 @@ public final class PrimaryTable implements ListingHandler {
         }
         if (count == projectIds.length) {
             projectIds = Arrays.copyOf(projectIds, count * 2);
+            projectKeys = Arrays.copyOf(projectKeys, count * 2);
         }
         projectIds[count] = projectId;
         return count;

@@ -9,6 +9,7 @@ public final class ListingEntry {
     long repositoryId;
     final HashValue content = new HashValue();
     final HashValue metadata = new HashValue();
+    String slug;
 
     public long projectId() {
         return projectId;
@@ -28,12 +29,27 @@ public final class ListingEntry {
         return metadata;
     }
 
+    /**
+     * The repository's slug where the listing names it (farmvet's agent does, so that a node can be asked to
+     * clone a repository it does not have; Bitbucket does not), else null.
+     */
+    public String slug() {
+        return slug;
+    }
+
     /** Sets every field, for writers of tests and for other sources of entries than a JSON document. */
     public ListingEntry set(long projectId, long repositoryId, CharSequence contentHex, CharSequence metadataHex) {
         this.projectId = projectId;
         this.repositoryId = repositoryId;
         content.setHex(contentHex);
         metadata.setHex(metadataHex);
+        slug = null;
+        return this;
+    }
+
+    /** Sets the slug after {@link #set}, for writers of tests. */
+    public ListingEntry slug(String slug) {
+        this.slug = slug;
         return this;
     }
 

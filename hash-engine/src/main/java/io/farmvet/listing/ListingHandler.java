@@ -15,6 +15,9 @@ public interface ListingHandler {
     /**
      * One project object of the listing, called once it is complete (after its repositories), so that a
      * project listed with no repositories is still seen.
+     *
+     * @param key the project's key where the listing names it (farmvet's agent does; Bitbucket does not), else
+     *     null
      */
-    default void project(long projectId, boolean isPublic) throws EntryRejectedException {}
+    default void project(long projectId, boolean isPublic, String key) throws EntryRejectedException {}
 }

@@ -16,6 +16,9 @@ import java.io.IOException;
  * held in a {@link RepositoryBuffer}. Not thread-safe: {@link ListingReader} makes one per call.
  */
 final class ListingParse {
+    /** Longest project key or repository slug accepted; Bitbucket caps both well below this. */
+    static final int MAX_NAME_CHARS = 256;
+
     /** How much of a bad value an error message quotes, so that a 1 MB garbage string does not flood a log. */
     private static final int QUOTE_CHARS = 16;
 
@@ -120,6 +123,7 @@ final class ListingParse {
         boolean sawPublic = false;
         boolean sawRepositories = false;
         boolean buffered = false;
+        String key = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             JsonToken token = parser.nextToken();
@@ -153,6 +157,12 @@ final class ListingParse {
                     buffered = projectId == UNKNOWN;
                     readRepositories(projectId, buffered);
                 }
+                case "key" -> {
+                    if (key != null) {
+                        throw error(projectLabel(projectId) + ": \"key\" is listed twice");
+                    }
+                    key = readName(projectLabel(projectId) + ": \"key\"");
+                }
                 default -> parser.skipChildren();
             }
         }
@@ -168,7 +178,7 @@ final class ListingParse {
             }
         }
         try {
-            handler.project(projectId, isPublic);
+            handler.project(projectId, isPublic, key);
         } catch (EntryRejectedException e) {
             throw errorAtEnd(e.getMessage(), e);
         }
@@ -199,6 +209,7 @@ final class ListingParse {
         entry.repositoryId = UNKNOWN;
         entry.content.clear();
         entry.metadata.clear();
+        entry.slug = null;
         currentRepositoryId = UNKNOWN;
         boolean sawHashes = false;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -222,6 +233,12 @@ final class ListingParse {
                                 repositoryLabel(projectId) + ": \"hashes\" is " + describe(token) + ", not an object");
                     }
                     readHashes(projectId);
+                }
+                case "slug" -> {
+                    if (entry.slug != null) {
+                        throw error(repositoryLabel(projectId) + ": \"slug\" is listed twice");
+                    }
+                    entry.slug = readName(repositoryLabel(projectId) + ": \"slug\"");
                 }
                 default -> parser.skipChildren();
             }
@@ -321,6 +338,21 @@ final class ListingParse {
             throw error(owner + ": \"id\" " + id + " is negative");
         }
         return id;
+    }
+
+    /** A project key or repository slug: a string of at most {@value #MAX_NAME_CHARS} characters, or null. */
+    private String readName(String owner) throws IOException {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (token != JsonToken.VALUE_STRING) {
+            throw error(owner + " is " + describe(token) + ", not a string");
+        }
+        if (parser.getTextLength() > MAX_NAME_CHARS) {
+            throw error(owner + " is longer than " + MAX_NAME_CHARS + " characters");
+        }
+        return parser.getText();
     }
 
     private void deliver() throws ListingFormatException {

@@ -16,6 +16,7 @@ final class RepositoryBuffer {
     private static final int PACKED_PER_ENTRY = 64;
 
     private long[] ids = new long[0];
+    private String[] slugs = new String[0];
     /** Two per entry, content then metadata; -1 for a hash the listing did not carry. */
     private short[] hexLengths = new short[0];
 
@@ -36,6 +37,7 @@ final class RepositoryBuffer {
         if (size == ids.length) {
             int capacity = Math.max(INITIAL_ENTRIES, size + (size >> 1));
             ids = Arrays.copyOf(ids, capacity);
+            slugs = Arrays.copyOf(slugs, capacity);
             hexLengths = Arrays.copyOf(hexLengths, capacity * 2);
         }
         int needed = packedSize + entry.content.packedLength() + entry.metadata.packedLength();
@@ -47,6 +49,7 @@ final class RepositoryBuffer {
                             Math.max(INITIAL_ENTRIES * PACKED_PER_ENTRY, packed.length + (packed.length >> 1))));
         }
         ids[size] = entry.repositoryId;
+        slugs[size] = entry.slug;
         hexLengths[2 * size] = store(entry.content);
         hexLengths[2 * size + 1] = store(entry.metadata);
         size++;
@@ -78,6 +81,7 @@ final class RepositoryBuffer {
         void fill(ListingEntry entry, long projectId) {
             entry.projectId = projectId;
             entry.repositoryId = ids[next];
+            entry.slug = slugs[next];
             packedOffset = load(entry.content, hexLengths[2 * next], packedOffset);
             packedOffset = load(entry.metadata, hexLengths[2 * next + 1], packedOffset);
             next++;

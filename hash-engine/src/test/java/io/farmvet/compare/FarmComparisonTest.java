@@ -101,7 +101,7 @@ class FarmComparisonTest {
     void aProjectListedWithoutRepositoriesIsInScope() throws Exception {
         PrimaryTable primary = table(row(1, 10, A, M1));
         NodeComparison node = new NodeComparison(primary);
-        node.project(1, false);
+        node.project(1, false, null);
 
         assertThat(verdicts(primary, Scope.INFERRED, node)).containsExactly(new Inconsistency(10, 1, Set.of(MISSING)));
     }
@@ -168,6 +168,21 @@ class FarmComparisonTest {
     }
 
     @Test
+    void tableKeepsNamesOnlyWhereTheListingGivesThem() throws Exception {
+        PrimaryTable primary = new PrimaryTable();
+        primary.repository(entry.set(3, 30, A, M1).slug("web"));
+        primary.repository(entry.set(3, 31, A, M1));
+        primary.project(3, false, "PRJ");
+        primary.repository(entry.set(4, 40, A, M1));
+        primary.project(4, false, null);
+
+        assertThat(primary.slug(primary.indexOf(30))).isEqualTo("web");
+        assertThat(primary.projectKey(primary.indexOf(30))).isEqualTo("PRJ");
+        assertThat(primary.slug(primary.indexOf(31))).isNull();
+        assertThat(primary.projectKey(primary.indexOf(40))).isNull();
+    }
+
+    @Test
     void largeShuffledFarmFindsExactlyTheDriftItWasGiven() throws Exception {
         SplittableRandom random = new SplittableRandom(20261122);
         int n = 50_000;
@@ -228,7 +243,7 @@ class FarmComparisonTest {
     private void feed(io.farmvet.listing.ListingHandler handler, String[]... rows) throws EntryRejectedException {
         for (String[] row : rows) {
             handler.repository(entry.set(Long.parseLong(row[0]), Long.parseLong(row[1]), row[2], row[3]));
-            handler.project(Long.parseLong(row[0]), false);
+            handler.project(Long.parseLong(row[0]), false, null);
         }
     }
 

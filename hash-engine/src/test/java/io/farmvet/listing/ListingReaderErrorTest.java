@@ -42,6 +42,18 @@ class ListingReaderErrorTest {
         List<Case> cases = new ArrayList<>();
         // Wrong types of known fields.
         cases.add(bad(
+                "project key is a number",
+                "{'projects':[{'id':1,'key':7,'repositories':[]}]}",
+                "project 1: \"key\" is the number 7, not a string",
+                "7",
+                UNKNOWN));
+        cases.add(bad(
+                "repository slug is an object",
+                "{'projects':[{'id':1,'repositories':[{'id':5,'slug':{}," + H + "}]}]}",
+                "repository 5: \"slug\" is an object, not a string",
+                "{}",
+                5));
+        cases.add(bad(
                 "project id is a string",
                 "{'projects':[{'id':'7','repositories':[]}]}",
                 "a project: \"id\" is a string \"7\", not a whole number",

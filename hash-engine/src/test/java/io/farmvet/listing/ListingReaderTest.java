@@ -51,6 +51,19 @@ class ListingReaderTest {
 
     @ParameterizedTest
     @EnumSource(Delivery.class)
+    void deliversTheAgentsKeysAndSlugsInAnyFieldOrder(Delivery delivery) throws IOException {
+        String doc = "{'projects':[{'repositories':[{'hashes':{'content':'ab','metadata':'cd'},'slug':'web','id':7},"
+                + "{'id':8,'slug':null,'hashes':{'content':'ab','metadata':'cd'}}],'key':'PRJ','id':3},"
+                + "{'id':4,'repositories':[{'id':9,'hashes':{'content':'ab','metadata':'cd'}}]}]}";
+
+        RecordingHandler handler = read(doc, delivery, ListingKind.FULL);
+
+        assertThat(handler.slugs).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(7L, "web"));
+        assertThat(handler.keys).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(3L, "PRJ"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Delivery.class)
     void tellsTheZeroPlaceholderAndPublicFlag(Delivery delivery) throws IOException {
         List<Boolean> zero = new ArrayList<>();
         ListingHandler handler = new ListingHandler() {

@@ -1,7 +1,9 @@
 package io.farmvet.listing;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Records what a read delivered, in order, as plain values; rejects on request. */
 final class RecordingHandler implements ListingHandler {
@@ -13,6 +15,10 @@ final class RecordingHandler implements ListingHandler {
     final List<Project> projects = new ArrayList<>();
     /** Repositories and projects interleaved as delivered, to check that a project follows its repositories. */
     final List<Object> events = new ArrayList<>();
+    /** Slugs and project keys where the listing named them. */
+    final Map<Long, String> slugs = new HashMap<>();
+
+    final Map<Long, String> keys = new HashMap<>();
 
     long rejectRepository = -1;
     long rejectProject = -1;
@@ -28,16 +34,22 @@ final class RecordingHandler implements ListingHandler {
                 entry.content().toHex(),
                 entry.metadata().toHex());
         repositories.add(repo);
+        if (entry.slug() != null) {
+            slugs.put(entry.repositoryId(), entry.slug());
+        }
         events.add(repo);
     }
 
     @Override
-    public void project(long projectId, boolean isPublic) throws EntryRejectedException {
+    public void project(long projectId, boolean isPublic, String key) throws EntryRejectedException {
         if (projectId == rejectProject) {
             throw new EntryRejectedException("project " + projectId + " is not mirrored here");
         }
         Project project = new Project(projectId, isPublic);
         projects.add(project);
+        if (key != null) {
+            keys.put(projectId, key);
+        }
         events.add(project);
     }
 }

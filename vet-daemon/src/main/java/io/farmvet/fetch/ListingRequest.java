@@ -222,8 +222,8 @@ public final class ListingRequest implements AutoCloseable {
         }
 
         @Override
-        public void project(long projectId, boolean isPublic) throws EntryRejectedException {
-            handler.project(projectId, isPublic);
+        public void project(long projectId, boolean isPublic, String key) throws EntryRejectedException {
+            handler.project(projectId, isPublic, key);
         }
     }
 }
