@@ -1,6 +1,7 @@
 package io.farmvet.repair;
 
 import io.farmvet.compare.Inconsistency;
+import io.farmvet.compare.PrimaryTable;
 import io.farmvet.repair.audit.AuditLog;
 import io.farmvet.repair.audit.AuditRecord;
 import io.farmvet.repair.ledger.RepairLedger;
@@ -150,8 +151,9 @@ public final class Repairer {
      *
      * @param inScopeRepositories the primary's repositories in the farm's scope (see
      *     {@link SafetyValve#inScopeRepositories})
+     * @param primary the primary's latest listing, for the names of the repositories (where it has them)
      */
-    public RepairPlan plan(RepairNode node, Confirmation confirmation, int inScopeRepositories) {
+    public RepairPlan plan(RepairNode node, Confirmation confirmation, int inScopeRepositories, PrimaryTable primary) {
         List<RepairEntry> decided = new ArrayList<>();
         List<RepairPlan.Send> toSend = new ArrayList<>();
         for (Confirmation.InFlight inFlight : confirmation.inFlight()) {
@@ -196,7 +198,14 @@ public final class Repairer {
                             "pending since " + earlier.requestedAt()));
                     continue;
                 }
-                RepairTarget target = new RepairTarget(node, found.repositoryId(), found.projectId(), found.kinds());
+                int index = primary.indexOf(found.repositoryId());
+                RepairTarget target = new RepairTarget(
+                        node,
+                        found.repositoryId(),
+                        found.projectId(),
+                        found.kinds(),
+                        index < 0 ? null : primary.projectKey(index),
+                        index < 0 ? null : primary.slug(index));
                 Optional<RepairRequest> request;
                 try {
                     request = adapter.request(target);

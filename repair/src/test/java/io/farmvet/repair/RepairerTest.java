@@ -48,6 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
  * ledger and audit log in a temporary state.dir. Time is fake: no test really waits for back-off or pacing.
  */
 class RepairerTest {
+    /** The primary the plans take names from: these tests use Bitbucket-like listings without names. */
+    private final io.farmvet.compare.PrimaryTable names = Tables.primaryOf(100);
+
     private static final String TOKEN_1 = "token-of-mirror-1-5f2a";
     private static final String TOKEN_2 = "token-of-mirror-2-9c4e";
     private static final Pattern REPO_ID = Pattern.compile("\"repoId\":(\\d+)");
@@ -94,9 +97,9 @@ class RepairerTest {
 
         assertThat(repairer.needsSecondLook(node1, first1)).isTrue();
         NodeRepairs result1 = repairer.execute(
-                repairer.plan(node1, Confirmation.of(first1, primary, second1, Tables.primaryOf(100)), 100));
+                repairer.plan(node1, Confirmation.of(first1, primary, second1, Tables.primaryOf(100)), 100, names));
         NodeRepairs result2 =
-                repairer.execute(repairer.plan(node2, Confirmation.of(first2, primary, first2, primary), 100));
+                repairer.execute(repairer.plan(node2, Confirmation.of(first2, primary, first2, primary), 100, names));
 
         assertThat(repoIds(server1)).containsExactlyInAnyOrder(10L, 12L);
         assertThat(server1.received()).allSatisfy(r -> {
@@ -134,7 +137,8 @@ class RepairerTest {
         List<Inconsistency> wrong = List.of(i(10, CONTENT), i(11, CONTENT));
         Repairer repairer = repairer(agent());
 
-        NodeRepairs result = repairer.execute(repairer.plan(node1, Confirmation.of(wrong, before, wrong, after), 100));
+        NodeRepairs result =
+                repairer.execute(repairer.plan(node1, Confirmation.of(wrong, before, wrong, after), 100, names));
 
         assertThat(repoIds(server1)).containsExactly(11L);
         assertThat(result.entries())
@@ -148,7 +152,7 @@ class RepairerTest {
         Repairer repairer = repairer(agent().dryRun(true));
         List<Inconsistency> wrong = List.of(i(10, CONTENT), i(11, MISSING));
 
-        NodeRepairs result = repairer.execute(repairer.plan(node1, Confirmation.withoutSettle(wrong), 100));
+        NodeRepairs result = repairer.execute(repairer.plan(node1, Confirmation.withoutSettle(wrong), 100, names));
 
         assertThat(server1.count()).isZero();
         assertThat(result.entries()).hasSize(2).allSatisfy(e -> {
@@ -175,9 +179,9 @@ class RepairerTest {
             }
         }
 
-        RepairPlan refused = repairer.plan(node1, Confirmation.withoutSettle(six), 100);
+        RepairPlan refused = repairer.plan(node1, Confirmation.withoutSettle(six), 100, names);
         NodeRepairs result1 = repairer.execute(refused);
-        NodeRepairs result2 = repairer.execute(repairer.plan(node2, Confirmation.withoutSettle(five), 100));
+        NodeRepairs result2 = repairer.execute(repairer.plan(node2, Confirmation.withoutSettle(five), 100, names));
 
         assertThat(refused.refused()).isTrue();
         assertThat(refused.toSend()).isEmpty();
@@ -196,7 +200,7 @@ class RepairerTest {
         Repairer repairer = repairer(agent().maxPerRun(3));
         List<Inconsistency> four = List.of(i(1, CONTENT), i(2, CONTENT), i(3, CONTENT), i(4, CONTENT));
 
-        NodeRepairs result = repairer.execute(repairer.plan(node1, Confirmation.withoutSettle(four), 10_000));
+        NodeRepairs result = repairer.execute(repairer.plan(node1, Confirmation.withoutSettle(four), 10_000, names));
 
         assertThat(server1.count()).isZero();
         assertThat(result.entries()).allSatisfy(e -> assertThat(e.detail()).isEqualTo("mass divergence (4 of 10000)"));
@@ -206,7 +210,7 @@ class RepairerTest {
     void aPendingRepairIsNotRequestedAgainEvenAfterARestart() throws IOException {
         List<Inconsistency> wrong = List.of(i(10, CONTENT), i(11, CONTENT));
         Repairer repairer = repairer(agent());
-        repairer.execute(repairer.plan(node1, Confirmation.withoutSettle(wrong), 100));
+        repairer.execute(repairer.plan(node1, Confirmation.withoutSettle(wrong), 100, names));
         assertThat(server1.count()).isEqualTo(2);
         Instant firstRequest = ledger.pending("mirror-1").get(10L).requestedAt();
 
@@ -219,7 +223,8 @@ class RepairerTest {
         restarted.verify(node1, stillWrong, time.instant());
         assertThat(restarted.needsSecondLook(node1, List.of(i(10, CONTENT), i(11, CONTENT))))
                 .isFalse();
-        NodeRepairs again = restarted.execute(restarted.plan(node1, Confirmation.withoutSettle(stillWrong), 100));
+        NodeRepairs again =
+                restarted.execute(restarted.plan(node1, Confirmation.withoutSettle(stillWrong), 100, names));
 
         assertThat(repoIds(server1)).containsExactlyInAnyOrder(10L, 11L, 12L);
         assertThat(again.entries())
@@ -234,7 +239,7 @@ class RepairerTest {
     void theNextVetsVerifyReportsRepairedAndLaterStillDivergentThenAllowsANewRequest() throws IOException {
         Repairer repairer = repairer(agent().verifyVets(2).verifyAfter(Duration.ofMinutes(20)));
         repairer.execute(
-                repairer.plan(node1, Confirmation.withoutSettle(List.of(i(10, CONTENT), i(11, MISSING))), 100));
+                repairer.plan(node1, Confirmation.withoutSettle(List.of(i(10, CONTENT), i(11, MISSING))), 100, names));
 
         time.advance(Duration.ofMinutes(15));
         NodeVerification vet2 = repairer.verify(node1, List.of(i(11, MISSING)), time.instant());
@@ -255,7 +260,7 @@ class RepairerTest {
                 .containsExactly(tuple(11L, "still-divergent"));
         assertThat(vet3.stillPending()).isZero();
         NodeRepairs retry =
-                repairer.execute(repairer.plan(node1, Confirmation.withoutSettle(List.of(i(11, MISSING))), 100));
+                repairer.execute(repairer.plan(node1, Confirmation.withoutSettle(List.of(i(11, MISSING))), 100, names));
         assertThat(retry.count(RepairOutcome.SENT)).isEqualTo(1);
         assertThat(repoIds(server1)).containsExactlyInAnyOrder(10L, 11L, 11L);
 
@@ -275,7 +280,7 @@ class RepairerTest {
         List<Inconsistency> wrong = List.of(i(10, CONTENT));
 
         assertThat(repairer.needsSecondLook(node1, wrong)).isFalse();
-        NodeRepairs result = repairer.execute(repairer.plan(node1, Confirmation.withoutSettle(wrong), 100));
+        NodeRepairs result = repairer.execute(repairer.plan(node1, Confirmation.withoutSettle(wrong), 100, names));
 
         assertThat(server1.count()).isZero();
         assertThat(result.entries())
@@ -300,7 +305,7 @@ class RepairerTest {
             wrong.add(i(id, CONTENT));
         }
 
-        NodeRepairs result = repairer.execute(repairer.plan(node1, Confirmation.withoutSettle(wrong), 1000));
+        NodeRepairs result = repairer.execute(repairer.plan(node1, Confirmation.withoutSettle(wrong), 1000, names));
 
         assertThat(result.count(RepairOutcome.SENT)).isEqualTo(12);
         assertThat(server1.count()).isEqualTo(12);
@@ -313,7 +318,7 @@ class RepairerTest {
         Repairer repairer = repairer(agent().retries(2));
 
         NodeRepairs result =
-                repairer.execute(repairer.plan(node1, Confirmation.withoutSettle(List.of(i(10, CONTENT))), 100));
+                repairer.execute(repairer.plan(node1, Confirmation.withoutSettle(List.of(i(10, CONTENT))), 100, names));
 
         assertThat(server1.count()).isEqualTo(3);
         RepairEntry entry = result.entries().get(0);
@@ -331,7 +336,7 @@ class RepairerTest {
     @Test
     void aRequestThatCannotBeRecordedIsNotSent() {
         Repairer repairer = repairer(agent());
-        RepairPlan plan = repairer.plan(node1, Confirmation.withoutSettle(List.of(i(10, CONTENT))), 100);
+        RepairPlan plan = repairer.plan(node1, Confirmation.withoutSettle(List.of(i(10, CONTENT))), 100, names);
         ledger.close();
 
         NodeRepairs result = repairer.execute(plan);
@@ -356,7 +361,7 @@ class RepairerTest {
                 repairer(RepairSettings.builder().mode(RepairMode.HTTP).http(template));
 
         NodeRepairs result = repairer.execute(
-                repairer.plan(awkward, Confirmation.withoutSettle(List.of(i(42, CONTENT, METADATA))), 100));
+                repairer.plan(awkward, Confirmation.withoutSettle(List.of(i(42, CONTENT, METADATA))), 100, names));
 
         assertThat(result.count(RepairOutcome.SENT)).isEqualTo(1);
         assertThat(server1.count()).isZero();
@@ -380,7 +385,7 @@ class RepairerTest {
         Repairer agentRepairer = repairer(agent().retries(0));
         List<RepairEntry> entries = new ArrayList<>(agentRepairer
                 .execute(agentRepairer.plan(
-                        node1, Confirmation.withoutSettle(List.of(i(1, CONTENT), i(2, CONTENT))), 100))
+                        node1, Confirmation.withoutSettle(List.of(i(1, CONTENT), i(2, CONTENT))), 100, names))
                 .entries());
         HttpTemplate template = new HttpTemplate(
                 "POST",
@@ -391,12 +396,13 @@ class RepairerTest {
         Repairer httpRepairer = repairer(
                 RepairSettings.builder().mode(RepairMode.HTTP).http(template).retries(1));
         entries.addAll(httpRepairer
-                .execute(httpRepairer.plan(node2, Confirmation.withoutSettle(List.of(i(3, CONTENT))), 100))
+                .execute(httpRepairer.plan(node2, Confirmation.withoutSettle(List.of(i(3, CONTENT))), 100, names))
                 .entries());
         Repairer dryRun = repairer(
                 RepairSettings.builder().mode(RepairMode.HTTP).http(template).dryRun(true));
-        entries.addAll(dryRun.execute(dryRun.plan(node2, Confirmation.withoutSettle(List.of(i(4, CONTENT))), 100))
-                .entries());
+        entries.addAll(
+                dryRun.execute(dryRun.plan(node2, Confirmation.withoutSettle(List.of(i(4, CONTENT))), 100, names))
+                        .entries());
         time.advance(Duration.ofHours(1));
         entries.addAll(agentRepairer.verify(node1, List.of(), time.instant()).entries());
 
@@ -418,7 +424,7 @@ class RepairerTest {
         server1.respond(r -> new Reply(429, Map.of("Retry-After", "5"), ""));
         Repairer repairer = repairer(agent().retries(3));
 
-        repairer.execute(repairer.plan(node1, Confirmation.withoutSettle(List.of(i(10, CONTENT))), 100));
+        repairer.execute(repairer.plan(node1, Confirmation.withoutSettle(List.of(i(10, CONTENT))), 100, names));
 
         assertThat(server1.count()).isEqualTo(4);
         assertThat(time.sleeps())

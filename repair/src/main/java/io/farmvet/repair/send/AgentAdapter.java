@@ -25,14 +25,16 @@ import java.util.Set;
  * Content-Type: application/json
  * Accept: application/json
  *
- * {"repoId": 42, "projectId": 7, "kinds": ["content", "metadata"]}
+ * {"repoId": 42, "projectId": 7, "kinds": ["content", "metadata"], "projectKey": "PRJ", "slug": "web"}
  * </pre>
  *
  * <ul>
  *   <li>{@code repoId} and {@code projectId} are the primary's ids (those of the repo-hashes listing);
  *       {@code kinds} holds one or more of {@code content}, {@code metadata}, {@code missing}, {@code extra}:
  *       {@code missing} asks the agent to create the mirror repository, {@code extra} to remove the node's copy,
- *       the others to re-fetch refs and metadata from the primary.
+ *       the others to re-fetch refs and metadata from the primary. {@code projectKey} and {@code slug} are sent
+ *       when the primary's listing names them (a farmvet agent's listing does); they are how a node finds the
+ *       upstream of a repository it does not have.
  *   <li>{@code 202 Accepted} (resync queued) or {@code 200 OK} (done at once) mean accepted. farmvet does not
  *       wait for the resync: the next vet verifies it through the node's listing.
  *   <li>The agent must treat a request for a repository that already has a resync queued as accepted (answer
@@ -84,6 +86,13 @@ public final class AgentAdapter implements RepairAdapter {
                 json.writeString(kind.wireName());
             }
             json.writeEndArray();
+            // The names let a node clone a repository it does not have; they come from the primary's listing.
+            if (target.projectKey() != null) {
+                json.writeStringField("projectKey", target.projectKey());
+            }
+            if (target.slug() != null) {
+                json.writeStringField("slug", target.slug());
+            }
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("writing to a string cannot fail", e);

@@ -27,6 +27,19 @@ class AgentAdapterTest {
     }
 
     @Test
+    void sendsTheNamesAMissingRepositoryNeedsWhenThePrimaryGaveThem() {
+        RepairNode node = new RepairNode("n1", URI.create("http://127.0.0.1:7990"), null);
+        RepairTarget target = new RepairTarget(node, 42, 7, EnumSet.of(Kind.MISSING), "PRJ", "web \"ui\"");
+
+        RepairRequest request = new AgentAdapter().request(target).orElseThrow();
+
+        assertThat(request.body())
+                .isEqualTo("{\"repoId\":42,\"projectId\":7,\"kinds\":[\"missing\"],\"projectKey\":\"PRJ\","
+                        + "\"slug\":\"web \\\"ui\\\"\"}");
+        assertThat(request.headers()).doesNotContainKey("Authorization");
+    }
+
+    @Test
     void acceptsOnly200And202() {
         AgentAdapter agent = new AgentAdapter();
 
