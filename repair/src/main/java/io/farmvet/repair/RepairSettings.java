@@ -110,6 +110,25 @@ public record RepairSettings(
         return new Builder();
     }
 
+    /** These settings with {@code repair.dry-run} set as given ({@code farmvet vet --dry-run}). */
+    public RepairSettings withDryRun(boolean value) {
+        return new RepairSettings(
+                mode,
+                value,
+                settle,
+                maxFraction,
+                maxPerRun,
+                concurrency,
+                ratePerSecond,
+                retries,
+                backoffInitial,
+                backoffMax,
+                timeout,
+                verifyVets,
+                verifyAfter,
+                http);
+    }
+
     /** True when a mismatch is re-checked before it is repaired. */
     public boolean confirms() {
         return !settle.isZero();

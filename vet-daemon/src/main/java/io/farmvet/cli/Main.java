@@ -34,7 +34,9 @@ public final class Main {
     static final String USAGE = """
             usage: farmvet <command> [options]
 
-              vet --config FILE [--json]      vet the farm once now and print the report
+              vet --config FILE [--json] [--dry-run]
+                                              vet the farm once now, repair what repair.mode allows, print the report;
+                                              --dry-run plans and reports every repair without sending any
               diff PRIMARY.json NODE.json [--scope all|inferred|ID,ID,...] [--json]
                                               compare two saved repo-hashes listings
               check-config FILE               validate a config file (exit 0, or 3 with every problem)
@@ -97,9 +99,15 @@ public final class Main {
     }
 
     private int vet(List<String> args) throws UsageException, ConfigException {
-        Options options = Options.parse(args, List.of("--json"), List.of("--config"));
+        Options options = Options.parse(args, List.of("--json", "--dry-run"), List.of("--config"));
         options.noPositionals();
         FarmvetConfig config = ConfigLoader.load(Path.of(options.required("--config")));
+        if (options.has("--dry-run")) {
+            if (config.repair().mode() == io.farmvet.repair.RepairMode.NONE) {
+                err.println("farmvet: --dry-run has nothing to plan with repair.mode none; it vets and reports only");
+            }
+            config = config.withDryRun();
+        }
         ListingReader reader = new ListingReader(config.listing().limits());
         ListingFetcher fetcher;
         try {

@@ -11,10 +11,14 @@ import io.farmvet.config.FarmvetConfig.Farm;
 import io.farmvet.config.FarmvetConfig.Http;
 import io.farmvet.config.FarmvetConfig.Listing;
 import io.farmvet.config.FarmvetConfig.Repair;
-import io.farmvet.config.FarmvetConfig.RepairMode;
 import io.farmvet.config.FarmvetConfig.Server;
+import io.farmvet.config.FarmvetConfig.State;
 import io.farmvet.config.FarmvetConfig.Vet;
 import io.farmvet.listing.ListingLimits;
+import io.farmvet.repair.RepairMode;
+import io.farmvet.repair.RepairSettings;
+import io.farmvet.repair.audit.AuditLog;
+import io.farmvet.repair.send.HttpTemplate;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +40,7 @@ final class ConfigBinder {
     private static final Logger log = LoggerFactory.getLogger(ConfigBinder.class);
 
     private static final List<String> ROOT_KEYS =
-            List.of("farm", "primary", "nodes", "http", "listing", "vet", "repair");
+            List.of("farm", "primary", "nodes", "http", "listing", "vet", "repair", "state");
     private static final List<String> FARM_KEYS = List.of("name", "scope");
     private static final List<String> PRIMARY_KEYS = List.of("url", "auth");
     private static final List<String> NODE_KEYS = List.of("name", "url", "auth");
@@ -45,7 +49,30 @@ final class ConfigBinder {
     private static final List<String> HTTP_KEYS = List.of("connect-timeout", "read-timeout", "ca-file");
     private static final List<String> LISTING_KEYS = List.of("max-size");
     private static final List<String> VET_KEYS = List.of("deadline");
-    private static final List<String> REPAIR_KEYS = List.of("mode");
+    private static final List<String> REPAIR_KEYS = List.of(
+            "mode",
+            "dry-run",
+            "settle",
+            "max-fraction",
+            "max-per-run",
+            "concurrency",
+            "rate",
+            "retries",
+            "backoff-initial",
+            "backoff-max",
+            "timeout",
+            "verify-vets",
+            "verify-after",
+            "audit-log",
+            "http");
+    private static final List<String> REPAIR_HTTP_KEYS = List.of("method", "url", "body", "headers");
+    private static final List<String> STATE_KEYS = List.of("dir");
+    /** Bounds that catch typos (a rate of 5000) without second-guessing a deliberate choice. */
+    private static final int MAX_REPAIRS_PER_RUN = 100_000;
+
+    private static final double MAX_RATE = 1000;
+    private static final int MAX_RETRIES = 20;
+    private static final Duration MAX_REPAIR_DURATION = Duration.ofHours(24);
 
     private static final String SCOPE_FORMS = "all, inferred or a list of project ids like [1, 7, 42]";
 
@@ -81,7 +108,8 @@ final class ConfigBinder {
                         "deadline",
                         FarmvetConfig.DEFAULT_VET_DEADLINE,
                         FarmvetConfig.MAX_VET_DEADLINE));
-        Repair repair = repair(section(top.get("repair"), "repair", REPAIR_KEYS));
+        State state = state(section(top.get("state"), "state", STATE_KEYS));
+        Repair repair = repair(section(top.get("repair"), "repair", REPAIR_KEYS), state);
         if (http != null && vet != null && vet.deadline() != null) {
             checkWithinDeadline(http.connectTimeout(), "connect-timeout", top.get("http"), vet, top.get("vet"));
             checkWithinDeadline(http.readTimeout(), "read-timeout", top.get("http"), vet, top.get("vet"));
@@ -89,7 +117,7 @@ final class ConfigBinder {
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
-        return new FarmvetConfig(farm, primary, nodes, http, listing, vet, repair, source);
+        return new FarmvetConfig(farm, primary, nodes, http, listing, vet, repair, state, source);
     }
 
     private Farm farm(ObjectNode m) {
@@ -354,25 +382,198 @@ final class ConfigBinder {
         }
     }
 
-    private Repair repair(ObjectNode m) {
+    private State state(ObjectNode m) {
         if (m == null) {
             return null;
         }
-        String mode = text(m, "repair", "mode", false);
-        if (mode == null) {
-            return new Repair(RepairMode.NONE);
+        String text = text(m, "state", "dir", false);
+        try {
+            return new State(ConfigFiles.resolve(baseDir, text == null ? FarmvetConfig.DEFAULT_STATE_DIR : text));
+        } catch (BadValue e) {
+            problem("state.dir", e.getMessage());
+            return null;
         }
-        return switch (mode) {
-            case "none" -> new Repair(RepairMode.NONE);
-            case "http", "agent" -> {
-                problem("repair.mode", mode + " is not available in this version of farmvet; use none");
-                yield null;
+    }
+
+    private Repair repair(ObjectNode m, State state) {
+        if (m == null) {
+            return null;
+        }
+        RepairSettings.Builder settings = RepairSettings.builder();
+        String mode = text(m, "repair", "mode", false);
+        if (mode != null) {
+            try {
+                settings.mode(RepairMode.fromWireName(mode));
+            } catch (IllegalArgumentException e) {
+                problem("repair.mode", "must be none, http or agent, got " + quote(mode));
             }
-            default -> {
-                problem("repair.mode", "must be none (http and agent are planned), got " + quote(mode));
-                yield null;
+        }
+        Boolean dryRun = bool(m, "repair", "dry-run");
+        if (dryRun != null) {
+            settings.dryRun(dryRun);
+        }
+        JsonNode settle = m.get("settle");
+        if (settle != null && settle.isTextual() && settle.textValue().matches("0+(ms|s|m|h)")) {
+            settings.settle(Duration.ZERO); // 0s turns confirming off
+        } else {
+            set(settings::settle, duration(m, "repair", "settle", RepairSettings.SETTLE, MAX_REPAIR_DURATION));
+        }
+        Double fraction = number(m, "repair", "max-fraction", 0, 1);
+        if (fraction != null) {
+            settings.maxFraction(fraction);
+        }
+        set(settings::maxPerRun, integer(m, "repair", "max-per-run", 1, MAX_REPAIRS_PER_RUN));
+        set(settings::concurrency, integer(m, "repair", "concurrency", 1, 64));
+        Double rate = number(m, "repair", "rate", 0, MAX_RATE);
+        if (rate != null) {
+            settings.ratePerSecond(rate);
+        }
+        set(settings::retries, integer(m, "repair", "retries", 0, MAX_RETRIES));
+        set(
+                settings::backoffInitial,
+                duration(m, "repair", "backoff-initial", RepairSettings.BACKOFF_INITIAL, MAX_REPAIR_DURATION));
+        set(
+                settings::backoffMax,
+                duration(m, "repair", "backoff-max", RepairSettings.BACKOFF_MAX, MAX_REPAIR_DURATION));
+        set(settings::timeout, duration(m, "repair", "timeout", RepairSettings.TIMEOUT, FarmvetConfig.MAX_TIMEOUT));
+        set(settings::verifyVets, integer(m, "repair", "verify-vets", 1, 1000));
+        set(
+                settings::verifyAfter,
+                duration(m, "repair", "verify-after", RepairSettings.VERIFY_AFTER, MAX_REPAIR_DURATION));
+        ObjectNode http = section(m.get("http"), "repair.http", REPAIR_HTTP_KEYS);
+        if (m.has("http") && http != null) {
+            HttpTemplate template = httpTemplate(http);
+            if (template != null) {
+                settings.http(template);
             }
-        };
+        }
+        Path auditLog = null;
+        String audit = text(m, "repair", "audit-log", false);
+        try {
+            if (audit != null) {
+                auditLog = ConfigFiles.resolve(baseDir, audit);
+            } else if (state != null) {
+                auditLog = AuditLog.defaultPath(state.dir());
+            }
+        } catch (BadValue e) {
+            problem("repair.audit-log", e.getMessage());
+        }
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        try {
+            return new Repair(settings.build(), auditLog);
+        } catch (IllegalArgumentException e) {
+            // Rules that span keys (backoff-max >= backoff-initial, http required for mode http) live in
+            // RepairSettings; its messages start with the key path.
+            problems.add(e.getMessage());
+            return null;
+        }
+    }
+
+    private HttpTemplate httpTemplate(ObjectNode m) {
+        String method = text(m, "repair.http", "method", false);
+        String url = text(m, "repair.http", "url", true);
+        String body = text(m, "repair.http", "body", false);
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        JsonNode h = m.get("headers");
+        if (h != null && !h.isNull()) {
+            if (!h.isObject()) {
+                problem("repair.http.headers", "must be a mapping of header names to values, got " + kind(h));
+            } else {
+                for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> header = it.next();
+                    String value = headerValue(header.getValue(), "repair.http.headers." + header.getKey());
+                    if (value != null) {
+                        headers.put(header.getKey(), value);
+                    }
+                }
+            }
+        }
+        if (url == null) {
+            return null;
+        }
+        try {
+            return new HttpTemplate(method, url, body, headers);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+            return null;
+        }
+    }
+
+    /** A header value: a string, or {@code {value-file: PATH}} for a secret such as a token. */
+    private String headerValue(JsonNode n, String path) {
+        if (n.isTextual()) {
+            return n.textValue();
+        }
+        if (n.isObject()
+                && n.size() == 1
+                && n.has("value-file")
+                && n.get("value-file").isTextual()) {
+            try {
+                Path file = ConfigFiles.resolve(baseDir, n.get("value-file").textValue());
+                return ConfigFiles.readSecret(file, "header value", path + ".value-file")
+                        .reveal();
+            } catch (BadValue e) {
+                problem(path + ".value-file", e.getMessage());
+                return null;
+            }
+        }
+        problem(path, "must be a string, or {value-file: PATH} for a secret, got " + kind(n));
+        return null;
+    }
+
+    private Boolean bool(ObjectNode m, String parent, String key) {
+        JsonNode n = m.get(key);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isBoolean()) {
+            problem(at(parent, key), "must be true or false, got " + kind(n));
+            return null;
+        }
+        return n.booleanValue();
+    }
+
+    private Integer integer(ObjectNode m, String parent, String key, int min, int max) {
+        JsonNode n = m.get(key);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < min || n.intValue() > max) {
+            problem(
+                    at(parent, key),
+                    "must be a whole number from " + min + " to " + max + ", got "
+                            + (n.isNumber() ? n.asText() : kind(n)));
+            return null;
+        }
+        return n.intValue();
+    }
+
+    /** A number greater than {@code min} and at most {@code max}. */
+    private Double number(ObjectNode m, String parent, String key, double min, double max) {
+        JsonNode n = m.get(key);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isNumber() || !(n.doubleValue() > min) || n.doubleValue() > max) {
+            problem(
+                    at(parent, key),
+                    "must be a number greater than " + (long) min + " and at most " + formatMax(max) + ", got "
+                            + (n.isNumber() ? n.asText() : kind(n)));
+            return null;
+        }
+        return n.doubleValue();
+    }
+
+    private static String formatMax(double max) {
+        return max == Math.rint(max) ? String.valueOf((long) max) : String.valueOf(max);
+    }
+
+    private static <T> void set(java.util.function.Consumer<T> setter, T value) {
+        if (value != null) {
+            setter.accept(value);
+        }
     }
 
     /** A timeout longer than the whole vet could never fire: the deadline would cancel the fetch first. */

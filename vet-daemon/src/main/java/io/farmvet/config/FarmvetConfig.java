@@ -2,6 +2,8 @@ package io.farmvet.config;
 
 import io.farmvet.compare.Scope;
 import io.farmvet.listing.ListingLimits;
+import io.farmvet.repair.RepairMode;
+import io.farmvet.repair.RepairSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +23,7 @@ public record FarmvetConfig(
         Listing listing,
         Vet vet,
         Repair repair,
+        State state,
         Path source) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -32,11 +35,28 @@ public record FarmvetConfig(
     /** Upper bound for vet.deadline: a vet that needs more than a day cannot run daily. */
     public static final Duration MAX_VET_DEADLINE = Duration.ofHours(24);
 
+    /** {@code state.dir}, resolved against the config file's folder; the systemd unit sets /var/lib/farmvet. */
+    public static final String DEFAULT_STATE_DIR = "farmvet-state";
+
     /** The name of the primary {@link Server}; no node may take it. */
     public static final String PRIMARY_NAME = "primary";
 
     public FarmvetConfig {
         nodes = List.copyOf(nodes);
+    }
+
+    /** This config with {@code repair.dry-run} on: every repair is planned and reported, none is sent. */
+    public FarmvetConfig withDryRun() {
+        return new FarmvetConfig(
+                farm,
+                primary,
+                nodes,
+                http,
+                listing,
+                vet,
+                new Repair(repair.settings().withDryRun(true), repair.auditLog()),
+                state,
+                source);
     }
 
     /** {@code farm}: the farm's name (a label in reports, logs and metrics) and its scope. */
@@ -58,14 +78,17 @@ public record FarmvetConfig(
     /** {@code vet}: the whole-vet deadline, after which every fetch still running is cancelled. */
     public record Vet(Duration deadline) {}
 
-    /** {@code repair}: only {@code none} exists yet. */
-    public record Repair(RepairMode mode) {}
-
-    public enum RepairMode {
-        NONE;
-
-        public String configName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+    /**
+     * {@code repair}: what to do about confirmed drift, and its safety rules (see {@link RepairSettings}).
+     *
+     * @param auditLog the append-only JSON-lines record of every repair ({@code repair.audit-log})
+     */
+    public record Repair(RepairSettings settings, Path auditLog) {
+        public RepairMode mode() {
+            return settings.mode();
         }
     }
+
+    /** {@code state}: where the repair ledger (and later the run history) lives. */
+    public record State(Path dir) {}
 }

@@ -21,10 +21,10 @@ import javax.net.ssl.X509TrustManager;
  * The TLS trust farmvet uses: the JDK's own trust store, plus the certificates of {@code http.ca-file} when set
  * (an internal CA is the usual case for Bitbucket behind a company proxy). Verification is never turned off.
  */
-final class TlsTrust {
+public final class TlsTrust {
     private TlsTrust() {}
 
-    static SSLContext context(Path caFile) throws GeneralSecurityException, IOException {
+    public static SSLContext context(Path caFile) throws GeneralSecurityException, IOException {
         SSLContext context = SSLContext.getInstance("TLS");
         List<X509TrustManager> managers = new ArrayList<>();
         managers.add(trustManager(null));

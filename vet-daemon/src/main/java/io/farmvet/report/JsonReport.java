@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.Kind;
+import io.farmvet.repair.RepairEntry;
 import io.farmvet.vet.VetReport;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,7 +14,8 @@ import java.io.OutputStream;
  *
  * <pre>{"farm", "status", "startedAt", "durationMs", "primary": {"url", "repositories", "bytes", "durationMs",
  * "error"}, "nodes": [{"name", "url", "status", "error", "repositories", "bytes", "durationMs",
- * "inconsistencies": [{"repoId", "projectId", "kinds": [...]}]}]}</pre>
+ * "inconsistencies": [{"repoId", "projectId", "kinds": [...]}],
+ * "repairs": [{"repoId", "kinds": [...], "outcome", "detail"}]}], "repairError"}</pre>
  *
  * Streamed with a generator, so a report with a million inconsistencies is not built twice in memory.
  */
@@ -45,6 +47,7 @@ public final class JsonReport {
                 writeNode(json, node);
             }
             json.writeEndArray();
+            json.writeStringField("repairError", report.repairError());
             json.writeEndObject();
         }
         out.write('\n');
@@ -65,15 +68,29 @@ public final class JsonReport {
             json.writeStartObject();
             json.writeNumberField("repoId", inconsistency.repositoryId());
             json.writeNumberField("projectId", inconsistency.projectId());
-            json.writeArrayFieldStart("kinds");
-            for (Kind kind : inconsistency.kinds()) {
-                json.writeString(kind.wireName());
-            }
-            json.writeEndArray();
+            writeKinds(json, inconsistency.kinds());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeArrayFieldStart("repairs");
+        for (RepairEntry repair : node.repairs()) {
+            json.writeStartObject();
+            json.writeNumberField("repoId", repair.repoId());
+            writeKinds(json, repair.kinds());
+            json.writeStringField("outcome", repair.outcome().wireName());
+            json.writeStringField("detail", repair.detail());
             json.writeEndObject();
         }
         json.writeEndArray();
         json.writeEndObject();
+    }
+
+    private static void writeKinds(JsonGenerator json, java.util.Set<Kind> kinds) throws IOException {
+        json.writeArrayFieldStart("kinds");
+        for (Kind kind : kinds) {
+            json.writeString(kind.wireName());
+        }
+        json.writeEndArray();
     }
 
     private static void writeNullableNumber(JsonGenerator json, String field, Long value) throws IOException {

@@ -2,6 +2,7 @@ package io.farmvet.report;
 
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.Kind;
+import io.farmvet.repair.RepairEntry;
 import io.farmvet.util.Units;
 import io.farmvet.vet.VetReport;
 import java.io.PrintStream;
@@ -39,6 +40,9 @@ public final class TextReport {
         for (VetReport.NodeResult node : report.nodes()) {
             writeNode(node, out);
         }
+        if (report.repairError() != null) {
+            out.printf("  NO REPAIRS: %s%n", report.repairError());
+        }
         out.flush();
     }
 
@@ -65,6 +69,31 @@ public final class TextReport {
         }
         if (found.size() > MAX_LISTED) {
             out.printf("      … and %d more (--json lists them all)%n", found.size() - MAX_LISTED);
+        }
+        List<RepairEntry> repairs = node.repairs();
+        if (repairs.isEmpty()) {
+            return;
+        }
+        Map<String, Integer> byOutcome = new java.util.TreeMap<>();
+        for (RepairEntry repair : repairs) {
+            byOutcome.merge(repair.outcome().wireName(), 1, Integer::sum);
+        }
+        out.printf(
+                "    repairs: %s%n",
+                byOutcome.entrySet().stream()
+                        .map(e -> e.getValue() + " " + e.getKey())
+                        .collect(Collectors.joining(", ")));
+        for (int i = 0; i < Math.min(MAX_LISTED, repairs.size()); i++) {
+            RepairEntry repair = repairs.get(i);
+            out.printf(
+                    "      repository %d (%s): %s%s%n",
+                    repair.repoId(),
+                    repair.kindsText(),
+                    repair.outcome().wireName(),
+                    repair.detail() == null ? "" : ": " + repair.detail());
+        }
+        if (repairs.size() > MAX_LISTED) {
+            out.printf("      … and %d more (--json lists them all)%n", repairs.size() - MAX_LISTED);
         }
     }
 

@@ -11,35 +11,60 @@ import io.farmvet.fetch.ListingFetcher;
 import io.farmvet.fetch.ListingRequest;
 import io.farmvet.listing.ListingKind;
 import io.farmvet.listing.ListingSummary;
+import io.farmvet.repair.NodeVerification;
+import io.farmvet.repair.RepairEntry;
+import io.farmvet.repair.RepairMode;
+import io.farmvet.repair.RepairNode;
+import io.farmvet.repair.RepairOutcome;
+import io.farmvet.repair.Repairer;
+import io.farmvet.repair.plan.Confirmation;
+import io.farmvet.repair.plan.SafetyValve;
 import io.farmvet.util.Units;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One vet of a farm: fetch every listing, compare each node with the primary, return the report. This is the one
- * core call; the command line, the schedule, the REST trigger and the tests all run a vet through {@link #run}.
+ * One vet of a farm: fetch every listing, compare each node with the primary, repair what is confirmed, return
+ * the report. This is the one core call; the command line, the schedule, the REST trigger and the tests all run a
+ * vet through {@link #run}.
  *
  * <p>All requests go out at once. The primary's listing streams into a {@link PrimaryTable}; each node's answer
  * is checked as it arrives, and its body is streamed against the table once the table is complete. A node that
- * fails in any way becomes a failed line of the report and the others are still vetted; if the primary fails,
- * no verdicts are drawn at all. {@code vet.deadline} bounds the whole vet: whatever is still running then is
- * cancelled and reported as such.
+ * fails in any way becomes a failed line of the report and the others are still vetted; if the primary fails, no
+ * verdicts are drawn at all, and nothing is repaired.
  *
- * <p>A {@code Vet} holds no state between runs; running two at once is the caller's business to prevent.
+ * <p>With a {@code repair.mode} other than {@code none}, the vet then settles earlier repairs against what it
+ * found, waits {@code repair.settle} and looks again at the primary and the drifted nodes, and has the
+ * {@link Repairer} plan and send requests for what is still wrong with an unchanged primary. Nothing is repaired on
+ * the strength of a listing that did not arrive whole.
+ *
+ * <p>{@code vet.deadline} bounds the fetches of the whole vet: whatever is still fetching then is cancelled and
+ * reported as such. Interrupting the calling thread cancels the vet the same way. A {@code Vet} holds no state
+ * between runs (the repair ledger lives in {@code state.dir}); running two at once is the caller's business to
+ * prevent.
  */
 public final class Vet {
     private static final Logger log = LoggerFactory.getLogger(Vet.class);
@@ -62,55 +87,69 @@ public final class Vet {
     }
 
     public VetReport run(VetProgress progress) {
-        Instant startedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant startedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         long start = System.nanoTime();
-        List<Server> nodes = config.nodes();
         log.info(
                 "vet of farm {} started: primary {} and {} node(s)",
                 config.farm().name(),
                 config.primary().url(),
-                nodes.size());
-
-        ListingRequest primaryRequest =
-                fetcher.prepare(config.primary(), "primary", ListingKind.FULL, progress.primary());
-        List<ListingRequest> nodeRequests = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            nodeRequests.add(fetcher.prepare(nodes.get(i), "nodes[" + i + "]", ListingKind.FULL, progress.node(i)));
-        }
-        List<ListingRequest> all = new ArrayList<>(nodeRequests);
-        all.add(primaryRequest);
-
-        ExecutorService pool = Executors.newFixedThreadPool(all.size(), threads("farmvet-fetch"));
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(threads("farmvet-deadline"));
-        try {
-            long deadlineMs = config.vet().deadline().toMillis();
-            String deadlineReason =
-                    "vet deadline of " + Units.duration(config.vet().deadline()) + " (vet.deadline) reached";
-            timer.schedule(() -> cancelAll(all, deadlineReason), deadlineMs, TimeUnit.MILLISECONDS);
-
-            CompletableFuture<PrimaryTable> primaryReady = new CompletableFuture<>();
-            Future<VetReport.PrimaryResult> primary = pool.submit(() -> fetchPrimary(primaryRequest, primaryReady));
-            List<Future<NodeOutcome>> nodeOutcomes = new ArrayList<>();
-            for (int i = 0; i < nodes.size(); i++) {
-                Server node = nodes.get(i);
-                ListingRequest request = nodeRequests.get(i);
-                nodeOutcomes.add(pool.submit(() -> fetchNode(node, request, primaryReady)));
+                config.nodes().size());
+        ExecutorService pool = Executors.newCachedThreadPool(threads("farmvet-vet"));
+        try (Deadline deadline = new Deadline(config.vet().deadline())) {
+            List<Integer> everyNode = new ArrayList<>();
+            for (int i = 0; i < config.nodes().size(); i++) {
+                everyNode.add(i);
+            }
+            Look first = look(everyNode, progress, pool, deadline);
+            List<NodeComparison> vetted = first.nodes().stream()
+                    .map(NodeOutcome::comparison)
+                    .filter(c -> c != null)
+                    .toList();
+            LongPredicate inScope = first.table() == null
+                    ? null
+                    : FarmComparison.scope(config.farm().scope(), vetted);
+            List<VetReport.NodeResult> results = new ArrayList<>();
+            Map<Integer, List<Inconsistency>> verdicts = new LinkedHashMap<>();
+            for (NodeOutcome outcome : first.nodes()) {
+                if (outcome.comparison() == null) {
+                    results.add(outcome.failedResult());
+                    continue;
+                }
+                List<Inconsistency> found = FarmComparison.verdicts(first.table(), outcome.comparison(), inScope);
+                log.info(
+                        "{}: {} repositories, {} inconsistencies",
+                        outcome.node().name(),
+                        outcome.comparison().repositories(),
+                        found.size());
+                verdicts.put(outcome.index(), found);
+                results.add(outcome.vettedResult(found));
             }
 
-            long waitMs = deadlineMs + CANCEL_GRACE_MS;
-            VetReport.PrimaryResult primaryResult = await(primary, waitMs, all);
-            List<NodeOutcome> outcomes = new ArrayList<>();
-            for (Future<NodeOutcome> outcome : nodeOutcomes) {
-                outcomes.add(await(outcome, waitMs, all));
+            String repairError = null;
+            if (config.repair().mode() != RepairMode.NONE && first.table() != null && !verdicts.isEmpty()) {
+                try {
+                    Map<Integer, List<RepairEntry>> repairs =
+                            repair(first, verdicts, inScope, startedAt, progress, pool, deadline);
+                    for (int i = 0; i < results.size(); i++) {
+                        List<RepairEntry> entries =
+                                repairs.get(first.nodes().get(i).index());
+                        if (entries != null) {
+                            results.set(i, results.get(i).withRepairs(entries));
+                        }
+                    }
+                } catch (RepairSession.RepairSetupException e) {
+                    repairError = e.getMessage();
+                    log.error("{}", repairError);
+                }
             }
-            List<VetReport.NodeResult> results = verdicts(primaryReady, outcomes);
             VetReport report = new VetReport(
                     config.farm().name(),
-                    VetReport.statusOf(primaryResult, results),
+                    VetReport.statusOf(first.primary(), results),
                     startedAt,
                     (System.nanoTime() - start) / 1_000_000,
-                    primaryResult,
-                    results);
+                    first.primary(),
+                    results,
+                    repairError);
             log.info(
                     "vet of farm {} finished in {} ms: {}, {} inconsistencies",
                     report.farm(),
@@ -119,9 +158,174 @@ public final class Vet {
                     report.inconsistencyCount());
             return report;
         } finally {
-            timer.shutdownNow();
             pool.shutdownNow();
         }
+    }
+
+    // ---- the repair step ----
+
+    /** Repair entries per node index, for every vetted node. */
+    private Map<Integer, List<RepairEntry>> repair(
+            Look first,
+            Map<Integer, List<Inconsistency>> verdicts,
+            LongPredicate inScope,
+            Instant listedAt,
+            VetProgress progress,
+            ExecutorService pool,
+            Deadline deadline)
+            throws RepairSession.RepairSetupException {
+        try (RepairSession session = RepairSession.open(config, clock)) {
+            Repairer repairer = session.repairer;
+            Map<Integer, NodeVerification> verified = new LinkedHashMap<>();
+            List<Integer> secondLook = new ArrayList<>();
+            for (Map.Entry<Integer, List<Inconsistency>> node : verdicts.entrySet()) {
+                RepairNode target = repairNode(node.getKey());
+                verified.put(node.getKey(), repairer.verify(target, node.getValue(), listedAt));
+                if (repairer.needsSecondLook(target, node.getValue())) {
+                    secondLook.add(node.getKey());
+                }
+            }
+            Look second = null;
+            String noSecondLook = null;
+            if (!secondLook.isEmpty()) {
+                Duration settle = repairer.settings().settle();
+                if (deadline.remaining().compareTo(settle) <= 0) {
+                    noSecondLook = "not confirmed: the vet deadline (vet.deadline) would pass during the settle "
+                            + "delay (repair.settle " + Units.duration(settle) + ")";
+                } else {
+                    log.info("{} node(s) drifted; looking again in {} to confirm", secondLook.size(), settle);
+                    try {
+                        Thread.sleep(settle.toMillis());
+                        second = look(secondLook, progress.secondLook(), pool, deadline);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        noSecondLook = "not confirmed: the vet was cancelled during the settle delay";
+                    }
+                }
+            }
+            Map<Integer, Future<List<RepairEntry>>> perNode = new LinkedHashMap<>();
+            for (Map.Entry<Integer, List<Inconsistency>> node : verdicts.entrySet()) {
+                int index = node.getKey();
+                Look again = secondLook.contains(index) ? second : null;
+                String problem = secondLook.contains(index) && second == null ? noSecondLook : null;
+                perNode.put(
+                        index,
+                        pool.submit(() -> repairNode(
+                                repairer,
+                                index,
+                                node.getValue(),
+                                first,
+                                again,
+                                problem,
+                                verified.get(index),
+                                inScope)));
+            }
+            Map<Integer, List<RepairEntry>> repairs = new LinkedHashMap<>();
+            for (Map.Entry<Integer, Future<List<RepairEntry>>> node : perNode.entrySet()) {
+                repairs.put(node.getKey(), awaitRepairs(node.getValue()));
+            }
+            return repairs;
+        }
+    }
+
+    /** One node's repair step; runs on its own thread, since each node's requests are paced on their own. */
+    private List<RepairEntry> repairNode(
+            Repairer repairer,
+            int index,
+            List<Inconsistency> found,
+            Look first,
+            Look second,
+            String noSecondLook,
+            NodeVerification verification,
+            LongPredicate inScope) {
+        RepairNode target = repairNode(index);
+        List<RepairEntry> entries = new ArrayList<>(verification.entries());
+        Confirmation confirmation = null;
+        PrimaryTable latest = first.table();
+        if (noSecondLook != null) {
+            skipAll(entries, found, noSecondLook);
+        } else if (second == null) {
+            confirmation = Confirmation.withoutSettle(found);
+        } else if (second.table() == null) {
+            skipAll(
+                    entries,
+                    found,
+                    "not confirmed: the primary failed on the second look: "
+                            + second.primary().error());
+        } else {
+            NodeOutcome again = second.nodes().stream()
+                    .filter(n -> n.index() == index)
+                    .findFirst()
+                    .orElseThrow();
+            if (again.comparison() == null) {
+                skipAll(entries, found, "not confirmed: the second look at the node failed: " + again.error());
+            } else {
+                latest = second.table();
+                List<Inconsistency> foundAgain = FarmComparison.verdicts(latest, again.comparison(), inScope);
+                confirmation = Confirmation.of(found, first.table(), foundAgain, latest);
+            }
+        }
+        if (confirmation != null) {
+            int inScopeCount = SafetyValve.inScopeRepositories(latest, inScope);
+            entries.addAll(repairer.execute(repairer.plan(target, confirmation, inScopeCount, latest))
+                    .entries());
+        }
+        entries.sort(Comparator.comparingLong(RepairEntry::repoId));
+        return entries;
+    }
+
+    private static void skipAll(List<RepairEntry> entries, List<Inconsistency> found, String why) {
+        for (Inconsistency inconsistency : found) {
+            entries.add(
+                    new RepairEntry(inconsistency.repositoryId(), inconsistency.kinds(), RepairOutcome.SKIPPED, why));
+        }
+    }
+
+    private RepairNode repairNode(int index) {
+        Server node = config.nodes().get(index);
+        return new RepairNode(node.name(), node.url(), node.auth().authorizationHeader());
+    }
+
+    private static List<RepairEntry> awaitRepairs(Future<List<RepairEntry>> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            future.cancel(true);
+            throw new IllegalStateException("vet interrupted while repairs were being sent", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("repair step failed unexpectedly", e.getCause());
+        }
+    }
+
+    // ---- fetching: one look at the primary and some nodes ----
+
+    /**
+     * One look: the primary and the given nodes, fetched at once.
+     *
+     * @param table null when the primary failed
+     */
+    private record Look(VetReport.PrimaryResult primary, PrimaryTable table, List<NodeOutcome> nodes) {}
+
+    private Look look(List<Integer> nodeIndexes, VetProgress progress, ExecutorService pool, Deadline deadline) {
+        ListingRequest primaryRequest =
+                deadline.track(fetcher.prepare(config.primary(), "primary", ListingKind.FULL, progress.primary()));
+        CompletableFuture<PrimaryTable> primaryReady = new CompletableFuture<>();
+        Future<VetReport.PrimaryResult> primary = pool.submit(() -> fetchPrimary(primaryRequest, primaryReady));
+        List<Future<NodeOutcome>> outcomes = new ArrayList<>();
+        for (int index : nodeIndexes) {
+            Server node = config.nodes().get(index);
+            ListingRequest request = deadline.track(
+                    fetcher.prepare(node, "nodes[" + index + "]", ListingKind.FULL, progress.node(index)));
+            outcomes.add(pool.submit(() -> fetchNode(index, node, request, primaryReady)));
+        }
+        VetReport.PrimaryResult primaryResult = deadline.await(primary);
+        List<NodeOutcome> nodes = new ArrayList<>();
+        for (Future<NodeOutcome> outcome : outcomes) {
+            nodes.add(deadline.await(outcome));
+        }
+        PrimaryTable table = primaryReady.isCompletedExceptionally() ? null : primaryReady.getNow(null);
+        return new Look(primaryResult, table, nodes);
     }
 
     private VetReport.PrimaryResult fetchPrimary(ListingRequest request, CompletableFuture<PrimaryTable> ready) {
@@ -141,7 +345,8 @@ public final class Vet {
         }
     }
 
-    private NodeOutcome fetchNode(Server node, ListingRequest request, CompletableFuture<PrimaryTable> primaryReady) {
+    private NodeOutcome fetchNode(
+            int index, Server node, ListingRequest request, CompletableFuture<PrimaryTable> primaryReady) {
         long start = System.nanoTime();
         try (request) {
             request.send();
@@ -151,97 +356,22 @@ public final class Vet {
             } catch (ExecutionException e) {
                 request.cancel("not compared: the primary's listing could not be read");
                 return NodeOutcome.failed(
+                        index,
                         node,
-                        node.name() + ": not compared: the primary's listing could not be " + "read",
+                        node.name() + ": not compared: the primary's listing could not be read",
                         request.bytesRead(),
                         msSince(start));
             }
             NodeComparison comparison = new NodeComparison(table);
             ListingSummary summary = request.read(comparison);
-            return new NodeOutcome(node, comparison, summary.bytes(), msSince(start), null);
+            return new NodeOutcome(index, node, comparison, summary.bytes(), msSince(start), null);
         } catch (FetchException | RuntimeException e) {
             log.warn("{}", e.getMessage());
-            return NodeOutcome.failed(node, e.getMessage(), request.bytesRead(), msSince(start));
+            return NodeOutcome.failed(index, node, e.getMessage(), request.bytesRead(), msSince(start));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return NodeOutcome.failed(node, node.name() + ": vet cancelled", request.bytesRead(), msSince(start));
-        }
-    }
-
-    private List<VetReport.NodeResult> verdicts(
-            CompletableFuture<PrimaryTable> primaryReady, List<NodeOutcome> outcomes) {
-        PrimaryTable table = primaryReady.isCompletedExceptionally() ? null : primaryReady.getNow(null);
-        List<NodeComparison> vetted = outcomes.stream()
-                .filter(o -> o.comparison() != null)
-                .map(NodeOutcome::comparison)
-                .toList();
-        LongPredicate inScope =
-                table == null ? null : FarmComparison.scope(config.farm().scope(), vetted);
-        List<VetReport.NodeResult> results = new ArrayList<>();
-        for (NodeOutcome o : outcomes) {
-            String url = o.node().url().toString();
-            if (o.comparison() == null) {
-                results.add(new VetReport.NodeResult(
-                        o.node().name(),
-                        url,
-                        VetReport.NodeStatus.FAILED,
-                        o.error(),
-                        null,
-                        o.bytes(),
-                        o.durationMs(),
-                        List.of()));
-                continue;
-            }
-            List<Inconsistency> found = FarmComparison.verdicts(table, o.comparison(), inScope);
-            log.info(
-                    "{}: {} repositories, {} inconsistencies",
-                    o.node().name(),
-                    o.comparison().repositories(),
-                    found.size());
-            results.add(new VetReport.NodeResult(
-                    o.node().name(),
-                    url,
-                    VetReport.NodeStatus.VETTED,
-                    null,
-                    o.comparison().repositories(),
-                    o.bytes(),
-                    o.durationMs(),
-                    found));
-        }
-        return results;
-    }
-
-    private static <T> T await(Future<T> future, long waitMs, List<ListingRequest> all) {
-        try {
-            return future.get(waitMs, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            cancelAll(all, "vet cancelled");
-            return awaitAfterCancel(future);
-        } catch (TimeoutException e) {
-            cancelAll(all, "vet deadline passed and the fetch did not stop");
-            return awaitAfterCancel(future);
-        } catch (ExecutionException e) {
-            // fetchPrimary and fetchNode catch everything they expect; anything else is a bug worth a stack trace.
-            throw new IllegalStateException("fetch task failed unexpectedly", e.getCause());
-        }
-    }
-
-    private static <T> T awaitAfterCancel(Future<T> future) {
-        try {
-            return future.get(CANCEL_GRACE_MS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("vet interrupted while its fetches were being cancelled", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException(
-                    "a fetch did not stop within " + CANCEL_GRACE_MS + " ms of being cancelled", e);
-        }
-    }
-
-    private static void cancelAll(List<ListingRequest> requests, String reason) {
-        for (ListingRequest request : requests) {
-            request.cancel(reason);
+            return NodeOutcome.failed(
+                    index, node, node.name() + ": vet cancelled", request.bytesRead(), msSince(start));
         }
     }
 
@@ -249,7 +379,7 @@ public final class Vet {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    private static java.util.concurrent.ThreadFactory threads(String prefix) {
+    private static ThreadFactory threads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
@@ -258,9 +388,112 @@ public final class Vet {
         };
     }
 
-    private record NodeOutcome(Server node, NodeComparison comparison, long bytes, long durationMs, String error) {
-        static NodeOutcome failed(Server node, String error, long bytes, long durationMs) {
-            return new NodeOutcome(node, null, bytes, durationMs, error);
+    private record NodeOutcome(
+            int index, Server node, NodeComparison comparison, long bytes, long durationMs, String error) {
+        static NodeOutcome failed(int index, Server node, String error, long bytes, long durationMs) {
+            return new NodeOutcome(index, node, null, bytes, durationMs, error);
+        }
+
+        VetReport.NodeResult failedResult() {
+            return new VetReport.NodeResult(
+                    node.name(),
+                    node.url().toString(),
+                    VetReport.NodeStatus.FAILED,
+                    error,
+                    null,
+                    bytes,
+                    durationMs,
+                    List.of());
+        }
+
+        VetReport.NodeResult vettedResult(List<Inconsistency> found) {
+            return new VetReport.NodeResult(
+                    node.name(),
+                    node.url().toString(),
+                    VetReport.NodeStatus.VETTED,
+                    null,
+                    comparison.repositories(),
+                    bytes,
+                    durationMs,
+                    found);
+        }
+    }
+
+    /**
+     * {@code vet.deadline}: every request of the vet is tracked, and all still running when it passes (or when the
+     * vet is cancelled) are cancelled with the reason; a request tracked after that is cancelled at once.
+     */
+    private static final class Deadline implements AutoCloseable {
+        private final Set<ListingRequest> requests = ConcurrentHashMap.newKeySet();
+        private final AtomicReference<String> stopped = new AtomicReference<>();
+        private final ScheduledExecutorService timer =
+                Executors.newSingleThreadScheduledExecutor(threads("farmvet-deadline"));
+        private final long endNanos;
+
+        Deadline(Duration deadline) {
+            endNanos = System.nanoTime() + deadline.toNanos();
+            String reason = "vet deadline of " + Units.duration(deadline) + " (vet.deadline) reached";
+            timer.schedule(() -> stop(reason), deadline.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        ListingRequest track(ListingRequest request) {
+            requests.add(request);
+            String reason = stopped.get();
+            if (reason != null) {
+                request.cancel(reason);
+            }
+            return request;
+        }
+
+        void stop(String reason) {
+            stopped.compareAndSet(null, reason);
+            for (ListingRequest request : requests) {
+                request.cancel(stopped.get());
+            }
+        }
+
+        Duration remaining() {
+            return Duration.ofNanos(Math.max(0, endNanos - System.nanoTime()));
+        }
+
+        /** Waits for a fetch task; past the deadline it has {@value #CANCEL_GRACE_MS} ms to end after its cancel. */
+        <T> T await(Future<T> future) {
+            try {
+                return future.get(remaining().toMillis() + CANCEL_GRACE_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop("vet cancelled");
+                return afterCancel(future);
+            } catch (TimeoutException e) {
+                stop("vet deadline passed and the fetch did not stop");
+                return afterCancel(future);
+            } catch (ExecutionException e) {
+                // The fetch tasks catch everything they expect; anything else is a bug worth a stack trace.
+                throw new IllegalStateException("fetch task failed unexpectedly", e.getCause());
+            }
+        }
+
+        /** Collects a cancelled fetch's outcome, even on an interrupted thread (whose flag it keeps). */
+        private static <T> T afterCancel(Future<T> future) {
+            boolean interrupted = Thread.interrupted();
+            try {
+                return future.get(CANCEL_GRACE_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+                throw new IllegalStateException("vet interrupted again while its fetches were being cancelled", e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException(
+                        "a fetch did not stop within " + CANCEL_GRACE_MS + " ms of being cancelled", e);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
         }
     }
 }

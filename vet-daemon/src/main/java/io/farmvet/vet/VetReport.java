@@ -1,20 +1,41 @@
 package io.farmvet.vet;
 
 import io.farmvet.compare.Inconsistency;
+import io.farmvet.repair.RepairEntry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * What one vet found: the same whether it came from the command line, the schedule or a test. Immutable.
+ * What one vet found and repaired: the same whether it came from the command line, the schedule or a test.
+ * Immutable.
  *
- * @param durationMs from the first request to the last verdict
+ * @param durationMs from the first request to the last repair sent: the time to detect and fix
+ * @param repairError why no repair was attempted although repairs are on (the state could not be opened), else
+ *     null
  */
 public record VetReport(
-        String farm, Status status, Instant startedAt, long durationMs, PrimaryResult primary, List<NodeResult> nodes) {
+        String farm,
+        Status status,
+        Instant startedAt,
+        long durationMs,
+        PrimaryResult primary,
+        List<NodeResult> nodes,
+        String repairError) {
 
     public VetReport {
         nodes = List.copyOf(nodes);
+    }
+
+    /** A report of a vet without a repair error. */
+    public VetReport(
+            String farm,
+            Status status,
+            Instant startedAt,
+            long durationMs,
+            PrimaryResult primary,
+            List<NodeResult> nodes) {
+        this(farm, status, startedAt, durationMs, primary, nodes, null);
     }
 
     public enum Status {
@@ -68,6 +89,8 @@ public record VetReport(
      * @param repositories what it listed; null when its listing did not arrive whole
      * @param inconsistencies sorted by repository id; empty when failed, since nothing is concluded from a
      *     partial listing
+     * @param repairs what was done about them and about earlier repairs, sorted by repository id; empty with
+     *     {@code repair.mode: none}
      */
     public record NodeResult(
             String name,
@@ -77,9 +100,28 @@ public record VetReport(
             Long repositories,
             long bytes,
             long durationMs,
-            List<Inconsistency> inconsistencies) {
+            List<Inconsistency> inconsistencies,
+            List<RepairEntry> repairs) {
         public NodeResult {
             inconsistencies = List.copyOf(inconsistencies);
+            repairs = List.copyOf(repairs);
+        }
+
+        /** A node without repairs. */
+        public NodeResult(
+                String name,
+                String url,
+                NodeStatus status,
+                String error,
+                Long repositories,
+                long bytes,
+                long durationMs,
+                List<Inconsistency> inconsistencies) {
+            this(name, url, status, error, repositories, bytes, durationMs, inconsistencies, List.of());
+        }
+
+        public NodeResult withRepairs(List<RepairEntry> repairs) {
+            return new NodeResult(name, url, status, error, repositories, bytes, durationMs, inconsistencies, repairs);
         }
 
         public boolean failed() {

@@ -168,7 +168,7 @@ class MainTest {
         assertThat(stderr()).contains("--config is required");
         err.reset();
         assertThat(run("vet", "--config", "x.yaml", "--jsn")).isEqualTo(3);
-        assertThat(stderr()).contains("unknown option '--jsn' (known: --json, --config)");
+        assertThat(stderr()).contains("unknown option '--jsn' (known: --json, --dry-run, --config)");
         err.reset();
         assertThat(run("diff", "a.json", "b.json", "--scope", "some")).isEqualTo(3);
         assertThat(stderr()).contains("--scope must be all, inferred or a comma-separated list of project ids");

@@ -8,9 +8,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.farmvet.compare.Scope;
-import io.farmvet.config.FarmvetConfig.RepairMode;
 import io.farmvet.config.FarmvetConfig.Server;
 import io.farmvet.listing.ListingLimits;
+import io.farmvet.repair.RepairMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -334,7 +334,7 @@ class ConfigLoaderTest {
                 http: {connect-timeout: 0s, read-timeout: 2h, ca-file: nowhere.pem}
                 listing: {max-size: 0}
                 vet: {deadline: 1x}
-                repair: {mode: http, extra: 1}
+                repair: {mode: sometimes, extra: 1}
                 """);
 
         assertThat(e.problems())
@@ -350,8 +350,10 @@ class ConfigLoaderTest {
                                 + " does not exist; create it with the PEM certificate(s) of your CA or fix the path",
                         "listing.max-size: must be at least 1 byte, got 0",
                         "vet.deadline: must be a duration like 500ms, 5s, 2m or 1h, got \"1x\"",
-                        "repair.extra: unknown key (known here: mode)",
-                        "repair.mode: http is not available in this version of farmvet; use none");
+                        "repair.extra: unknown key (known here: mode, dry-run, settle, max-fraction, max-per-run, "
+                                + "concurrency, rate, retries, backoff-initial, backoff-max, timeout, verify-vets, "
+                                + "verify-after, audit-log, http)",
+                        "repair.mode: must be none, http or agent, got \"sometimes\"");
         assertThat(e.getMessage()).startsWith(dir.resolve("farmvet.yaml") + ": 12 problems:\n  - farm.name: ");
     }
 

@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.farmvet.compare.Scope;
-import io.farmvet.config.FarmvetConfig.RepairMode;
 import io.farmvet.listing.ListingLimits;
+import io.farmvet.repair.RepairMode;
+import io.farmvet.repair.RepairSettings;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -33,6 +34,7 @@ class ExampleConfigTest {
         Files.writeString(dir.resolve("primary.token"), "example-primary-token\n");
         Files.writeString(dir.resolve("mirror.password"), "example-mirror-password\n");
         Files.writeString(dir.resolve("mirror-2.token"), "example-mirror-2-token\n");
+        Files.writeString(dir.resolve("jenkins.header"), "Bearer example-jenkins-token\n");
         try (InputStream ca = getClass().getResourceAsStream("/config/valid/ca.pem")) {
             Files.copy(ca, dir.resolve("ca.pem"));
         }
@@ -60,6 +62,13 @@ class ExampleConfigTest {
                 .isEqualTo(Duration.ofMinutes(10))
                 .isEqualTo(FarmvetConfig.DEFAULT_VET_DEADLINE);
         assertThat(config.repair().mode()).isEqualTo(RepairMode.NONE);
+        assertThat(config.repair().settings())
+                .usingRecursiveComparison()
+                .ignoringFields("http")
+                .isEqualTo(RepairSettings.defaults());
+        assertThat(config.repair().settings().http().headers())
+                .containsEntry("Authorization", "Bearer example-jenkins-token");
+        assertThat(config.state().dir()).isEqualTo(Path.of("/var/lib/farmvet"));
     }
 
     @Test
@@ -84,7 +93,26 @@ class ExampleConfigTest {
                         "http.ca-file",
                         "listing.max-size",
                         "vet.deadline",
-                        "repair.mode");
+                        "repair.mode",
+                        "repair.dry-run",
+                        "repair.settle",
+                        "repair.max-fraction",
+                        "repair.max-per-run",
+                        "repair.concurrency",
+                        "repair.rate",
+                        "repair.retries",
+                        "repair.backoff-initial",
+                        "repair.backoff-max",
+                        "repair.timeout",
+                        "repair.verify-vets",
+                        "repair.verify-after",
+                        "repair.audit-log",
+                        "repair.http.method",
+                        "repair.http.url",
+                        "repair.http.body",
+                        "repair.http.headers.Content-Type",
+                        "repair.http.headers.Authorization.value-file",
+                        "state.dir");
     }
 
     private static void collect(JsonNode node, String path, Set<String> paths) {

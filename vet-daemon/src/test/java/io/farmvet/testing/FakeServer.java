@@ -32,8 +32,8 @@ public final class FakeServer implements AutoCloseable {
         void respond(Request request, OutputStream out) throws Exception;
     }
 
-    /** A request as received: method, path and headers (names in lower case). */
-    public record Request(String method, String path, Map<String, String> headers) {
+    /** A request as received: method, path, headers (names in lower case) and body. */
+    public record Request(String method, String path, Map<String, String> headers, String body) {
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -114,7 +114,16 @@ public final class FakeServer implements AutoCloseable {
                         line.substring(colon + 1).trim());
             }
             String[] parts = requestLine.split(" ");
-            Request request = new Request(parts[0], parts[1], headers);
+            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+            char[] body = new char[length];
+            for (int read = 0; read < length; ) {
+                int n = in.read(body, read, length - read);
+                if (n < 0) {
+                    break;
+                }
+                read += n;
+            }
+            Request request = new Request(parts[0], parts[1], headers, new String(body));
             requests.add(request);
             OutputStream out = connection.getOutputStream();
             responder.respond(request, out);
@@ -129,6 +138,18 @@ public final class FakeServer implements AutoCloseable {
     }
 
     // ---- responders ----
+
+    /** Requests whose path starts with {@code prefix} go to {@code matching}, the others to {@code otherwise}. */
+    public static Responder route(String prefix, Responder matching, Responder otherwise) {
+        return (request, out) -> (request.path().startsWith(prefix) ? matching : otherwise).respond(request, out);
+    }
+
+    /** Answers each request with the next responder; the last one answers every request after that. */
+    public static Responder sequence(Responder... responders) {
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        return (request, out) ->
+                responders[Math.min(next.getAndIncrement(), responders.length - 1)].respond(request, out);
+    }
 
     /** 200 with a Content-Length body. */
     public static Responder json(String body) {

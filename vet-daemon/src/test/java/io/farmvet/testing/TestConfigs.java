@@ -4,6 +4,7 @@ import io.farmvet.compare.Scope;
 import io.farmvet.config.Auth;
 import io.farmvet.config.FarmvetConfig;
 import io.farmvet.listing.ListingLimits;
+import io.farmvet.repair.RepairSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,8 @@ public final class TestConfigs {
     private Duration deadline = Duration.ofSeconds(30);
     private Path caFile;
     private ListingLimits limits = ListingLimits.DEFAULTS;
+    private RepairSettings repair = RepairSettings.defaults();
+    private Path stateDir = Path.of("target", "test-state");
 
     public TestConfigs primary(URI url) {
         return primary(url, Auth.NONE);
@@ -64,6 +67,13 @@ public final class TestConfigs {
         return this;
     }
 
+    /** Repairs on, with the state (ledger, audit log) in {@code stateDir}. */
+    public TestConfigs repair(RepairSettings repair, Path stateDir) {
+        this.repair = repair;
+        this.stateDir = stateDir;
+        return this;
+    }
+
     public FarmvetConfig build() {
         return new FarmvetConfig(
                 new FarmvetConfig.Farm("test", scope),
@@ -72,7 +82,8 @@ public final class TestConfigs {
                 new FarmvetConfig.Http(connectTimeout, readTimeout, caFile),
                 new FarmvetConfig.Listing(limits),
                 new FarmvetConfig.Vet(deadline),
-                new FarmvetConfig.Repair(FarmvetConfig.RepairMode.NONE),
+                new FarmvetConfig.Repair(repair, stateDir.resolve("repairs.jsonl")),
+                new FarmvetConfig.State(stateDir),
                 Path.of("test.yaml"));
     }
 }
