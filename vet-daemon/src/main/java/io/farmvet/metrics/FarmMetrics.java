@@ -193,12 +193,24 @@ public final class FarmMetrics implements AutoCloseable {
 
         BitbucketJmxNames jmxNames = new BitbucketJmxNames();
         vetTimerObjectName = jmxNames.objectName(VET_TIMER_JMX_METER);
-        jmx = ownJmx(jmxNames);
-        jmxVetTimer = jmx == null
-                ? null
-                : Timer.builder(VET_TIMER_JMX_METER)
+        // The check and the registration under one lock: the bean appears when the timer is registered, so
+        // two instances built at once must not both find the name free.
+        synchronized (JMX_OWNERSHIP) {
+            if (mbeanServer.isRegistered(vetTimerObjectName)) {
+                log.warn(
+                        "farm {}: {} is already registered in this JVM (another FarmMetrics owns it); this one"
+                                + " publishes its metrics to Prometheus only",
+                        this.farm,
+                        vetTimerObjectName);
+                jmx = null;
+                jmxVetTimer = null;
+            } else {
+                jmx = newJmxRegistry(jmxNames);
+                jmxVetTimer = Timer.builder(VET_TIMER_JMX_METER)
                         .description("Total time to detect and fix all inconsistent repositories in one farm vet")
                         .register(jmx);
+            }
+        }
 
         registerFarmSeries();
         primary = new ServerSeries(FarmvetConfig.PRIMARY_NAME);
@@ -357,33 +369,23 @@ public final class FarmMetrics implements AutoCloseable {
         prometheus.close();
     }
 
-    private JmxMeterRegistry ownJmx(BitbucketJmxNames names) {
-        synchronized (JMX_OWNERSHIP) {
-            if (mbeanServer.isRegistered(vetTimerObjectName)) {
-                log.warn(
-                        "farm {}: {} is already registered in this JVM (another FarmMetrics owns it); this one"
-                                + " publishes its metrics to Prometheus only",
-                        farm,
-                        vetTimerObjectName);
-                return null;
-            }
-            MetricRegistry dropwizard = new MetricRegistry();
-            JmxReporter reporter = JmxReporter.forRegistry(dropwizard)
-                    .registerWith(mbeanServer)
-                    .inDomain(BitbucketJmxNames.DOMAIN)
-                    .createsObjectNamesWith(names)
-                    // Bitbucket's timers: durations in milliseconds, rates per second (Dropwizard's defaults,
-                    // stated so that a change of defaults cannot move them).
-                    .convertDurationsTo(TimeUnit.MILLISECONDS)
-                    .convertRatesTo(TimeUnit.SECONDS)
-                    .build();
-            JmxMeterRegistry registry = new JmxMeterRegistry(
-                    JmxConfig.DEFAULT, io.micrometer.core.instrument.Clock.SYSTEM, names, dropwizard, reporter);
-            // The JMX registry's default convention camel-cases names (mirrorFarmVetTimer); Bitbucket's names
-            // are the dotted parts as they are.
-            registry.config().namingConvention(NamingConvention.identity);
-            return registry;
-        }
+    private JmxMeterRegistry newJmxRegistry(BitbucketJmxNames names) {
+        MetricRegistry dropwizard = new MetricRegistry();
+        JmxReporter reporter = JmxReporter.forRegistry(dropwizard)
+                .registerWith(mbeanServer)
+                .inDomain(BitbucketJmxNames.DOMAIN)
+                .createsObjectNamesWith(names)
+                // Bitbucket's timers: durations in milliseconds, rates per second (Dropwizard's defaults,
+                // stated so that a change of defaults cannot move them).
+                .convertDurationsTo(TimeUnit.MILLISECONDS)
+                .convertRatesTo(TimeUnit.SECONDS)
+                .build();
+        JmxMeterRegistry registry = new JmxMeterRegistry(
+                JmxConfig.DEFAULT, io.micrometer.core.instrument.Clock.SYSTEM, names, dropwizard, reporter);
+        // The JMX registry's default convention camel-cases names (mirrorFarmVetTimer); Bitbucket's names are
+        // the dotted parts as they are.
+        registry.config().namingConvention(NamingConvention.identity);
+        return registry;
     }
 
     private void registerFarmSeries() {
