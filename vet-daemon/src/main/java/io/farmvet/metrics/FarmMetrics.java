@@ -1,0 +1,646 @@
+package io.farmvet.metrics;
+
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.jmx.JmxReporter;
+import io.farmvet.compare.Inconsistency;
+import io.farmvet.compare.Kind;
+import io.farmvet.config.FarmvetConfig;
+import io.farmvet.repair.RepairOutcome;
+import io.farmvet.repair.VerificationOutcome;
+import io.farmvet.vet.VetReport;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.NamingConvention;
+import io.micrometer.jmx.JmxConfig;
+import io.micrometer.jmx.JmxMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * farmvet's metrics for one farm: Prometheus text for {@code GET /metrics} and, over JMX, the farm-vet timer
+ * under the name Bitbucket gives its own ({@value #VET_TIMER_JMX_NAME}).
+ *
+ * <p><b>Contract.</b> Every labelled series exists from construction on, before the first vet: the farm-vet
+ * timer for each outcome, each node's listing, drift, state, repair and cycle-time series, and the primary's
+ * listing series ({@code node="primary"}). Values that are not known yet are {@code NaN} (a node's repository
+ * count before its first listing, or after one that did not arrive whole), timestamps that never happened are
+ * {@code 0}. Every series carries {@code farm}. The {@code record} methods only update numbers; {@link #scrape}
+ * only formats them, so a scrape never waits for, or starts, any vet work.
+ *
+ * <p><b>Prometheus and JMX are two registries fed by the same calls.</b> Prometheus gets histogram buckets,
+ * from which PromQL computes any percentile over any window across instances; JMX gets a Dropwizard timer with
+ * its own decaying reservoir, whose MBean has exactly the attributes Bitbucket's timers have (Count, Mean,
+ * StdDev, Min, Max, 50thPercentile…999thPercentile in milliseconds, One/Five/FifteenMinuteRate and MeanRate per
+ * second). Micrometer cannot do both in one timer: given percentiles and a histogram it exports only the
+ * histogram to Prometheus.
+ *
+ * <p><b>JMX ownership.</b> The JMX name is fixed, so only one instance per JVM can own it at a time: the first
+ * one built while the name is free. A later instance built while it is taken logs a warning and runs without
+ * JMX (its Prometheus side is complete); {@link #close} unregisters the owner's beans and frees the name for
+ * the next instance built. The daemon builds one instance and keeps it across config reloads
+ * ({@link #nodesChanged}).
+ *
+ * <p><b>Thread safety.</b> All methods may be called from any thread; updates and scrapes are serialised on
+ * this instance, so a scrape never shows half of a vet's numbers. Each call holds the lock for microseconds.
+ */
+public final class FarmMetrics implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FarmMetrics.class);
+
+    /** The farm-vet timer's meter name in the JMX registry, which {@link BitbucketJmxNames} maps. */
+    static final String VET_TIMER_JMX_METER = "mirror.farm.vet.timer";
+
+    /** The farm-vet timer's JMX name, as Bitbucket documents it for its own farm vet. */
+    public static final String VET_TIMER_JMX_NAME =
+            "com.atlassian.bitbucket:type=metrics,category00=mirror,category01=farm,category02=vet,name=timer";
+
+    /**
+     * The node states {@code farmvet_node_state} knows: Bitbucket's mirror {@code /status} states, then
+     * {@code UNREACHABLE} (the poll got no answer) and {@code UNKNOWN} (an answer with a state not listed here).
+     */
+    public static final List<String> NODE_STATES = List.of(
+            "STARTING",
+            "BOOTSTRAPPED",
+            "INITIALIZING",
+            "METADATA_SYNCHRONIZED",
+            "SYNCHRONIZED",
+            "STOPPING",
+            "ERROR",
+            "UNREACHABLE",
+            "UNKNOWN");
+
+    /**
+     * The outcomes {@link #repairOutcome} accepts: the wire names of {@link RepairOutcome} (what a vet did) and
+     * of {@link VerificationOutcome} (how an earlier repair ended). Both enums spell a failed request
+     * {@code failed}: it is one series, so count a failed request once.
+     */
+    public static final List<String> REPAIR_OUTCOMES = repairOutcomes();
+
+    /**
+     * Bucket bounds of {@code farmvet_vet_duration_seconds}. A vet of a small farm takes under a second, a large
+     * one minutes; {@code vet.deadline} is 10 minutes by default and at most 24 hours.
+     */
+    static final List<Duration> VET_BUCKETS = List.of(
+            Duration.ofMillis(100),
+            Duration.ofMillis(250),
+            Duration.ofMillis(500),
+            Duration.ofSeconds(1),
+            Duration.ofMillis(2500),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(2),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(10),
+            Duration.ofMinutes(15),
+            Duration.ofMinutes(30),
+            Duration.ofHours(1),
+            Duration.ofHours(2),
+            Duration.ofHours(6),
+            Duration.ofHours(24));
+
+    /**
+     * Bucket bounds of {@code farmvet_repair_cycle_duration_seconds}: a repair is verified by a later vet, so
+     * cycle times run from one schedule interval (15 minutes by default) to days.
+     */
+    static final List<Duration> REPAIR_CYCLE_BUCKETS = List.of(
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(15),
+            Duration.ofMinutes(30),
+            Duration.ofHours(1),
+            Duration.ofHours(2),
+            Duration.ofHours(4),
+            Duration.ofHours(12),
+            Duration.ofDays(1),
+            Duration.ofDays(2),
+            Duration.ofDays(7));
+
+    /** Serialises JMX ownership checks between instances; JMX names are per JVM, not per instance. */
+    private static final Object JMX_OWNERSHIP = new Object();
+
+    private static final String RELOAD_SUCCESS = "success";
+    private static final String RELOAD_FAILURE = "failure";
+
+    private final Clock clock;
+    private final String farm;
+    private final PrometheusMeterRegistry prometheus;
+    private final JvmGcMetrics gcMetrics;
+    private final MBeanServer mbeanServer;
+    private final ObjectName vetTimerObjectName;
+    /** Null when another instance owned the JMX name at construction, or after {@link #close}. */
+    private JmxMeterRegistry jmx;
+
+    private final Timer jmxVetTimer;
+    private final Map<String, Timer> vetTimers = new LinkedHashMap<>();
+    private final Map<String, Cell> lastOutcome = new LinkedHashMap<>();
+    private final Cell running = new Cell(0);
+    private final Cell lastStartSeconds = new Cell(0);
+    private final Cell lastEndSeconds = new Cell(0);
+    private final Cell lastSuccessSeconds = new Cell(0);
+    private final Cell nodesFailed = new Cell(Double.NaN);
+    private final Cell reloadSuccessful = new Cell(1);
+    private final Cell lastReloadSuccessSeconds;
+    private final Map<String, Counter> reloads = new LinkedHashMap<>();
+    private final ServerSeries primary;
+    private final Map<String, NodeSeries> nodes = new LinkedHashMap<>();
+    private boolean closed;
+
+    /**
+     * Builds both registries and pre-registers every series for the farm and these nodes. The config was
+     * loaded just before, so the reload gauge starts at 1 with its timestamp now.
+     *
+     * @param nodeNames the configured nodes' names; none may be {@value FarmvetConfig#PRIMARY_NAME}
+     */
+    public FarmMetrics(String farm, List<String> nodeNames) {
+        this(farm, nodeNames, Clock.systemUTC(), ManagementFactory.getPlatformMBeanServer());
+    }
+
+    FarmMetrics(String farm, List<String> nodeNames, Clock clock, MBeanServer mbeanServer) {
+        this.farm = requireName(farm, "farm");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.mbeanServer = Objects.requireNonNull(mbeanServer, "mbeanServer");
+        this.lastReloadSuccessSeconds = new Cell(nowSeconds());
+
+        prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        prometheus.config().commonTags("farm", this.farm);
+
+        BitbucketJmxNames jmxNames = new BitbucketJmxNames();
+        vetTimerObjectName = jmxNames.objectName(VET_TIMER_JMX_METER);
+        // The check and the registration under one lock: the bean appears when the timer is registered, so
+        // two instances built at once must not both find the name free.
+        synchronized (JMX_OWNERSHIP) {
+            if (mbeanServer.isRegistered(vetTimerObjectName)) {
+                log.warn(
+                        "farm {}: {} is already registered in this JVM (another FarmMetrics owns it); this one"
+                                + " publishes its metrics to Prometheus only",
+                        this.farm,
+                        vetTimerObjectName);
+                jmx = null;
+                jmxVetTimer = null;
+            } else {
+                jmx = newJmxRegistry(jmxNames);
+                jmxVetTimer = Timer.builder(VET_TIMER_JMX_METER)
+                        .description("Total time to detect and fix all inconsistent repositories in one farm vet")
+                        .register(jmx);
+            }
+        }
+
+        registerFarmSeries();
+        primary = new ServerSeries(FarmvetConfig.PRIMARY_NAME);
+        for (String node : new LinkedHashSet<>(nodeNames)) {
+            addNode(node);
+        }
+
+        // Process and JVM series: process_start_time_seconds lets the "not run recently" alert wait out a
+        // fresh start, and heap and GC matter to a daemon that holds the primary's listing in memory.
+        // Not ProcessorMetrics: its process_cpu_time_ns_total and system_cpu_count fail promtool's lint.
+        new UptimeMetrics().bindTo(prometheus);
+        new JvmMemoryMetrics().bindTo(prometheus);
+        new JvmThreadMetrics().bindTo(prometheus);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(prometheus);
+    }
+
+    /** A vet began: {@code farmvet_vet_running} is 1 until {@link #vetFinished}. */
+    public synchronized void vetStarted() {
+        running.value = 1;
+        lastStartSeconds.value = nowSeconds();
+    }
+
+    /**
+     * A vet ended with this report: records its duration in the farm-vet timer (Prometheus under its status,
+     * JMX over all), replaces the last-vet gauges of the primary and of every node in the report, and sets the
+     * end (and, unless the vet was incomplete, success) timestamps. Nodes configured but absent from the report
+     * (a vet of chosen nodes) keep the values of the last vet that covered them. A node in the report that is
+     * not configured (a report from before a reload) gets its series on the spot. The farm label is always the
+     * one this instance was built with.
+     */
+    public synchronized void vetFinished(VetReport report) {
+        Objects.requireNonNull(report, "report");
+        String outcome = report.status().wireName();
+        long durationMs = Math.max(0, report.durationMs());
+        vetTimers.get(outcome).record(durationMs, TimeUnit.MILLISECONDS);
+        if (jmxVetTimer != null) {
+            jmxVetTimer.record(durationMs, TimeUnit.MILLISECONDS);
+        }
+        lastOutcome.forEach((name, cell) -> cell.value = name.equals(outcome) ? 1 : 0);
+
+        VetReport.PrimaryResult p = report.primary();
+        primary.update(!p.failed(), p.durationMs(), p.bytes(), p.repositories());
+
+        int failed = 0;
+        for (VetReport.NodeResult n : report.nodes()) {
+            NodeSeries node = node(n.name());
+            node.update(!n.failed(), n.durationMs(), n.bytes(), n.repositories());
+            node.updateDrift(n);
+            if (n.failed()) {
+                failed++;
+            }
+        }
+        nodesFailed.value = failed;
+
+        double now = nowSeconds();
+        lastEndSeconds.value = now;
+        if (report.status() != VetReport.Status.INCOMPLETE) {
+            lastSuccessSeconds.value = now;
+        }
+        running.value = 0;
+    }
+
+    /** A config reload (SIGHUP or {@code POST /-/reload}) succeeded or failed and kept the old config. */
+    public synchronized void reloaded(boolean ok) {
+        reloadSuccessful.value = ok ? 1 : 0;
+        reloads.get(ok ? RELOAD_SUCCESS : RELOAD_FAILURE).increment();
+        if (ok) {
+            lastReloadSuccessSeconds.value = nowSeconds();
+        }
+    }
+
+    /**
+     * A node's {@code /status} state: {@code farmvet_node_state} is 1 for this state and 0 for the other
+     * {@link #NODE_STATES}. Case is ignored; a state not in the list counts as {@code UNKNOWN}.
+     */
+    public synchronized void nodeStatus(String node, String state) {
+        Objects.requireNonNull(state, "state");
+        String known = state.toUpperCase(Locale.ROOT);
+        String current = NODE_STATES.contains(known) ? known : "UNKNOWN";
+        node(node).states.forEach((name, cell) -> cell.value = name.equals(current) ? 1 : 0);
+    }
+
+    /**
+     * Counts one repair entry of a node by its outcome, one of {@link #REPAIR_OUTCOMES}.
+     *
+     * @throws IllegalArgumentException for any other outcome: the series are fixed in advance, so an unknown
+     *     name is a programming error, not data
+     */
+    public synchronized void repairOutcome(String node, String outcome) {
+        Objects.requireNonNull(outcome, "outcome");
+        Counter counter = node(node).repairs.get(outcome);
+        if (counter == null) {
+            throw new IllegalArgumentException(
+                    "repair outcome '" + outcome + "' is not one of " + String.join(", ", REPAIR_OUTCOMES));
+        }
+        counter.increment();
+    }
+
+    /**
+     * Records how long a repair of this node took from sending the request to the vet that found it repaired.
+     * A negative duration (clock steps between the two) is dropped, as Micrometer drops it.
+     */
+    public synchronized void repairCycleTime(String node, Duration sentToRepaired) {
+        Objects.requireNonNull(sentToRepaired, "sentToRepaired");
+        node(node).cycleTime.record(sentToRepaired);
+    }
+
+    /**
+     * After a config reload: registers every series of nodes that are new and removes every series of nodes
+     * that are gone, so a removed node does not linger as a stale series.
+     */
+    public synchronized void nodesChanged(List<String> nodeNames) {
+        Set<String> wanted = new LinkedHashSet<>(nodeNames);
+        for (String gone : new ArrayList<>(nodes.keySet())) {
+            if (!wanted.contains(gone)) {
+                nodes.remove(gone).removeFrom(prometheus);
+            }
+        }
+        for (String node : wanted) {
+            if (!nodes.containsKey(node)) {
+                addNode(node);
+            }
+        }
+    }
+
+    /** The Prometheus text exposition format 0.0.4 of every series; formatting only. */
+    public synchronized String scrape() {
+        return prometheus.scrape();
+    }
+
+    /** {@value #VET_TIMER_JMX_NAME}, whether or not this instance owns it. */
+    public ObjectName vetTimerObjectName() {
+        return vetTimerObjectName;
+    }
+
+    /** Whether this instance registered the JMX timer (see the class comment on ownership). */
+    synchronized boolean ownsJmx() {
+        return jmx != null;
+    }
+
+    /** Unregisters the JMX beans this instance owns and stops both registries. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        synchronized (JMX_OWNERSHIP) {
+            if (jmx != null) {
+                jmx.close();
+                jmx = null;
+            }
+        }
+        gcMetrics.close();
+        prometheus.close();
+    }
+
+    private JmxMeterRegistry newJmxRegistry(BitbucketJmxNames names) {
+        MetricRegistry dropwizard = new MetricRegistry();
+        JmxReporter reporter = JmxReporter.forRegistry(dropwizard)
+                .registerWith(mbeanServer)
+                .inDomain(BitbucketJmxNames.DOMAIN)
+                .createsObjectNamesWith(names)
+                // Bitbucket's timers: durations in milliseconds, rates per second (Dropwizard's defaults,
+                // stated so that a change of defaults cannot move them).
+                .convertDurationsTo(TimeUnit.MILLISECONDS)
+                .convertRatesTo(TimeUnit.SECONDS)
+                .build();
+        JmxMeterRegistry registry = new JmxMeterRegistry(
+                JmxConfig.DEFAULT, io.micrometer.core.instrument.Clock.SYSTEM, names, dropwizard, reporter);
+        // The JMX registry's default convention camel-cases names (mirrorFarmVetTimer); Bitbucket's names are
+        // the dotted parts as they are.
+        registry.config().namingConvention(NamingConvention.identity);
+        return registry;
+    }
+
+    private void registerFarmSeries() {
+        for (VetReport.Status status : VetReport.Status.values()) {
+            String outcome = status.wireName();
+            vetTimers.put(
+                    outcome,
+                    Timer.builder("farmvet.vet.duration")
+                            .description("Total time to detect and fix all inconsistent repositories in one farm"
+                                    + " vet, by the vet's outcome")
+                            .tag("outcome", outcome)
+                            .serviceLevelObjectives(VET_BUCKETS.toArray(Duration[]::new))
+                            .register(prometheus));
+            Cell cell = new Cell(0);
+            lastOutcome.put(outcome, cell);
+            gauge(
+                    "farmvet.vet.last.outcome",
+                    "1 for the outcome of the last vet, 0 for the others",
+                    cell,
+                    Tags.of("outcome", outcome),
+                    null);
+        }
+        gauge("farmvet.vet.running", "1 while a vet runs, else 0", running, Tags.empty(), null);
+        gauge(
+                "farmvet.vet.last.start.timestamp",
+                "When the last vet started, in seconds since the epoch; 0 before the first",
+                lastStartSeconds,
+                Tags.empty(),
+                "seconds");
+        gauge(
+                "farmvet.vet.last.end.timestamp",
+                "When the last vet ended, in seconds since the epoch; 0 before the first",
+                lastEndSeconds,
+                Tags.empty(),
+                "seconds");
+        gauge(
+                "farmvet.vet.last.success.timestamp",
+                "When the last vet that vetted the primary and every node it tried ended (outcome consistent or"
+                        + " inconsistent), in seconds since the epoch; 0 before the first",
+                lastSuccessSeconds,
+                Tags.empty(),
+                "seconds");
+        gauge(
+                "farmvet.nodes.failed",
+                "Nodes whose listing did not arrive whole in the last vet; NaN before the first",
+                nodesFailed,
+                Tags.empty(),
+                null);
+        gauge(
+                "farmvet.config.last.reload.successful",
+                "1 if the last config reload succeeded (or none was tried), 0 if it failed and the old config is"
+                        + " still in force",
+                reloadSuccessful,
+                Tags.empty(),
+                null);
+        gauge(
+                "farmvet.config.last.reload.success.timestamp",
+                "When the config in force was loaded, in seconds since the epoch",
+                lastReloadSuccessSeconds,
+                Tags.empty(),
+                "seconds");
+        for (String result : List.of(RELOAD_SUCCESS, RELOAD_FAILURE)) {
+            reloads.put(
+                    result,
+                    Counter.builder("farmvet.config.reloads")
+                            .description("Config reloads (SIGHUP or POST /-/reload), by result")
+                            .tag("result", result)
+                            .register(prometheus));
+        }
+    }
+
+    private NodeSeries node(String name) {
+        NodeSeries node = nodes.get(Objects.requireNonNull(name, "node"));
+        return node != null ? node : addNode(name);
+    }
+
+    private NodeSeries addNode(String name) {
+        requireName(name, "node name");
+        if (name.equals(FarmvetConfig.PRIMARY_NAME)) {
+            throw new IllegalArgumentException(
+                    "node name '" + name + "' is taken by the primary's series (node=\"primary\")");
+        }
+        NodeSeries node = new NodeSeries(name);
+        nodes.put(name, node);
+        return node;
+    }
+
+    private Gauge gauge(String name, String description, Cell cell, Tags tags, String baseUnit) {
+        return Gauge.builder(name, cell, c -> c.value)
+                .description(description)
+                .tags(tags)
+                .baseUnit(baseUnit)
+                .strongReference(true)
+                .register(prometheus);
+    }
+
+    private double nowSeconds() {
+        return clock.millis() / 1000.0;
+    }
+
+    private static String requireName(String name, String what) {
+        Objects.requireNonNull(name, what);
+        if (name.isBlank()) {
+            throw new IllegalArgumentException(what + " must not be blank");
+        }
+        return name;
+    }
+
+    private static List<String> repairOutcomes() {
+        Set<String> names = new LinkedHashSet<>();
+        for (RepairOutcome outcome : RepairOutcome.values()) {
+            names.add(outcome.wireName());
+        }
+        for (VerificationOutcome outcome : VerificationOutcome.values()) {
+            names.add(outcome.wireName());
+        }
+        return List.copyOf(names);
+    }
+
+    /** One number behind a gauge: written under the instance's lock, read by scrapes without it. */
+    private static final class Cell {
+        volatile double value;
+
+        Cell(double value) {
+            this.value = value;
+        }
+    }
+
+    /** The listing series of one server, the primary or a node, as of the last vet that fetched from it. */
+    private class ServerSeries {
+        final String name;
+        final List<Meter> meters = new ArrayList<>();
+        private final Cell success = new Cell(Double.NaN);
+        private final Cell fetchMs = new Cell(Double.NaN);
+        private final Cell bytes = new Cell(Double.NaN);
+        private final Cell repositories = new Cell(Double.NaN);
+
+        ServerSeries(String name) {
+            this.name = name;
+            Tags tags = Tags.of("node", name);
+            meters.add(gauge(
+                    "farmvet.listing.success",
+                    "1 if the server's repo-hashes listing arrived whole in the last vet, 0 if not, NaN before"
+                            + " the first; node=\"primary\" is the primary",
+                    success,
+                    tags,
+                    null));
+            meters.add(TimeGauge.builder("farmvet.listing.fetch.duration", fetchMs, TimeUnit.MILLISECONDS, c -> c.value)
+                    .description("How long fetching the server's listing took in the last vet, until it ended"
+                            + " or failed")
+                    .tags(tags)
+                    .strongReference(true)
+                    .register(prometheus));
+            meters.add(gauge(
+                    "farmvet.listing.size",
+                    "Bytes of the server's listing received in the last vet",
+                    bytes,
+                    tags,
+                    "bytes"));
+            meters.add(gauge(
+                    "farmvet.listing.repositories",
+                    "Repositories in the server's listing in the last vet; NaN when it did not arrive whole",
+                    repositories,
+                    tags,
+                    null));
+        }
+
+        final void update(boolean ok, long durationMs, long receivedBytes, Long repositoryCount) {
+            success.value = ok ? 1 : 0;
+            fetchMs.value = durationMs;
+            bytes.value = receivedBytes;
+            repositories.value = repositoryCount == null ? Double.NaN : repositoryCount;
+        }
+
+        final void removeFrom(MeterRegistry registry) {
+            meters.forEach(registry::remove);
+        }
+    }
+
+    /** A node's series: its listing, drift, state, repairs and repair cycle time. */
+    private final class NodeSeries extends ServerSeries {
+        private final Cell inconsistentRepositories = new Cell(Double.NaN);
+        private final Map<Kind, Cell> kinds = new EnumMap<>(Kind.class);
+        final Map<String, Cell> states = new LinkedHashMap<>();
+        final Map<String, Counter> repairs = new LinkedHashMap<>();
+        final Timer cycleTime;
+
+        NodeSeries(String name) {
+            super(name);
+            Tags tags = Tags.of("node", name);
+            meters.add(gauge(
+                    "farmvet.node.inconsistent.repositories",
+                    "Repositories that differ from the primary on the node in the last vet, whatever the kinds;"
+                            + " NaN before the first and when its listing did not arrive whole",
+                    inconsistentRepositories,
+                    tags,
+                    null));
+            for (Kind kind : Kind.values()) {
+                Cell cell = new Cell(Double.NaN);
+                kinds.put(kind, cell);
+                meters.add(gauge(
+                        "farmvet.node.inconsistencies",
+                        "Repositories on the node with this kind of drift in the last vet (one repository may"
+                                + " count under several kinds); NaN before the first and when its listing did not"
+                                + " arrive whole",
+                        cell,
+                        tags.and("kind", kind.wireName()),
+                        null));
+            }
+            for (String state : NODE_STATES) {
+                Cell cell = new Cell(0);
+                states.put(state, cell);
+                meters.add(gauge(
+                        "farmvet.node.state",
+                        "1 for the node's last polled /status state, 0 for the other known states; all 0"
+                                + " before the first poll",
+                        cell,
+                        tags.and("state", state),
+                        null));
+            }
+            for (String outcome : REPAIR_OUTCOMES) {
+                Counter counter = Counter.builder("farmvet.repairs")
+                        .description("Repair entries of the node by outcome: what a vet did (sent, dry-run,"
+                                + " failed, skipped, refused) and how earlier repairs ended (repaired,"
+                                + " still-divergent)")
+                        .tags(tags.and("outcome", outcome))
+                        .register(prometheus);
+                repairs.put(outcome, counter);
+                meters.add(counter);
+            }
+            cycleTime = Timer.builder("farmvet.repair.cycle.duration")
+                    .description(
+                            "Time from sending a repair request to the vet that found the repository" + " repaired")
+                    .tags(tags)
+                    .serviceLevelObjectives(REPAIR_CYCLE_BUCKETS.toArray(Duration[]::new))
+                    .register(prometheus);
+            meters.add(cycleTime);
+        }
+
+        void updateDrift(VetReport.NodeResult result) {
+            if (result.failed()) {
+                // Nothing is concluded from a partial listing: unknown, not zero, so a failing node does not
+                // look healed to the drift alerts.
+                inconsistentRepositories.value = Double.NaN;
+                kinds.values().forEach(c -> c.value = Double.NaN);
+                return;
+            }
+            inconsistentRepositories.value = result.inconsistencies().size();
+            Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
+            for (Inconsistency inconsistency : result.inconsistencies()) {
+                for (Kind kind : inconsistency.kinds()) {
+                    counts.merge(kind, 1, Integer::sum);
+                }
+            }
+            kinds.forEach((kind, cell) -> cell.value = counts.getOrDefault(kind, 0));
+        }
+    }
+}
