@@ -73,6 +73,10 @@ public final class TestConfigs {
                 new FarmvetConfig.Listing(limits),
                 new FarmvetConfig.Vet(deadline),
                 new FarmvetConfig.Repair(FarmvetConfig.RepairMode.NONE),
+                new FarmvetConfig.RestServer(
+                        FarmvetConfig.DEFAULT_LISTEN_HOST, FarmvetConfig.DEFAULT_LISTEN_PORT, null, null),
+                new FarmvetConfig.State(Path.of(FarmvetConfig.DEFAULT_STATE_DIR).toAbsolutePath()),
+                new FarmvetConfig.History(FarmvetConfig.DEFAULT_KEEP_SUCCESSES, FarmvetConfig.DEFAULT_KEEP_FAILURES),
                 Path.of("test.yaml"));
     }
 }
