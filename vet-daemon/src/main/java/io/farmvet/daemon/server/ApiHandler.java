@@ -97,7 +97,10 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private void route(Request request, Response response, Callback callback) throws Exception {
-        String path = plainPath(request.getHttpURI().getPath());
+        // Path parameters (;x=1) are dropped by some layers and kept by others: refuse them rather than guess.
+        String path = request.getHttpURI().getParam() == null
+                ? plainPath(request.getHttpURI().getPath())
+                : null;
         if (path == null) {
             error(response, callback, 400, "the path must be plain: no encoded slashes, no . or .. segments");
             return;
@@ -440,7 +443,11 @@ final class ApiHandler extends Handler.Abstract {
             return null;
         }
         String lower = raw.toLowerCase(Locale.ROOT);
-        if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%2e") || lower.contains("%00")) {
+        if (lower.contains("%2f")
+                || lower.contains("%5c")
+                || lower.contains("%2e")
+                || lower.contains("%00")
+                || raw.indexOf(';') >= 0) {
             return null;
         }
         String decoded;
