@@ -1,6 +1,7 @@
 package io.farmvet.repair;
 
 import io.farmvet.compare.Kind;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -12,8 +13,10 @@ import java.util.Set;
  * earlier repair ended; {@link Outcome#wireName} is what the JSON carries.
  *
  * @param detail the reason or the request, secrets masked; null when there is nothing to add
+ * @param cycleTime for a {@code repaired} entry, from the request to the vet that found it repaired (the repair
+ *     cycle-time metric); null otherwise
  */
-public record RepairEntry(long repoId, Set<Kind> kinds, Outcome outcome, String detail) {
+public record RepairEntry(long repoId, Set<Kind> kinds, Outcome outcome, String detail, Duration cycleTime) {
     /** An outcome with the name the report uses for it. */
     public sealed interface Outcome permits RepairOutcome, VerificationOutcome {
         String wireName();
@@ -22,6 +25,10 @@ public record RepairEntry(long repoId, Set<Kind> kinds, Outcome outcome, String 
     public RepairEntry {
         Objects.requireNonNull(outcome, "outcome");
         kinds = kinds.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(kinds));
+    }
+
+    public RepairEntry(long repoId, Set<Kind> kinds, Outcome outcome, String detail) {
+        this(repoId, kinds, outcome, detail, null);
     }
 
     /** The kinds as wire names joined by commas: {@code content,metadata}. */

@@ -19,6 +19,7 @@ import io.farmvet.repair.send.SendResult;
 import io.farmvet.repair.send.Sleeper;
 import io.farmvet.repair.send.TokenBucket;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -116,7 +117,10 @@ public final class Repairer {
                     ? "repaired " + verification.cycleTime().toSeconds() + " s after the request"
                     : "still inconsistent on " + repair.checks() + " vets over "
                             + verification.cycleTime().toMinutes() + " min after the request";
-            entries.add(new RepairEntry(repair.repositoryId(), repair.kinds(), verification.outcome(), detail));
+            Duration cycleTime =
+                    verification.outcome() == VerificationOutcome.REPAIRED ? verification.cycleTime() : null;
+            entries.add(
+                    new RepairEntry(repair.repositoryId(), repair.kinds(), verification.outcome(), detail, cycleTime));
             audit(new AuditRecord(
                     now,
                     node.name(),

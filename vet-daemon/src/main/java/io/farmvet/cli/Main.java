@@ -4,6 +4,8 @@ import io.farmvet.compare.Scope;
 import io.farmvet.config.ConfigException;
 import io.farmvet.config.ConfigLoader;
 import io.farmvet.config.FarmvetConfig;
+import io.farmvet.daemon.DaemonCommand;
+import io.farmvet.daemon.DaemonException;
 import io.farmvet.fetch.ListingFetcher;
 import io.farmvet.listing.ListingLimits;
 import io.farmvet.listing.ListingReader;
@@ -39,12 +41,13 @@ public final class Main {
                                               --dry-run plans and reports every repair without sending any
               diff PRIMARY.json NODE.json [--scope all|inferred|ID,ID,...] [--json]
                                               compare two saved repo-hashes listings
+              run --config FILE               run the daemon: vet on vet.schedule, serve the REST API
               check-config FILE               validate a config file (exit 0, or 3 with every problem)
               version                         print the version
               help                            print this help
 
             exit codes: 0 consistent, 1 inconsistencies found, 2 the primary or a node could not be vetted,
-                        3 bad usage or config
+                        3 bad usage or config; run exits 0 once stopped, 3 when it cannot start
             """;
 
     private final PrintStream out;
@@ -58,10 +61,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        // One-shot commands keep stderr for warnings and errors unless asked (logback.xml reads this property).
+        // One-shot commands keep stderr for warnings and errors unless asked (logback.xml reads this property);
+        // the daemon logs at INFO, since its log is the only account of what it did.
         if (System.getProperty("farmvet.log.level") == null) {
             String level = System.getenv("FARMVET_LOG_LEVEL");
-            System.setProperty("farmvet.log.level", level == null ? "WARN" : level);
+            boolean daemon = args.length > 0 && args[0].equals("run");
+            System.setProperty("farmvet.log.level", level != null ? level : daemon ? "INFO" : "WARN");
         }
         int code = new Main(System.out, System.err, TerminalProgress.stderrIsTerminal()).run(args);
         System.exit(code);
@@ -78,6 +83,7 @@ public final class Main {
                 case "vet" -> vet(rest);
                 case "diff" -> diff(rest);
                 case "check-config" -> checkConfig(rest);
+                case "run" -> runDaemon(rest);
                 case "version", "--version" -> {
                     out.println("farmvet " + version());
                     yield 0;
@@ -132,6 +138,21 @@ public final class Main {
         } catch (IOException e) {
             err.println("farmvet: " + e.getMessage());
             return 2;
+        }
+    }
+
+    private int runDaemon(List<String> args) throws UsageException, ConfigException {
+        Options options = Options.parse(args, List.of(), List.of("--config"));
+        options.noPositionals();
+        try {
+            DaemonCommand.run(Path.of(options.required("--config")));
+            return 0;
+        } catch (DaemonException e) {
+            err.println("farmvet: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
         }
     }
 

@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.farmvet.compare.Scope;
 import io.farmvet.config.ConfigValues.BadValue;
 import io.farmvet.config.FarmvetConfig.Farm;
+import io.farmvet.config.FarmvetConfig.History;
 import io.farmvet.config.FarmvetConfig.Http;
 import io.farmvet.config.FarmvetConfig.Listing;
 import io.farmvet.config.FarmvetConfig.Repair;
+import io.farmvet.config.FarmvetConfig.RestServer;
 import io.farmvet.config.FarmvetConfig.Server;
 import io.farmvet.config.FarmvetConfig.State;
 import io.farmvet.config.FarmvetConfig.Vet;
@@ -20,14 +22,18 @@ import io.farmvet.repair.RepairSettings;
 import io.farmvet.repair.audit.AuditLog;
 import io.farmvet.repair.send.HttpTemplate;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.quartz.CronExpression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +46,7 @@ final class ConfigBinder {
     private static final Logger log = LoggerFactory.getLogger(ConfigBinder.class);
 
     private static final List<String> ROOT_KEYS =
-            List.of("farm", "primary", "nodes", "http", "listing", "vet", "repair", "state");
+            List.of("farm", "primary", "nodes", "http", "listing", "vet", "repair", "server", "state", "history");
     private static final List<String> FARM_KEYS = List.of("name", "scope");
     private static final List<String> PRIMARY_KEYS = List.of("url", "auth");
     private static final List<String> NODE_KEYS = List.of("name", "url", "auth");
@@ -48,7 +54,7 @@ final class ConfigBinder {
     private static final List<String> BASIC_KEYS = List.of("username", "password-file");
     private static final List<String> HTTP_KEYS = List.of("connect-timeout", "read-timeout", "ca-file");
     private static final List<String> LISTING_KEYS = List.of("max-size");
-    private static final List<String> VET_KEYS = List.of("deadline");
+    private static final List<String> VET_KEYS = List.of("deadline", "schedule");
     private static final List<String> REPAIR_KEYS = List.of(
             "mode",
             "dry-run",
@@ -66,13 +72,18 @@ final class ConfigBinder {
             "audit-log",
             "http");
     private static final List<String> REPAIR_HTTP_KEYS = List.of("method", "url", "body", "headers");
-    private static final List<String> STATE_KEYS = List.of("dir");
     /** Bounds that catch typos (a rate of 5000) without second-guessing a deliberate choice. */
     private static final int MAX_REPAIRS_PER_RUN = 100_000;
 
     private static final double MAX_RATE = 1000;
     private static final int MAX_RETRIES = 20;
     private static final Duration MAX_REPAIR_DURATION = Duration.ofHours(24);
+
+    // The daemon's sections (farmvet run).
+    private static final List<String> SERVER_KEYS = List.of("listen", "token-file", "metrics-token-file");
+    private static final List<String> STATE_KEYS = List.of("dir");
+    private static final List<String> HISTORY_KEYS = List.of("keep-successes", "keep-failures");
+    private static final String LISTEN_FORMS = "like 127.0.0.1:8787, localhost:8787 or [::1]:8787";
 
     private static final String SCOPE_FORMS = "all, inferred or a list of project ids like [1, 7, 42]";
 
@@ -100,16 +111,11 @@ final class ConfigBinder {
         Http http = http(section(top.get("http"), "http", HTTP_KEYS));
         Listing listing = listing(section(top.get("listing"), "listing", LISTING_KEYS));
         ObjectNode vetSection = section(top.get("vet"), "vet", VET_KEYS);
-        Vet vet = vetSection == null
-                ? null
-                : new Vet(duration(
-                        vetSection,
-                        "vet",
-                        "deadline",
-                        FarmvetConfig.DEFAULT_VET_DEADLINE,
-                        FarmvetConfig.MAX_VET_DEADLINE));
+        Vet vet = vet(vetSection);
         State state = state(section(top.get("state"), "state", STATE_KEYS));
         Repair repair = repair(section(top.get("repair"), "repair", REPAIR_KEYS), state);
+        RestServer server = server(section(top.get("server"), "server", SERVER_KEYS));
+        History history = history(section(top.get("history"), "history", HISTORY_KEYS));
         if (http != null && vet != null && vet.deadline() != null) {
             checkWithinDeadline(http.connectTimeout(), "connect-timeout", top.get("http"), vet, top.get("vet"));
             checkWithinDeadline(http.readTimeout(), "read-timeout", top.get("http"), vet, top.get("vet"));
@@ -117,7 +123,7 @@ final class ConfigBinder {
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
-        return new FarmvetConfig(farm, primary, nodes, http, listing, vet, repair, state, source);
+        return new FarmvetConfig(farm, primary, nodes, http, listing, vet, repair, server, state, history, source);
     }
 
     private Farm farm(ObjectNode m) {
@@ -382,19 +388,6 @@ final class ConfigBinder {
         }
     }
 
-    private State state(ObjectNode m) {
-        if (m == null) {
-            return null;
-        }
-        String text = text(m, "state", "dir", false);
-        try {
-            return new State(ConfigFiles.resolve(baseDir, text == null ? FarmvetConfig.DEFAULT_STATE_DIR : text));
-        } catch (BadValue e) {
-            problem("state.dir", e.getMessage());
-            return null;
-        }
-    }
-
     private Repair repair(ObjectNode m, State state) {
         if (m == null) {
             return null;
@@ -574,6 +567,131 @@ final class ConfigBinder {
         if (value != null) {
             setter.accept(value);
         }
+    }
+
+    private Vet vet(ObjectNode m) {
+        if (m == null) {
+            return null;
+        }
+        Duration deadline =
+                duration(m, "vet", "deadline", FarmvetConfig.DEFAULT_VET_DEADLINE, FarmvetConfig.MAX_VET_DEADLINE);
+        String schedule = text(m, "vet", "schedule", false);
+        if (schedule == null) {
+            // Present but not a string: text() has said so.
+            return m.has("schedule") ? new Vet(deadline, null) : new Vet(deadline);
+        }
+        try {
+            CronExpression.validateExpression(schedule);
+        } catch (ParseException e) {
+            // Quartz's own words say which field is wrong, and that is what the operator needs.
+            problem(
+                    "vet.schedule",
+                    "is not a valid Quartz cron expression (" + e.getMessage() + "), got " + quote(schedule)
+                            + "; write seconds minutes hours day-of-month month day-of-week [year], like "
+                            + FarmvetConfig.DEFAULT_SCHEDULE);
+            return new Vet(deadline, null);
+        }
+        try {
+            if (new CronExpression(schedule).getNextValidTimeAfter(new Date()) == null) {
+                problem("vet.schedule", quote(schedule) + " never fires again (a year in the past?)");
+                return new Vet(deadline, null);
+            }
+        } catch (ParseException e) {
+            throw new IllegalStateException("Quartz accepted and then rejected " + quote(schedule), e);
+        }
+        return new Vet(deadline, schedule);
+    }
+
+    // ---- the daemon's sections: server, state, history ----
+
+    private RestServer server(ObjectNode m) {
+        if (m == null) {
+            return null;
+        }
+        String host = FarmvetConfig.DEFAULT_LISTEN_HOST;
+        int port = FarmvetConfig.DEFAULT_LISTEN_PORT;
+        String listen = text(m, "server", "listen", false);
+        if (listen != null) {
+            try {
+                Map.Entry<String, Integer> parsed = ConfigValues.listen(listen);
+                host = parsed.getKey();
+                port = parsed.getValue();
+            } catch (BadValue e) {
+                problem("server.listen", e.getMessage() + "; write it " + LISTEN_FORMS);
+                host = null;
+            }
+        } else if (m.has("listen")) {
+            host = null; // present but not a string: text() has said so
+        }
+        // isLoopbackHost reads URI hosts, where an IPv6 address wears brackets.
+        if (host != null && !ConfigValues.isLoopbackHost(host.indexOf(':') >= 0 ? "[" + host + "]" : host)) {
+            log.warn(
+                    "server.listen: {} is not a loopback address; the REST API is plain HTTP, so its tokens cross"
+                            + " the network in clear unless a TLS proxy is in front",
+                    listen);
+        }
+        Secret token = apiToken(m, "token-file");
+        Secret metricsToken = apiToken(m, "metrics-token-file");
+        return new RestServer(host, port, token, metricsToken);
+    }
+
+    private Secret apiToken(ObjectNode m, String key) {
+        if (!m.has(key)) {
+            return null;
+        }
+        Secret token = secret(m, "server", key, "token");
+        if (token != null && token.reveal().length() < FarmvetConfig.MIN_API_TOKEN_CHARS) {
+            problem(
+                    "server." + key,
+                    token.file() + " holds a token shorter than " + FarmvetConfig.MIN_API_TOKEN_CHARS
+                            + " characters; make a longer one, e.g. openssl rand -hex 32 > " + token.file());
+            return null;
+        }
+        return token;
+    }
+
+    private State state(ObjectNode m) {
+        if (m == null) {
+            return null;
+        }
+        String text = text(m, "state", "dir", false);
+        if (text == null && m.has("dir")) {
+            return null; // present but not a string: text() has said so
+        }
+        try {
+            Path dir = ConfigFiles.resolve(baseDir, text == null ? FarmvetConfig.DEFAULT_STATE_DIR : text);
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                problem("state.dir", dir + " exists and is not a folder; point state.dir at a folder");
+                return null;
+            }
+            return new State(dir);
+        } catch (BadValue e) {
+            problem("state.dir", e.getMessage());
+            return null;
+        }
+    }
+
+    private History history(ObjectNode m) {
+        if (m == null) {
+            return null;
+        }
+        return new History(
+                count(m, "history", "keep-successes", FarmvetConfig.DEFAULT_KEEP_SUCCESSES, FarmvetConfig.MAX_KEEP),
+                count(m, "history", "keep-failures", FarmvetConfig.DEFAULT_KEEP_FAILURES, FarmvetConfig.MAX_KEEP));
+    }
+
+    /** A whole number from 1 to {@code max}; the default when absent, -1 after a problem. */
+    private int count(ObjectNode m, String parent, String key, int defaultValue, int max) {
+        JsonNode n = m.get(key);
+        if (n == null) {
+            return defaultValue;
+        }
+        if (n.isIntegralNumber() && n.canConvertToInt() && n.intValue() >= 1 && n.intValue() <= max) {
+            return n.intValue();
+        }
+        String got = n.isNumber() ? n.asText() : n.isTextual() ? quote(n.textValue()) : kind(n);
+        problem(at(parent, key), "must be a whole number from 1 to " + max + ", got " + got);
+        return -1;
     }
 
     /** A timeout longer than the whole vet could never fire: the deadline would cancel the fetch first. */

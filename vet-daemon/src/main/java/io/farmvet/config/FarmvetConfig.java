@@ -23,7 +23,9 @@ public record FarmvetConfig(
         Listing listing,
         Vet vet,
         Repair repair,
+        RestServer server,
         State state,
+        History history,
         Path source) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -35,8 +37,24 @@ public record FarmvetConfig(
     /** Upper bound for vet.deadline: a vet that needs more than a day cannot run daily. */
     public static final Duration MAX_VET_DEADLINE = Duration.ofHours(24);
 
-    /** {@code state.dir}, resolved against the config file's folder; the systemd unit sets /var/lib/farmvet. */
+    // ---- the daemon (farmvet run): vet.schedule, server.*, state.*, history.* ----
+
+    /** Every 15 minutes, on the quarter hour (Quartz cron: seconds minutes hours day-of-month month day-of-week). */
+    public static final String DEFAULT_SCHEDULE = "0 */15 * * * ?";
+    /** Loopback only: the REST API is plain HTTP, so exposing it takes a deliberate choice (and a TLS proxy). */
+    public static final String DEFAULT_LISTEN_HOST = "127.0.0.1";
+
+    public static final int DEFAULT_LISTEN_PORT = 8787;
+    /** Resolved against the config file's folder, like every relative path in it. */
     public static final String DEFAULT_STATE_DIR = "farmvet-state";
+
+    public static final int DEFAULT_KEEP_SUCCESSES = 100;
+    /** Failures are what an operator comes back to read, days later: keep them five times longer. */
+    public static final int DEFAULT_KEEP_FAILURES = 500;
+    /** Upper bound for history.keep-*: each run holds its whole report, and a big farm's report is megabytes. */
+    public static final int MAX_KEEP = 100_000;
+    /** A REST API token shorter than this is guessable; 32 random hex characters are easy to make. */
+    public static final int MIN_API_TOKEN_CHARS = 16;
 
     /** The name of the primary {@link Server}; no node may take it. */
     public static final String PRIMARY_NAME = "primary";
@@ -55,7 +73,9 @@ public record FarmvetConfig(
                 listing,
                 vet,
                 new Repair(repair.settings().withDryRun(true), repair.auditLog()),
+                server,
                 state,
+                history,
                 source);
     }
 
@@ -75,8 +95,45 @@ public record FarmvetConfig(
     /** {@code listing}: bounds on what a server may send. */
     public record Listing(ListingLimits limits) {}
 
-    /** {@code vet}: the whole-vet deadline, after which every fetch still running is cancelled. */
-    public record Vet(Duration deadline) {}
+    /**
+     * {@code vet}: the whole-vet deadline, after which every fetch still running is cancelled, and the daemon's
+     * schedule.
+     *
+     * @param schedule a Quartz cron expression, already validated
+     */
+    public record Vet(Duration deadline, String schedule) {
+        /** A vet section with the default schedule, for callers that only run one-shot vets. */
+        public Vet(Duration deadline) {
+            this(deadline, DEFAULT_SCHEDULE);
+        }
+    }
+
+    /**
+     * {@code server}: where the daemon's REST API listens and the tokens it accepts.
+     *
+     * @param host a literal address or a host name, resolved when the daemon binds
+     * @param port 0 picks a free port (for tests)
+     * @param token the bearer token of {@code /api/v1/...} and {@code /-/reload}; null when not set, which only
+     *     {@code farmvet run} refuses
+     * @param metricsToken the bearer token of {@code /metrics}, or null to serve it to anyone who can connect
+     */
+    public record RestServer(String host, int port, Secret token, Secret metricsToken) {
+        /** {@code host:port}, with an IPv6 address in brackets. */
+        public String listen() {
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    /** {@code state}: the folder of farmvet's database (repair ledger, run history); absolute. */
+    public record State(Path dir) {}
+
+    /** {@code history}: how many runs of each kind the daemon keeps; failures ({@code incomplete}) separately. */
+    public record History(int keepSuccesses, int keepFailures) {}
+
+    /** A copy that vets only {@code subset} of the nodes (a REST trigger naming some nodes). */
+    public FarmvetConfig withNodes(List<Server> subset) {
+        return new FarmvetConfig(farm, primary, subset, http, listing, vet, repair, server, state, history, source);
+    }
 
     /**
      * {@code repair}: what to do about confirmed drift, and its safety rules (see {@link RepairSettings}).
@@ -88,7 +145,4 @@ public record FarmvetConfig(
             return settings.mode();
         }
     }
-
-    /** {@code state}: where the repair ledger (and later the run history) lives. */
-    public record State(Path dir) {}
 }

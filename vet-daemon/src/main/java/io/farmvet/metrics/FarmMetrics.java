@@ -5,6 +5,8 @@ import com.codahale.metrics.jmx.JmxReporter;
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.Kind;
 import io.farmvet.config.FarmvetConfig;
+import io.farmvet.daemon.VetObserver;
+import io.farmvet.repair.RepairEntry;
 import io.farmvet.repair.RepairOutcome;
 import io.farmvet.repair.VerificationOutcome;
 import io.farmvet.vet.VetReport;
@@ -69,7 +71,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Thread safety.</b> All methods may be called from any thread; updates and scrapes are serialised on
  * this instance, so a scrape never shows half of a vet's numbers. Each call holds the lock for microseconds.
  */
-public final class FarmMetrics implements AutoCloseable {
+public final class FarmMetrics implements VetObserver, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FarmMetrics.class);
 
     /** The farm-vet timer's meter name in the JMX registry, which {@link BitbucketJmxNames} maps. */
@@ -229,6 +231,7 @@ public final class FarmMetrics implements AutoCloseable {
     }
 
     /** A vet began: {@code farmvet_vet_running} is 1 until {@link #vetFinished}. */
+    @Override
     public synchronized void vetStarted() {
         running.value = 1;
         lastStartSeconds.value = nowSeconds();
@@ -242,6 +245,7 @@ public final class FarmMetrics implements AutoCloseable {
      * not configured (a report from before a reload) gets its series on the spot. The farm label is always the
      * one this instance was built with.
      */
+    @Override
     public synchronized void vetFinished(VetReport report) {
         Objects.requireNonNull(report, "report");
         String outcome = report.status().wireName();
@@ -265,6 +269,14 @@ public final class FarmMetrics implements AutoCloseable {
             }
         }
         nodesFailed.value = failed;
+        for (VetReport.NodeResult n : report.nodes()) {
+            for (RepairEntry repair : n.repairs()) {
+                repairOutcome(n.name(), repair.outcome().wireName());
+                if (repair.cycleTime() != null) {
+                    repairCycleTime(n.name(), repair.cycleTime());
+                }
+            }
+        }
 
         double now = nowSeconds();
         lastEndSeconds.value = now;
@@ -275,6 +287,7 @@ public final class FarmMetrics implements AutoCloseable {
     }
 
     /** A config reload (SIGHUP or {@code POST /-/reload}) succeeded or failed and kept the old config. */
+    @Override
     public synchronized void reloaded(boolean ok) {
         reloadSuccessful.value = ok ? 1 : 0;
         reloads.get(ok ? RELOAD_SUCCESS : RELOAD_FAILURE).increment();
@@ -323,6 +336,7 @@ public final class FarmMetrics implements AutoCloseable {
      * After a config reload: registers every series of nodes that are new and removes every series of nodes
      * that are gone, so a removed node does not linger as a stale series.
      */
+    @Override
     public synchronized void nodesChanged(List<String> nodeNames) {
         Set<String> wanted = new LinkedHashSet<>(nodeNames);
         for (String gone : new ArrayList<>(nodes.keySet())) {
@@ -338,6 +352,7 @@ public final class FarmMetrics implements AutoCloseable {
     }
 
     /** The Prometheus text exposition format 0.0.4 of every series; formatting only. */
+    @Override
     public synchronized String scrape() {
         return prometheus.scrape();
     }

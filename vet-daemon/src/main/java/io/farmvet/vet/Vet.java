@@ -126,7 +126,12 @@ public final class Vet {
             }
 
             String repairError = null;
-            if (config.repair().mode() != RepairMode.NONE && first.table() != null && !verdicts.isEmpty()) {
+            boolean repairing = config.repair().mode() != RepairMode.NONE && first.table() != null;
+            if (repairing && !verdicts.isEmpty() && Thread.currentThread().isInterrupted()) {
+                // The ledger's file I/O would fail on an interrupted thread, and a stopping daemon should not
+                // start repairs: the next vet sees the same drift.
+                repairError = "the vet was cancelled before its repairs; the next vet will find the same drift";
+            } else if (repairing && !verdicts.isEmpty()) {
                 try {
                     Map<Integer, List<RepairEntry>> repairs =
                             repair(first, verdicts, inScope, startedAt, progress, pool, deadline);
@@ -137,10 +142,16 @@ public final class Vet {
                             results.set(i, results.get(i).withRepairs(entries));
                         }
                     }
+                    if (repairs.containsValue(null)) {
+                        repairError = "the vet was cancelled while repairs were being sent; every request sent is "
+                                + "in the ledger and is verified by the next vet";
+                    }
                 } catch (RepairSession.RepairSetupException e) {
                     repairError = e.getMessage();
-                    log.error("{}", repairError);
                 }
+            }
+            if (repairError != null) {
+                log.error("{}", repairError);
             }
             VetReport report = new VetReport(
                     config.farm().name(),
@@ -164,7 +175,7 @@ public final class Vet {
 
     // ---- the repair step ----
 
-    /** Repair entries per node index, for every vetted node. */
+    /** Repair entries per node index, for every vetted node; null for a node whose step was cancelled. */
     private Map<Integer, List<RepairEntry>> repair(
             Look first,
             Map<Integer, List<Inconsistency>> verdicts,
@@ -274,6 +285,11 @@ public final class Vet {
         return entries;
     }
 
+    private static List<RepairEntry> cancel(Future<List<RepairEntry>> future) {
+        future.cancel(true);
+        return null;
+    }
+
     private static void skipAll(List<RepairEntry> entries, List<Inconsistency> found, String why) {
         for (Inconsistency inconsistency : found) {
             entries.add(
@@ -286,13 +302,13 @@ public final class Vet {
         return new RepairNode(node.name(), node.url(), node.auth().authorizationHeader());
     }
 
+    /** The node's entries, or null when the vet is cancelled first (its thread is interrupted then). */
     private static List<RepairEntry> awaitRepairs(Future<List<RepairEntry>> future) {
         try {
-            return future.get();
+            return Thread.currentThread().isInterrupted() ? cancel(future) : future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            future.cancel(true);
-            throw new IllegalStateException("vet interrupted while repairs were being sent", e);
+            return cancel(future);
         } catch (ExecutionException e) {
             throw new IllegalStateException("repair step failed unexpectedly", e.getCause());
         }

@@ -30,11 +30,15 @@ class ExampleConfigTest {
 
     @Test
     void theExampleLoads() throws Exception {
-        String text = Files.readString(EXAMPLE).replace("/etc/farmvet/", dir + "/");
+        String text = Files.readString(EXAMPLE)
+                .replace("/etc/farmvet/", dir + "/")
+                .replace("/var/lib/farmvet", dir.resolve("state").toString());
         Files.writeString(dir.resolve("primary.token"), "example-primary-token\n");
         Files.writeString(dir.resolve("mirror.password"), "example-mirror-password\n");
         Files.writeString(dir.resolve("mirror-2.token"), "example-mirror-2-token\n");
         Files.writeString(dir.resolve("jenkins.header"), "Bearer example-jenkins-token\n");
+        Files.writeString(dir.resolve("api.token"), "example-api-token-0123456789\n");
+        Files.writeString(dir.resolve("metrics.token"), "example-metrics-token-0123456789\n");
         try (InputStream ca = getClass().getResourceAsStream("/config/valid/ca.pem")) {
             Files.copy(ca, dir.resolve("ca.pem"));
         }
@@ -68,7 +72,14 @@ class ExampleConfigTest {
                 .isEqualTo(RepairSettings.defaults());
         assertThat(config.repair().settings().http().headers())
                 .containsEntry("Authorization", "Bearer example-jenkins-token");
-        assertThat(config.state().dir()).isEqualTo(Path.of("/var/lib/farmvet"));
+        assertThat(config.vet().schedule()).isEqualTo(FarmvetConfig.DEFAULT_SCHEDULE);
+        assertThat(config.server().host()).isEqualTo(FarmvetConfig.DEFAULT_LISTEN_HOST);
+        assertThat(config.server().port()).isEqualTo(FarmvetConfig.DEFAULT_LISTEN_PORT);
+        assertThat(config.server().token().reveal()).isEqualTo("example-api-token-0123456789");
+        assertThat(config.server().metricsToken().reveal()).isEqualTo("example-metrics-token-0123456789");
+        assertThat(config.state().dir()).isEqualTo(dir.resolve("state"));
+        assertThat(config.history().keepSuccesses()).isEqualTo(FarmvetConfig.DEFAULT_KEEP_SUCCESSES);
+        assertThat(config.history().keepFailures()).isEqualTo(FarmvetConfig.DEFAULT_KEEP_FAILURES);
     }
 
     @Test
@@ -93,6 +104,7 @@ class ExampleConfigTest {
                         "http.ca-file",
                         "listing.max-size",
                         "vet.deadline",
+                        "vet.schedule",
                         "repair.mode",
                         "repair.dry-run",
                         "repair.settle",
@@ -112,7 +124,12 @@ class ExampleConfigTest {
                         "repair.http.body",
                         "repair.http.headers.Content-Type",
                         "repair.http.headers.Authorization.value-file",
-                        "state.dir");
+                        "server.listen",
+                        "server.token-file",
+                        "server.metrics-token-file",
+                        "state.dir",
+                        "history.keep-successes",
+                        "history.keep-failures");
     }
 
     private static void collect(JsonNode node, String path, Set<String> paths) {

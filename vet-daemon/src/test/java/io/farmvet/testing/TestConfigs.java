@@ -83,7 +83,10 @@ public final class TestConfigs {
                 new FarmvetConfig.Listing(limits),
                 new FarmvetConfig.Vet(deadline),
                 new FarmvetConfig.Repair(repair, stateDir.resolve("repairs.jsonl")),
-                new FarmvetConfig.State(stateDir),
+                new FarmvetConfig.RestServer(
+                        FarmvetConfig.DEFAULT_LISTEN_HOST, FarmvetConfig.DEFAULT_LISTEN_PORT, null, null),
+                new FarmvetConfig.State(stateDir.toAbsolutePath()),
+                new FarmvetConfig.History(FarmvetConfig.DEFAULT_KEEP_SUCCESSES, FarmvetConfig.DEFAULT_KEEP_FAILURES),
                 Path.of("test.yaml"));
     }
 }

@@ -1,0 +1,236 @@
+package io.farmvet.daemon;
+
+import io.farmvet.config.FarmvetConfig;
+import io.farmvet.config.FarmvetConfig.Server;
+import io.farmvet.fetch.ListingFetcher;
+import io.farmvet.listing.ListingReader;
+import io.farmvet.vet.Vet;
+import io.farmvet.vet.VetReport;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single flight: runs at most one vet at a time, whoever asks. The schedule and the REST trigger both call
+ * {@link #start}; the first caller claims the flight and the vet runs on the runner's own thread, every other
+ * caller is told which vet holds it. Nothing queues: a refused start is simply not run (the next scheduled tick
+ * comes soon enough, and an operator who wants a fresh vet triggers it again).
+ *
+ * <p>Every vet that starts ends in exactly one report handed to the recorder, even when the vet itself throws or
+ * is cancelled by {@link #stop}: such a vet is reported {@code incomplete} with the reason, because a run that
+ * leaves no trace is the one an operator cannot explain.
+ *
+ * <p>Thread-safe. The config is read once per vet, when it starts: a reload applies from the next vet.
+ */
+public final class VetRunner {
+    private static final Logger log = LoggerFactory.getLogger(VetRunner.class);
+
+    /** A vet in flight. */
+    public record Flight(String id, Instant startedAt, VetRequest request) {}
+
+    /**
+     * The answer to {@link #start}.
+     *
+     * @param flight the vet now running: the one just started, or the one that refused it; null when stopping
+     * @param started whether this call started it
+     */
+    public record Start(Flight flight, boolean started) {
+        public boolean stopping() {
+            return flight == null;
+        }
+    }
+
+    /** A finished vet: what was asked, and the report. */
+    public record Finished(Flight flight, VetReport report) {}
+
+    private final Supplier<FarmvetConfig> config;
+    private final VetObserver observer;
+    private final Consumer<Finished> recorder;
+    private final Clock clock;
+    private final RunId ids;
+    private final AtomicReference<Flight> current = new AtomicReference<>();
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "farmvet-vet");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean stopping;
+
+    /**
+     * @param config the config in force, read when each vet starts
+     * @param recorder takes every finished vet; it runs on the vet thread before the flight is released, so a
+     *     finished vet is never "unknown" between running and recorded; it must not throw
+     */
+    public VetRunner(Supplier<FarmvetConfig> config, VetObserver observer, Consumer<Finished> recorder, Clock clock) {
+        this.config = config;
+        this.observer = observer;
+        this.recorder = recorder;
+        this.clock = clock;
+        this.ids = new RunId(clock);
+    }
+
+    /** Starts a vet now unless one is running (then names it) or the runner is stopping (then names none). */
+    public Start start(VetRequest request) {
+        if (stopping) {
+            return new Start(null, false);
+        }
+        Flight flight = new Flight(ids.next(), clock.instant().truncatedTo(ChronoUnit.MILLIS), request);
+        if (!current.compareAndSet(null, flight)) {
+            Flight running = current.get();
+            // It may have ended between the two reads; the caller still hears "one was running", which was true.
+            return new Start(running == null ? flight : running, false);
+        }
+        try {
+            thread.execute(() -> fly(flight));
+        } catch (RejectedExecutionException e) {
+            current.compareAndSet(flight, null);
+            return new Start(null, false);
+        }
+        log.info(
+                "vet {} started by {}{}{}",
+                flight.id(),
+                request.trigger().wireName(),
+                request.dryRun() ? " (dry run)" : "",
+                request.nodes().isEmpty() ? "" : " for nodes " + String.join(", ", request.nodes()));
+        return new Start(flight, true);
+    }
+
+    /** The vet in flight, if any. */
+    public Optional<Flight> running() {
+        return Optional.ofNullable(current.get());
+    }
+
+    /**
+     * Refuses new vets, interrupts the running one (the vet cancels its fetches and ends incomplete) and waits up
+     * to {@code timeout} for it to be recorded.
+     *
+     * @return whether the vet thread ended in time
+     */
+    public boolean stop(Duration timeout) {
+        stopping = true;
+        thread.shutdownNow();
+        try {
+            return thread.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void fly(Flight flight) {
+        try {
+            notify(() -> observer.vetStarted());
+            long start = System.nanoTime();
+            VetReport report;
+            try {
+                report = execute(config.get(), flight.request());
+            } catch (Exception | LinkageError | AssertionError e) {
+                // A vet that breaks is still a vet that ran: report it, and keep the daemon for the next one.
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                String reason = stopping
+                        ? "vet cancelled because farmvet is stopping"
+                        : "vet failed: " + e + "; see the log for the stack trace";
+                if (!stopping) {
+                    log.error("vet {} failed", flight.id(), e);
+                }
+                report = failed(config.get(), flight, ms, reason);
+            }
+            // The vet thread is interrupted when farmvet stops; H2 closes its file on an interrupted write, so
+            // clear the flag before the history is written (the thread ends right after anyway).
+            if (Thread.interrupted()) {
+                log.info("vet {} was cancelled: farmvet is stopping", flight.id());
+            }
+            VetReport finished = report;
+            notify(() -> observer.vetFinished(finished));
+            try {
+                recorder.accept(new Finished(flight, finished));
+            } catch (RuntimeException e) {
+                log.error("vet {} could not be recorded", flight.id(), e);
+            }
+        } finally {
+            current.compareAndSet(flight, null);
+        }
+    }
+
+    /**
+     * THE vet: the same core call as {@code farmvet vet}, on the config in force narrowed to the requested nodes.
+     * Each vet gets its own fetcher, so a reloaded {@code http} section applies to the next vet.
+     *
+     * <p>{@code request.dryRun()} is for the repair step inside {@link Vet#run}: this is where it is handed on.
+     */
+    private VetReport execute(FarmvetConfig config, VetRequest request) throws Exception {
+        FarmvetConfig target = request.nodes().isEmpty() ? config : config.withNodes(select(config, request.nodes()));
+        if (request.dryRun()) {
+            target = target.withDryRun();
+        }
+        ListingReader reader = new ListingReader(target.listing().limits());
+        try (ListingFetcher fetcher =
+                new ListingFetcher(target.http(), reader, target.nodes().size() + 1)) {
+            Vet vet = new Vet(target, fetcher, clock);
+            return vet.run(vet.newProgress());
+        }
+    }
+
+    /** The named nodes, in config order; a name the config no longer has (reloaded since the trigger) fails. */
+    private static List<Server> select(FarmvetConfig config, List<String> names) {
+        List<Server> nodes = new ArrayList<>();
+        for (Server node : config.nodes()) {
+            if (names.stream().anyMatch(n -> n.equalsIgnoreCase(node.name()))) {
+                nodes.add(node);
+            }
+        }
+        if (nodes.size() != names.size()) {
+            throw new IllegalArgumentException("the config reloaded since this vet was requested no longer has"
+                    + " all of the nodes " + String.join(", ", names));
+        }
+        return nodes;
+    }
+
+    /** The report of a vet that ended without one of its own: incomplete, every server saying why. */
+    private static VetReport failed(FarmvetConfig config, Flight flight, long durationMs, String reason) {
+        List<VetReport.NodeResult> nodes = new ArrayList<>();
+        for (Server node : config.nodes()) {
+            if (flight.request().nodes().isEmpty()
+                    || flight.request().nodes().stream().anyMatch(n -> n.equalsIgnoreCase(node.name()))) {
+                nodes.add(new VetReport.NodeResult(
+                        node.name(),
+                        node.url().toString(),
+                        VetReport.NodeStatus.FAILED,
+                        node.name() + ": not vetted: " + reason,
+                        null,
+                        0,
+                        durationMs,
+                        List.of()));
+            }
+        }
+        return new VetReport(
+                config.farm().name(),
+                VetReport.Status.INCOMPLETE,
+                flight.startedAt(),
+                durationMs,
+                new VetReport.PrimaryResult(
+                        config.primary().url().toString(), null, 0, durationMs, "primary: not vetted: " + reason),
+                nodes);
+    }
+
+    private static void notify(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.error("the metrics observer failed; the vet goes on", e);
+        }
+    }
+}

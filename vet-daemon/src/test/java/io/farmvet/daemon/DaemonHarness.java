@@ -1,0 +1,173 @@
+package io.farmvet.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.farmvet.config.ConfigLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Starts real daemons for tests: a config file written to a folder, a real Quartz scheduler, a real H2 store and
+ * a real Jetty on a loopback port, and talks to them over HTTP. Waits are bounded polls, never sleeps asserted on.
+ */
+final class DaemonHarness implements AutoCloseable {
+    static final String TOKEN = "test-api-token-0123456789";
+    static final String METRICS_TOKEN = "test-metrics-token-0123456789";
+    /** Valid, and far enough in the future that no test sees it fire. */
+    static final String NEVER = "0 0 0 1 1 ? 2099";
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final Path dir;
+    final Path configFile;
+    final RecordingObserver observer = new RecordingObserver();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    Daemon daemon;
+
+    DaemonHarness(Path dir) throws IOException {
+        this.dir = dir;
+        this.configFile = dir.resolve("farmvet.yaml");
+        Files.writeString(dir.resolve("api.token"), TOKEN + "\n");
+        Files.writeString(dir.resolve("metrics.token"), METRICS_TOKEN + "\n");
+    }
+
+    /** Writes the config: one primary, the given nodes ("name=url"), and extra YAML sections. */
+    DaemonHarness config(URI primary, String schedule, String extra, String... nodes) throws IOException {
+        StringBuilder yaml = new StringBuilder()
+                .append("farm:\n  name: test\n")
+                .append("primary:\n  url: ")
+                .append(primary)
+                .append("\nnodes:\n");
+        for (String node : nodes) {
+            String[] parts = node.split("=", 2);
+            yaml.append("  - name: ")
+                    .append(parts[0])
+                    .append("\n    url: ")
+                    .append(parts[1])
+                    .append('\n');
+        }
+        yaml.append("http:\n  connect-timeout: 2s\n  read-timeout: 10s\n")
+                .append("vet:\n  deadline: 60s\n  schedule: \"")
+                .append(schedule)
+                .append("\"\n")
+                .append(extra.contains("server:") ? "" : "server:\n  listen: 127.0.0.1:0\n  token-file: api.token\n")
+                .append(extra.contains("state:") ? "" : "state:\n  dir: state\n")
+                .append(extra);
+        Files.writeString(configFile, yaml.toString());
+        return this;
+    }
+
+    DaemonHarness start() throws Exception {
+        daemon = Daemon.start(configFile, ConfigLoader.load(configFile), observer, Clock.systemUTC());
+        return this;
+    }
+
+    void stop() {
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    HttpResponse<String> get(String path, String token) throws Exception {
+        return send(request(path, token).GET().build());
+    }
+
+    HttpResponse<String> post(String path, String token, String body) throws Exception {
+        HttpRequest.BodyPublisher publisher =
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
+        return send(request(path, token)
+                .header("Content-Type", "application/json")
+                .POST(publisher)
+                .build());
+    }
+
+    HttpRequest.Builder request(String path, String token) {
+        HttpRequest.Builder builder =
+                HttpRequest.newBuilder(daemon.url().resolve(path)).timeout(Duration.ofSeconds(20));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return builder;
+    }
+
+    HttpResponse<String> send(HttpRequest request) throws Exception {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Sends {@code head} (request line and headers, without the blank line) as is; returns the status line. */
+    String raw(String head) throws IOException {
+        URI url = daemon.url();
+        try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((head + "\r\nHost: " + url.getHost() + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            int end = answer.indexOf("\r\n");
+            return end < 0 ? answer : answer.substring(0, end);
+        }
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+
+    /** Triggers a vet and returns its id. */
+    String trigger(String body) throws Exception {
+        HttpResponse<String> response = post("/api/v1/vets", TOKEN, body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return json(response).get("id").asText();
+    }
+
+    /** Waits for vet {@code id} to finish and returns its report. */
+    JsonNode awaitReport(String id) throws Exception {
+        JsonNode[] report = new JsonNode[1];
+        await("vet " + id + " to finish", () -> {
+            try {
+                HttpResponse<String> response = get("/api/v1/vets/" + id, TOKEN);
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                report[0] = json(response);
+                return !report[0].path("status").asText().equals("running");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        return report[0];
+    }
+
+    /** Polls {@code condition} every 50 ms for at most {@link #WAIT}. */
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("gave up waiting for " + what + " after " + WAIT.toSeconds() + " s");
+            }
+            Thread.sleep(50);
+        }
+    }
+}
