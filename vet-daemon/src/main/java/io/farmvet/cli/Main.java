@@ -1,5 +1,6 @@
 package io.farmvet.cli;
 
+import io.farmvet.agent.AgentCommand;
 import io.farmvet.compare.Scope;
 import io.farmvet.config.ConfigException;
 import io.farmvet.config.ConfigLoader;
@@ -38,6 +39,9 @@ public final class Main {
               diff PRIMARY.json NODE.json [--scope all|inferred|ID,ID,...] [--json]
                                               compare two saved repo-hashes listings
               check-config FILE               validate a config file (exit 0, or 3 with every problem)
+              agent --repos DIR [--upstream URL-TEMPLATE] [--listen HOST:PORT] [--token-file F]
+                    [--quarantine DIR] [--concurrency N]
+                                              serve a plain Git node's repo-hashes and resyncs (127.0.0.1:7990)
               version                         print the version
               help                            print this help
 
@@ -76,6 +80,7 @@ public final class Main {
                 case "vet" -> vet(rest);
                 case "diff" -> diff(rest);
                 case "check-config" -> checkConfig(rest);
+                case "agent" -> AgentCommand.run(rest, out, err);
                 case "version", "--version" -> {
                     out.println("farmvet " + version());
                     yield 0;
