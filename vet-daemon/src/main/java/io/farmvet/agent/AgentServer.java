@@ -48,12 +48,13 @@ public final class AgentServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean scanned;
     private volatile boolean stopping;
+    private volatile int boundPort = -1;
 
     private AgentServer(AgentSettings settings, LongConsumer beforeResync) throws IOException {
         this.settings = settings;
         Path root = settings.repositories().toAbsolutePath();
         if (!Files.isDirectory(root)) {
-            throw new IOException("--repos " + settings.repositories() + ": not a directory");
+            throw new IllegalArgumentException("--repos " + settings.repositories() + ": not a directory");
         }
         root = root.toRealPath();
         boolean loopback = InetAddress.getByName(settings.host()).isLoopbackAddress();
@@ -114,6 +115,8 @@ public final class AgentServer implements AutoCloseable {
         AgentServer agent = new AgentServer(settings, beforeResync);
         try {
             agent.server.start();
+            // Kept: the connector forgets its port once stopped, and uri() should still name it in messages.
+            agent.boundPort = agent.connector.getLocalPort();
         } catch (Exception e) {
             agent.close();
             throw new IOException(
@@ -144,7 +147,7 @@ public final class AgentServer implements AutoCloseable {
 
     /** The port the agent listens on (the chosen one when the settings said 0). */
     public int port() {
-        return connector.getLocalPort();
+        return boundPort;
     }
 
     /** {@code http://host:port}, for clients and logs. */
