@@ -24,15 +24,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.RepositoryCache;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.transport.TrackingRefUpdate;
+import org.eclipse.jgit.util.FS;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +52,9 @@ import org.slf4j.LoggerFactory;
  *       capability), {@code HEAD} is left as it is and {@link Result#note()} says so. When the repository does
  *       not exist, it is cloned: a bare repository is made in a temporary sibling {@code <slug>.git.farmvet-clone-
  *       <random>} (a name the fleet walk skips, as it does not end in {@code .git}), fetched into the same way,
- *       and renamed into place, so a listing never sees half a clone. The project folder is created if needed.
+ *       and renamed into place, so a listing never sees half a clone. The project folder is created if needed. A
+ *       directory in the repository's place that is not a Git repository (listings leave it out, so the vet
+ *       keeps asking for it as missing) is moved to the quarantine first and the repository cloned afresh.
  *   <li>{@link #quarantine}: renames the repository to {@code QUARANTINE/<yyyyMMdd'T'HHmmss'Z'>-<key>-<slug>.git}
  *       ({@code -2}, {@code -3}, ... appended if that name is taken). Nothing is ever deleted. The quarantine
  *       folder must be outside {@code DIR} and on the same file system, so the move is one atomic rename; both are
@@ -206,6 +211,21 @@ public final class MirrorSync {
         String what = projectKey + "/" + slug + " (" + path + ")";
         try {
             if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                if (!RepositoryCache.FileKey.isGitRepository(path.toFile(), FS.DETECTED)) {
+                    // Left out of listings, so the vet keeps asking for it as missing: a fetch could never
+                    // succeed, so keep what is there in the quarantine and clone afresh.
+                    Result moved = quarantine(projectKey, slug);
+                    Result cloned = cloneInto(path, url, projectKey, slug);
+                    return new Result(
+                            projectKey,
+                            slug,
+                            Action.CLONED,
+                            path,
+                            cloned.head(),
+                            cloned.refUpdates(),
+                            "the directory was not a Git repository; moved to " + moved.path() + " and cloned afresh"
+                                    + (cloned.note().isEmpty() ? "" : "; " + cloned.note()));
+                }
                 try {
                     return fetchInto(path, url, projectKey, slug, Action.FETCHED);
                 } finally {
@@ -290,6 +310,12 @@ public final class MirrorSync {
                         .setMustExist(true)
                         .build();
                 Git git = new Git(repository)) {
+            // JGit runs an automatic gc after a fetch, detached by default: in a temporary clone that we then
+            // rename it would race with the rename. Run it inside the resync instead (in memory only; the
+            // repository's config file is not changed).
+            repository
+                    .getConfig()
+                    .setBoolean(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTODETACH, false);
             FetchResult fetch = git.fetch()
                     .setRemote(url)
                     .setRefSpecs(new RefSpec(HEADS_REFSPEC), new RefSpec(TAGS_REFSPEC))

@@ -119,6 +119,23 @@ class MirrorSyncTest {
     }
 
     @Test
+    void aDirectoryThatIsNoRepositoryIsQuarantinedAndClonedAfresh() throws IOException {
+        initWithMain(upstreamRepo("PROJ", "broken"), "first");
+        Path broken = Files.createDirectories(mirror.resolve("PROJ").resolve("broken.git"));
+        Files.writeString(broken.resolve("keep-me"), "operator data\n");
+
+        MirrorSync.Result result = sync().sync("PROJ", "broken");
+
+        Path kept = tmp.resolve(MirrorSync.DEFAULT_QUARANTINE_NAME)
+                .toRealPath()
+                .resolve("20261122T010203Z-PROJ-broken.git");
+        assertThat(result.action()).isEqualTo(MirrorSync.Action.CLONED);
+        assertThat(result.note()).contains("not a Git repository").contains(kept.toString());
+        assertThat(kept.resolve("keep-me")).hasContent("operator data");
+        assertSameHashes("PROJ", "broken");
+    }
+
+    @Test
     void aFailedCloneLeavesNothingBehind() throws IOException {
         MirrorSync sync = sync();
 
