@@ -8,9 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -35,7 +37,7 @@ class MirrorSyncTest {
         mirror = Files.createDirectories(tmp.resolve("mirror"));
         // A clock an hour ahead lets the hasher cache every result, so a stale cache entry would show.
         hasher = new RepositoryHasher(
-                RepositoryHasher.DEFAULT_REF_PREFIXES, Clock.offset(Clock.systemUTC(), java.time.Duration.ofHours(1)));
+                RepositoryHasher.DEFAULT_REF_PREFIXES, Clock.offset(Clock.systemUTC(), Duration.ofHours(1)));
     }
 
     private MirrorSync sync() throws IOException {
@@ -51,7 +53,7 @@ class MirrorSyncTest {
         try {
             Files.createDirectories(target.getParent());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         git(
                 target.getParent(),

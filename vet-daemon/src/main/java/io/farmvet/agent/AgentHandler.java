@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.farmvet.agent.RepositoryIndex.Location;
 import io.farmvet.config.Secret;
+import io.farmvet.git.StableIds;
 import io.farmvet.listing.ListingKind;
 import java.io.IOException;
 import java.io.InputStream;
@@ -237,7 +238,7 @@ final class AgentHandler extends Handler.Abstract {
                     "no repository with id " + body.repoId() + " on this node; to create a missing one, send"
                             + " projectKey and slug with it");
         }
-        long projectId = io.farmvet.git.StableIds.projectId(location.projectKey());
+        long projectId = StableIds.projectId(location.projectKey());
         if (projectId != body.projectId()) {
             return error(
                     response,

@@ -126,7 +126,7 @@ final class ListingStreamer {
                     Path repository = next.next();
                     String slug = slugOf(repository);
                     if (slug != null) {
-                        inFlight.add(done.submit(() -> hasher.hash(repository, key, slug)));
+                        inFlight.add(done.submit(() -> hash(repository, key, slug)));
                     }
                 }
                 if (inFlight.isEmpty()) {
@@ -139,7 +139,7 @@ final class ListingStreamer {
                     hashes = future.get();
                 } catch (ExecutionException e) {
                     // The vet sees this repository as missing here; a resync fetches it afresh.
-                    LOG.warn("listing: left out {}: {}", key, e.getCause().getMessage());
+                    LOG.warn("listing: left out {}", e.getCause().getMessage());
                     count.leftOut++;
                     continue;
                 }
@@ -158,6 +158,15 @@ final class ListingStreamer {
             if (!finished) {
                 inFlight.forEach(f -> f.cancel(true));
             }
+        }
+    }
+
+    private RepositoryHashes hash(Path repository, String key, String slug) throws IOException {
+        try {
+            return hasher.hash(repository, key, slug);
+        } catch (IllegalArgumentException e) {
+            // A directory name that is not a valid slug: the message alone would not say which directory.
+            throw new IOException(repository + ": " + e.getMessage(), e);
         }
     }
 

@@ -27,7 +27,7 @@ record ResyncBody(long repoId, long projectId, Set<Kind> kinds, String projectKe
         EXTRA
     }
 
-    /** Ignores trailing data nowhere: a body with two documents is a bug on the sender's side. */
+    /** Trailing data and duplicate fields are errors: either is a bug on the sender's side, not a request to guess at. */
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);

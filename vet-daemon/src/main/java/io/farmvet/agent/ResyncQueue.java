@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -92,7 +93,7 @@ final class ResyncQueue {
                         "resync {} ({}): {} {} in {} ms, {} ref update(s), HEAD {}{}",
                         location,
                         repositoryId,
-                        result.action().name().toLowerCase(java.util.Locale.ROOT),
+                        result.action().name().toLowerCase(Locale.ROOT),
                         result.path(),
                         ms,
                         result.refUpdates(),
@@ -151,8 +152,8 @@ final class ResyncQueue {
         if (pending != null) {
             if (pending.action != action) {
                 throw new Refused(
-                        "a " + pending.action.name().toLowerCase(java.util.Locale.ROOT) + " of " + location
-                                + " is already " + pending.state.wireName() + "; ask again once it is done",
+                        "a " + pending.action.name().toLowerCase(Locale.ROOT) + " of " + location + " is already "
+                                + pending.state.wireName() + "; ask again once it is done",
                         false);
             }
             return new Submission(pending.state, true);

@@ -18,10 +18,12 @@ import io.farmvet.listing.ListingLimits;
 import io.farmvet.listing.ListingReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,7 +112,7 @@ class AgentServerTest {
         try {
             return http.send(request.timeout(WAIT).build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -146,7 +148,7 @@ class AgentServerTest {
         while (System.nanoTime() < deadline) {
             HttpResponse<byte[]> status =
                     send(HttpRequest.newBuilder(agent.uri().resolve("/status")));
-            last = new String(status.body(), java.nio.charset.StandardCharsets.UTF_8);
+            last = new String(status.body(), StandardCharsets.UTF_8);
             if (status.statusCode() == 200 && last.contains("\"SYNCHRONIZED\"")) {
                 return;
             }
@@ -324,7 +326,7 @@ class AgentServerTest {
         try {
             return startMirrorAgent();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -374,7 +376,6 @@ class AgentServerTest {
     @Test
     void aMissingRepositoryIsClonedFromTheNamesInTheRequest() throws IOException {
         Path epsilon = upstream.resolve("NEW/epsilon.git");
-        git(epsilon.getParent().getParent(), "--version");
         initWithMain(epsilon, "epsilon");
         git(epsilon, "tag", "-a", "-m", "release", "v1", "main");
         AgentServer agent = startMirrorAgent();
@@ -530,6 +531,29 @@ class AgentServerTest {
             assertThat(answer.statusCode()).as("body %s", c.getKey()).isEqualTo(400);
             assertThat(new String(answer.body())).as("body %s", c.getKey()).contains(c.getValue());
         }
+        assertThat(agent.fetchCount()).isZero();
+    }
+
+    @Test
+    void oversizedHeadersAndBodiesAndOtherContentTypesAreRefused() {
+        AgentServer agent = startMirrorAgentUnchecked();
+        URI resync = agent.uri().resolve(AgentHandler.RESYNC_PATH);
+
+        HttpResponse<byte[]> bigHeader = send(HttpRequest.newBuilder(agent.uri().resolve("/status"))
+                .header("X-Padding", "x".repeat(AgentSettings.MAX_REQUEST_HEADER_BYTES)));
+        HttpResponse<byte[]> bigBody = send(HttpRequest.newBuilder(resync)
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"pad\":\"" + "x".repeat(AgentSettings.MAX_REQUEST_BODY_BYTES) + "\"}")));
+        HttpResponse<byte[]> text = send(HttpRequest.newBuilder(resync)
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+
+        assertThat(bigHeader.statusCode()).isEqualTo(431);
+        assertThat(bigBody.statusCode()).isEqualTo(413);
+        assertThat(text.statusCode()).isEqualTo(415);
         assertThat(agent.fetchCount()).isZero();
     }
 
