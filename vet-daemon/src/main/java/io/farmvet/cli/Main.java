@@ -1,5 +1,6 @@
 package io.farmvet.cli;
 
+import io.farmvet.agent.AgentCommand;
 import io.farmvet.compare.Scope;
 import io.farmvet.config.ConfigException;
 import io.farmvet.config.ConfigLoader;
@@ -43,6 +44,9 @@ public final class Main {
                                               compare two saved repo-hashes listings
               run --config FILE               run the daemon: vet on vet.schedule, serve the REST API
               check-config FILE               validate a config file (exit 0, or 3 with every problem)
+              agent --repos DIR [--upstream URL-TEMPLATE] [--listen HOST:PORT] [--token-file F]
+                    [--quarantine DIR] [--concurrency N]
+                                              serve a plain Git node's repo-hashes and resyncs (127.0.0.1:7990)
               version                         print the version
               help                            print this help
 
@@ -62,10 +66,10 @@ public final class Main {
 
     public static void main(String[] args) {
         // One-shot commands keep stderr for warnings and errors unless asked (logback.xml reads this property);
-        // the daemon logs at INFO, since its log is the only account of what it did.
+        // the daemon and the agent log at INFO, since their log is the only account of what they did.
         if (System.getProperty("farmvet.log.level") == null) {
             String level = System.getenv("FARMVET_LOG_LEVEL");
-            boolean daemon = args.length > 0 && args[0].equals("run");
+            boolean daemon = args.length > 0 && (args[0].equals("run") || args[0].equals("agent"));
             System.setProperty("farmvet.log.level", level != null ? level : daemon ? "INFO" : "WARN");
         }
         int code = new Main(System.out, System.err, TerminalProgress.stderrIsTerminal()).run(args);
@@ -84,6 +88,7 @@ public final class Main {
                 case "diff" -> diff(rest);
                 case "check-config" -> checkConfig(rest);
                 case "run" -> runDaemon(rest);
+                case "agent" -> AgentCommand.run(rest, out, err);
                 case "version", "--version" -> {
                     out.println("farmvet " + version());
                     yield 0;
