@@ -81,6 +81,15 @@ public final class ListingFetcher implements Closeable {
         return new ListingRequest(client, get, reader, kind, failure, progress);
     }
 
+    /**
+     * Prepares {@code GET {url}/status}, which tells what state the server is in: the {@code state} field of its
+     * JSON answer, whatever the HTTP status (a starting Bitbucket answers 503 with {@code STARTING}). No
+     * credentials are sent: the endpoint is public on Bitbucket and on farmvet's agent.
+     */
+    public NodeStatusProbe statusProbe(FarmvetConfig.Server server) {
+        return new NodeStatusProbe(client, server.url() + "/status");
+    }
+
     @Override
     public void close() throws IOException {
         client.close();

@@ -87,10 +87,14 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
      */
     public static final List<String> NODE_STATES = List.of(
             "STARTING",
+            "FIRST_RUN",
             "BOOTSTRAPPED",
             "INITIALIZING",
+            "CLUSTERING",
             "METADATA_SYNCHRONIZED",
             "SYNCHRONIZED",
+            "RUNNING",
+            "MAINTENANCE",
             "STOPPING",
             "ERROR",
             "UNREACHABLE",
@@ -270,6 +274,9 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
         }
         nodesFailed.value = failed;
         for (VetReport.NodeResult n : report.nodes()) {
+            if (n.state() != null) {
+                nodeStatus(n.name(), n.state());
+            }
             for (RepairEntry repair : n.repairs()) {
                 repairOutcome(n.name(), repair.outcome().wireName());
                 if (repair.cycleTime() != null) {

@@ -13,7 +13,7 @@ import java.io.OutputStream;
  * Writes a {@link VetReport} as the one JSON document of {@code farmvet vet --json} (and later of the REST API):
  *
  * <pre>{"farm", "status", "startedAt", "durationMs", "primary": {"url", "repositories", "bytes", "durationMs",
- * "error"}, "nodes": [{"name", "url", "status", "error", "repositories", "bytes", "durationMs",
+ * "error"}, "nodes": [{"name", "url", "status", "state", "error", "repositories", "bytes", "durationMs",
  * "inconsistencies": [{"repoId", "projectId", "kinds": [...]}],
  * "repairs": [{"repoId", "kinds": [...], "outcome", "detail"}]}], "repairError"}</pre>
  *
@@ -59,6 +59,7 @@ public final class JsonReport {
         json.writeStringField("name", node.name());
         json.writeStringField("url", node.url());
         json.writeStringField("status", node.status().wireName());
+        json.writeStringField("state", node.state());
         json.writeStringField("error", node.error());
         writeNullableNumber(json, "repositories", node.repositories());
         json.writeNumberField("bytes", node.bytes());

@@ -47,15 +47,18 @@ public final class TextReport {
     }
 
     private static void writeNode(VetReport.NodeResult node, PrintStream out) {
+        // The node's /status matters only when it is not the normal one.
+        String state = node.state() == null || node.state().equals("SYNCHRONIZED") ? "" : " [" + node.state() + "]";
         if (node.failed()) {
-            out.printf("  %s  %s  FAILED: %s%n", node.name(), node.url(), node.error());
+            out.printf("  %s  %s%s  FAILED: %s%n", node.name(), node.url(), state, node.error());
             return;
         }
         List<Inconsistency> found = node.inconsistencies();
         out.printf(
-                "  %s  %s  %d repositories, %s: %s%n",
+                "  %s  %s%s  %d repositories, %s: %s%n",
                 node.name(),
                 node.url(),
+                state,
                 node.repositories(),
                 Units.bytes(node.bytes()),
                 found.isEmpty() ? "consistent" : found.size() + " inconsistent (" + countByKind(found) + ")");

@@ -9,6 +9,8 @@ import io.farmvet.config.FarmvetConfig.Server;
 import io.farmvet.fetch.FetchException;
 import io.farmvet.fetch.ListingFetcher;
 import io.farmvet.fetch.ListingRequest;
+import io.farmvet.fetch.NodeState;
+import io.farmvet.fetch.NodeStatusProbe;
 import io.farmvet.listing.ListingKind;
 import io.farmvet.listing.ListingSummary;
 import io.farmvet.repair.NodeVerification;
@@ -70,6 +72,8 @@ public final class Vet {
     private static final Logger log = LoggerFactory.getLogger(Vet.class);
     /** Time allowed after a cancel for the fetch threads to wind down before the vet gives up on them. */
     private static final long CANCEL_GRACE_MS = 5_000;
+    /** How long a node's /status answer may come after its listing: a status page answers in milliseconds. */
+    private static final long STATUS_GRACE_MS = 5_000;
 
     private final FarmvetConfig config;
     private final ListingFetcher fetcher;
@@ -100,7 +104,20 @@ public final class Vet {
             for (int i = 0; i < config.nodes().size(); i++) {
                 everyNode.add(i);
             }
+            // Each node's /status is asked alongside its listing: a node that is starting or still on its first
+            // sync lists less than it mirrors, and its drift must not be repaired.
+            Map<Integer, NodeStatusProbe> probes = new LinkedHashMap<>();
+            Map<Integer, Future<String>> stateProbes = new LinkedHashMap<>();
+            for (int index : everyNode) {
+                NodeStatusProbe probe = fetcher.statusProbe(config.nodes().get(index));
+                probes.put(index, probe);
+                stateProbes.put(index, pool.submit(probe::ask));
+            }
             Look first = look(everyNode, progress, pool, deadline);
+            Map<Integer, String> states = new LinkedHashMap<>();
+            for (Map.Entry<Integer, Future<String>> probe : stateProbes.entrySet()) {
+                states.put(probe.getKey(), awaitState(probe.getValue(), probes.get(probe.getKey())));
+            }
             List<NodeComparison> vetted = first.nodes().stream()
                     .map(NodeOutcome::comparison)
                     .filter(c -> c != null)
@@ -112,7 +129,7 @@ public final class Vet {
             Map<Integer, List<Inconsistency>> verdicts = new LinkedHashMap<>();
             for (NodeOutcome outcome : first.nodes()) {
                 if (outcome.comparison() == null) {
-                    results.add(outcome.failedResult());
+                    results.add(outcome.failedResult().withState(states.get(outcome.index())));
                     continue;
                 }
                 List<Inconsistency> found = FarmComparison.verdicts(first.table(), outcome.comparison(), inScope);
@@ -122,7 +139,7 @@ public final class Vet {
                         outcome.comparison().repositories(),
                         found.size());
                 verdicts.put(outcome.index(), found);
-                results.add(outcome.vettedResult(found));
+                results.add(outcome.vettedResult(found).withState(states.get(outcome.index())));
             }
 
             String repairError = null;
@@ -134,7 +151,7 @@ public final class Vet {
             } else if (repairing && !verdicts.isEmpty()) {
                 try {
                     Map<Integer, List<RepairEntry>> repairs =
-                            repair(first, verdicts, inScope, startedAt, progress, pool, deadline);
+                            repair(first, verdicts, states, inScope, startedAt, progress, pool, deadline);
                     for (int i = 0; i < results.size(); i++) {
                         List<RepairEntry> entries =
                                 repairs.get(first.nodes().get(i).index());
@@ -173,12 +190,30 @@ public final class Vet {
         }
     }
 
+    /**
+     * A /status answer, waited for at most {@value #STATUS_GRACE_MS} ms after the listings are in: a slow status
+     * page must not hold up the verdicts. Late is {@link NodeState#UNREACHABLE}.
+     */
+    private static String awaitState(Future<String> answer, NodeStatusProbe probe) {
+        try {
+            return answer.get(STATUS_GRACE_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            probe.cancel();
+            return NodeState.UNREACHABLE;
+        } catch (ExecutionException | TimeoutException e) {
+            probe.cancel();
+            return NodeState.UNREACHABLE;
+        }
+    }
+
     // ---- the repair step ----
 
     /** Repair entries per node index, for every vetted node; null for a node whose step was cancelled. */
     private Map<Integer, List<RepairEntry>> repair(
             Look first,
             Map<Integer, List<Inconsistency>> verdicts,
+            Map<Integer, String> states,
             LongPredicate inScope,
             Instant listedAt,
             VetProgress progress,
@@ -192,7 +227,8 @@ public final class Vet {
             for (Map.Entry<Integer, List<Inconsistency>> node : verdicts.entrySet()) {
                 RepairNode target = repairNode(node.getKey());
                 verified.put(node.getKey(), repairer.verify(target, node.getValue(), listedAt));
-                if (repairer.needsSecondLook(target, node.getValue())) {
+                if (NodeState.allowsRepair(states.get(node.getKey()))
+                        && repairer.needsSecondLook(target, node.getValue())) {
                     secondLook.add(node.getKey());
                 }
             }
@@ -218,7 +254,11 @@ public final class Vet {
             for (Map.Entry<Integer, List<Inconsistency>> node : verdicts.entrySet()) {
                 int index = node.getKey();
                 Look again = secondLook.contains(index) ? second : null;
-                String problem = secondLook.contains(index) && second == null ? noSecondLook : null;
+                String state = states.get(index);
+                String problem = !NodeState.allowsRepair(state)
+                        ? "not repaired: the node's /status says " + state + ", not SYNCHRONIZED; a node that is "
+                                + "starting or still syncing lists less than it mirrors"
+                        : secondLook.contains(index) && second == null ? noSecondLook : null;
                 perNode.put(
                         index,
                         pool.submit(() -> repairNode(

@@ -91,6 +91,8 @@ public record VetReport(
      *     partial listing
      * @param repairs what was done about them and about earlier repairs, sorted by repository id; empty with
      *     {@code repair.mode: none}
+     * @param state what the node's {@code GET /status} said ({@code SYNCHRONIZED}, {@code STARTING}, …), or
+     *     {@link io.farmvet.fetch.NodeState#UNREACHABLE} / {@link io.farmvet.fetch.NodeState#UNKNOWN}; null when it has no such endpoint
      */
     public record NodeResult(
             String name,
@@ -101,10 +103,25 @@ public record VetReport(
             long bytes,
             long durationMs,
             List<Inconsistency> inconsistencies,
-            List<RepairEntry> repairs) {
+            List<RepairEntry> repairs,
+            String state) {
         public NodeResult {
             inconsistencies = List.copyOf(inconsistencies);
             repairs = List.copyOf(repairs);
+        }
+
+        /** A node whose {@code /status} was not asked. */
+        public NodeResult(
+                String name,
+                String url,
+                NodeStatus status,
+                String error,
+                Long repositories,
+                long bytes,
+                long durationMs,
+                List<Inconsistency> inconsistencies,
+                List<RepairEntry> repairs) {
+            this(name, url, status, error, repositories, bytes, durationMs, inconsistencies, repairs, null);
         }
 
         /** A node without repairs. */
@@ -121,7 +138,13 @@ public record VetReport(
         }
 
         public NodeResult withRepairs(List<RepairEntry> repairs) {
-            return new NodeResult(name, url, status, error, repositories, bytes, durationMs, inconsistencies, repairs);
+            return new NodeResult(
+                    name, url, status, error, repositories, bytes, durationMs, inconsistencies, repairs, state);
+        }
+
+        public NodeResult withState(String state) {
+            return new NodeResult(
+                    name, url, status, error, repositories, bytes, durationMs, inconsistencies, repairs, state);
         }
 
         public boolean failed() {

@@ -152,7 +152,9 @@ class DaemonTest {
         String id = d.trigger(null);
         await(
                 "the vet to be running",
-                () -> d.daemon.running().isPresent() && slow.requests().size() == 1);
+                () -> d.daemon.running().isPresent()
+                        && slow.requests().stream()
+                                .anyMatch(r -> r.path().equals("/rest/mirroring/latest/repo-hashes")));
 
         d.stop();
 

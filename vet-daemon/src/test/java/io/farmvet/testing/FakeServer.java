@@ -144,6 +144,19 @@ public final class FakeServer implements AutoCloseable {
         return (request, out) -> (request.path().startsWith(prefix) ? matching : otherwise).respond(request, out);
     }
 
+    /** A Bitbucket-like node: {@code /status} says {@code state}, every other path gets {@code listing}. */
+    public static Responder node(String state, Responder listing) {
+        int code = state.equals("STARTING") ? 503 : 200;
+        return route(
+                "/status",
+                status(
+                        code,
+                        code == 200 ? "OK" : "Service Unavailable",
+                        "{\"state\":\"" + state + "\",\"nodeCount\":\"1\"}",
+                        "Content-Type: application/json"),
+                listing);
+    }
+
     /** Answers each request with the next responder; the last one answers every request after that. */
     public static Responder sequence(Responder... responders) {
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();

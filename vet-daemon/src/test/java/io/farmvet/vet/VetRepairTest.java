@@ -81,7 +81,7 @@ class VetRepairTest {
     void aNodeWhoseListingFailedGetsNothing() throws Exception {
         String json = drifted.json();
         FakeServer primary = serve(FakeServer.json(farm.json()));
-        FakeServer cut = serve(FakeServer.route(RESYNC, ACCEPTED, FakeServer.cutShort(json, json.length() / 2)));
+        FakeServer cut = serve(node(FakeServer.cutShort(json, json.length() / 2)));
         FakeServer bad = serve(node(drifted));
 
         VetReport report = VetReports.vet(new TestConfigs()
@@ -148,13 +148,8 @@ class VetRepairTest {
     void aPendingRepairIsNotRequestedAgainAndIsVerifiedOnceItTakes() throws Exception {
         FakeServer primary = serve(FakeServer.json(farm.json()));
         // The node accepts the resyncs but has not applied them by the second vet; by the third it has.
-        FakeServer node = serve(FakeServer.route(
-                RESYNC,
-                ACCEPTED,
-                FakeServer.sequence(
-                        FakeServer.json(drifted.json()),
-                        FakeServer.json(drifted.json()),
-                        FakeServer.json(farm.json()))));
+        FakeServer node = serve(node(FakeServer.sequence(
+                FakeServer.json(drifted.json()), FakeServer.json(drifted.json()), FakeServer.json(farm.json()))));
         TestConfigs configs =
                 new TestConfigs().primary(primary.url()).node("n", node.url()).repair(agent().build(), state);
 
@@ -203,8 +198,12 @@ class VetRepairTest {
     void failedRequestsAreRetriedABoundedNumberOfTimes() throws Exception {
         FakeServer primary = serve(FakeServer.json(farm.json()));
         Listings oneDrift = farm.with(5, r -> new Listings.Repo(r.project(), 5, hash("stale", 5), r.metadata()));
-        FakeServer single = serve(FakeServer.route(
-                RESYNC, FakeServer.status(500, "Server Error", "disk full"), FakeServer.json(oneDrift.json())));
+        FakeServer single = serve(FakeServer.node(
+                "SYNCHRONIZED",
+                FakeServer.route(
+                        RESYNC,
+                        FakeServer.status(500, "Server Error", "disk full"),
+                        FakeServer.json(oneDrift.json()))));
 
         VetReport report = VetReports.vet(new TestConfigs()
                 .primary(primary.url())
@@ -270,14 +269,49 @@ class VetRepairTest {
         assertThat(resyncs(node)).isEmpty();
     }
 
+    @Test
+    void aNodeThatSaysItIsNotSynchronizedIsVettedButNotRepaired() throws Exception {
+        FakeServer primary = serve(FakeServer.json(farm.json()));
+        FakeServer starting =
+                serve(FakeServer.node("STARTING", FakeServer.route(RESYNC, ACCEPTED, FakeServer.json(drifted.json()))));
+        FakeServer firstRun = serve(FakeServer.node(
+                "METADATA_SYNCHRONIZED", FakeServer.route(RESYNC, ACCEPTED, FakeServer.json(drifted.json()))));
+        // A server without a /status endpoint (404) is judged by its listing alone.
+        FakeServer noStatus = serve(FakeServer.route(
+                "/status",
+                FakeServer.status(404, "Not Found", ""),
+                FakeServer.route(RESYNC, ACCEPTED, FakeServer.json(drifted.json()))));
+
+        VetReport report = VetReports.vet(new TestConfigs()
+                .primary(primary.url())
+                .node("starting", starting.url())
+                .node("first-run", firstRun.url())
+                .node("no-status", noStatus.url())
+                .repair(agent().build(), state));
+
+        assertThat(report.nodes())
+                .extracting(VetReport.NodeResult::state)
+                .containsExactly("STARTING", "METADATA_SYNCHRONIZED", null);
+        assertThat(resyncs(starting)).isEmpty();
+        assertThat(resyncs(firstRun)).isEmpty();
+        assertThat(report.nodes().get(0).repairs()).hasSize(2).allSatisfy(e -> assertThat(e.detail())
+                .isEqualTo("not repaired: the node's /status says STARTING, not SYNCHRONIZED; a node that is starting"
+                        + " or still syncing lists less than it mirrors"));
+        assertThat(resyncs(noStatus)).hasSize(2);
+    }
+
     private static RepairSettings.Builder agent() {
         // No settle delay unless a test is about it: the confirmation itself is tested in its own case.
         return RepairSettings.builder().mode(RepairMode.AGENT).settle(Duration.ZERO);
     }
 
-    /** A node that serves its listing and accepts every resync. */
+    /** A synchronized node that serves its listing and accepts every resync. */
     private static FakeServer.Responder node(Listings listing) {
-        return FakeServer.route(RESYNC, ACCEPTED, FakeServer.json(listing.shuffledJson(11)));
+        return node(FakeServer.json(listing.shuffledJson(11)));
+    }
+
+    private static FakeServer.Responder node(FakeServer.Responder listing) {
+        return FakeServer.node("SYNCHRONIZED", FakeServer.route(RESYNC, ACCEPTED, listing));
     }
 
     private static List<FakeServer.Request> resyncs(FakeServer server) {

@@ -116,7 +116,15 @@ class VetTest {
             assertThat(r.path()).isEqualTo("/rest/mirroring/latest/repo-hashes");
             assertThat(r.header("Authorization")).isEqualTo("Bearer primary-token");
         });
-        assertThat(node.requests().get(0).header("Authorization")).isEqualTo("Basic ZmFybXZldDpzM2NyZXQ=");
+        assertThat(node.requests())
+                .filteredOn(r -> r.path().equals("/rest/mirroring/latest/repo-hashes"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.header("Authorization")).isEqualTo("Basic ZmFybXZldDpzM2NyZXQ="));
+        // The node's /status is public: it is asked without the credentials.
+        assertThat(node.requests())
+                .filteredOn(r -> r.path().equals("/status"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.header("Authorization")).isNull());
     }
 
     @Test
