@@ -5,7 +5,6 @@ import io.farmvet.repair.RepairTarget;
 import io.farmvet.repair.VerificationOutcome;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -37,8 +36,6 @@ import java.util.Set;
  * file).
  */
 public final class RepairLedger implements AutoCloseable {
-    /** The database file's name under {@code state.dir}; H2 adds {@code .mv.db}. */
-    public static final String DATABASE_NAME = "farmvet";
     /** The default {@code state.dir}; the systemd unit uses {@code /var/lib/farmvet}. */
     public static final Path DEFAULT_STATE_DIR = Path.of("farmvet-state");
 
@@ -64,41 +61,30 @@ public final class RepairLedger implements AutoCloseable {
     static final int SCHEMA_VERSION = MIGRATIONS.size();
     private static final int MAX_TEXT = 4000;
 
+    private final StateDatabase db;
     private final Connection connection;
     private final String url;
 
-    private RepairLedger(Connection connection, String url) {
-        this.connection = connection;
-        this.url = url;
-    }
-
-    /** The JDBC URL of the database under {@code stateDir}. */
-    public static String jdbcUrl(Path stateDir) {
-        return "jdbc:h2:file:" + stateDir.toAbsolutePath().normalize().resolve(DATABASE_NAME);
+    private RepairLedger(StateDatabase db) {
+        this.db = db;
+        this.connection = db.connection();
+        this.url = db.url();
     }
 
     /** Opens (creating if need be) the ledger under {@code stateDir} and migrates it to this version's schema. */
     public static RepairLedger open(Path stateDir) {
-        String url = jdbcUrl(stateDir);
         try {
-            Connection connection = DriverManager.getConnection(url, "sa", "");
-            RepairLedger ledger = new RepairLedger(connection, url);
-            try {
-                ledger.migrate();
-            } catch (RuntimeException e) {
-                connection.close();
-                throw e;
-            }
-            return ledger;
+            return new RepairLedger(StateDatabase.open(stateDir, COMPONENT, MIGRATIONS));
         } catch (SQLException e) {
-            throw new LedgerException("cannot open the repair ledger " + url + ": " + e.getMessage(), e);
+            throw new LedgerException(
+                    "cannot open the repair ledger " + StateDatabase.jdbcUrl(stateDir) + ": " + e.getMessage(), e);
         }
     }
 
     /** The schema version of this component as stored. */
     public synchronized int schemaVersion() {
         try {
-            return storedVersion();
+            return db.storedVersion(COMPONENT);
         } catch (SQLException e) {
             throw failure("read the schema version", e);
         }
@@ -127,7 +113,7 @@ public final class RepairLedger implements AutoCloseable {
                 keys.next();
                 id = keys.getLong(1);
             }
-            sync();
+            db.sync();
             return id;
         } catch (SQLException e) {
             throw failure(
@@ -150,7 +136,7 @@ public final class RepairLedger implements AutoCloseable {
             update.setObject(4, accepted ? null : time(at));
             update.setLong(5, id);
             update.executeUpdate();
-            sync();
+            db.sync();
         } catch (SQLException e) {
             throw failure("record the answer of repair " + id, e);
         }
@@ -236,20 +222,20 @@ public final class RepairLedger implements AutoCloseable {
                 }
             }
             connection.commit();
-            sync();
+            db.sync();
             return settled;
         } catch (SQLException e) {
-            rollback();
+            db.rollback();
             throw failure("verify the pending repairs of " + node, e);
         } finally {
-            autoCommit();
+            db.autoCommit();
         }
     }
 
     @Override
     public synchronized void close() {
         try {
-            connection.close();
+            db.close();
         } catch (SQLException e) {
             throw failure("close", e);
         }
@@ -258,55 +244,6 @@ public final class RepairLedger implements AutoCloseable {
     @Override
     public String toString() {
         return "repair ledger " + url;
-    }
-
-    private void migrate() {
-        try {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("CREATE TABLE IF NOT EXISTS schema_version (component VARCHAR(64) PRIMARY KEY,"
-                        + " version INT NOT NULL, applied_at TIMESTAMP(6) WITH TIME ZONE NOT NULL)");
-            }
-            int version = storedVersion();
-            if (version > SCHEMA_VERSION) {
-                throw new LedgerException(url + " holds repair schema version " + version
-                        + ", written by a newer farmvet; this one knows up to " + SCHEMA_VERSION);
-            }
-            for (int next = version; next < SCHEMA_VERSION; next++) {
-                connection.setAutoCommit(false);
-                try (Statement statement = connection.createStatement()) {
-                    for (String sql : MIGRATIONS.get(next)) {
-                        statement.execute(sql);
-                    }
-                    try (PreparedStatement mark = connection.prepareStatement(
-                            "MERGE INTO schema_version (component, version, applied_at) KEY (component)"
-                                    + " VALUES (?, ?, ?)")) {
-                        mark.setString(1, COMPONENT);
-                        mark.setInt(2, next + 1);
-                        mark.setObject(3, time(Instant.now()));
-                        mark.executeUpdate();
-                    }
-                    connection.commit();
-                } catch (SQLException e) {
-                    rollback();
-                    throw e;
-                } finally {
-                    autoCommit();
-                }
-            }
-            sync();
-        } catch (SQLException e) {
-            throw failure("migrate the schema", e);
-        }
-    }
-
-    private int storedVersion() throws SQLException {
-        try (PreparedStatement query =
-                connection.prepareStatement("SELECT version FROM schema_version WHERE component = ?")) {
-            query.setString(1, COMPONENT);
-            try (ResultSet rows = query.executeQuery()) {
-                return rows.next() ? rows.getInt(1) : 0;
-            }
-        }
     }
 
     private List<RepairRecord> select(String where, String node, RepairState state) {
@@ -338,33 +275,6 @@ public final class RepairLedger implements AutoCloseable {
             return records;
         } catch (SQLException e) {
             throw failure("read the repairs of " + node, e);
-        }
-    }
-
-    /**
-     * Forces what is committed to disk. H2's MVStore otherwise writes commits in the background up to a second
-     * later, and a crash in that second would forget a request that was sent: exactly the repeat this ledger exists
-     * to prevent.
-     */
-    private void sync() throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("CHECKPOINT SYNC");
-        }
-    }
-
-    private void rollback() {
-        try {
-            connection.rollback();
-        } catch (SQLException ignored) {
-            // The original failure is the one to report; a failed rollback ends with the connection anyway.
-        }
-    }
-
-    private void autoCommit() {
-        try {
-            connection.setAutoCommit(true);
-        } catch (SQLException ignored) {
-            // As above: the connection is broken and the next call will say so with its own context.
         }
     }
 

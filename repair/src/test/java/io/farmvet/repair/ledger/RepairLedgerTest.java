@@ -40,7 +40,7 @@ class RepairLedgerTest {
             assertThat(ledger.schemaVersion()).isEqualTo(RepairLedger.SCHEMA_VERSION);
         }
         assertThat(stateDir.resolve("farmvet.mv.db")).exists();
-        assertThat(RepairLedger.jdbcUrl(stateDir)).isEqualTo("jdbc:h2:file:" + stateDir.toAbsolutePath() + "/farmvet");
+        assertThat(StateDatabase.jdbcUrl(stateDir)).isEqualTo("jdbc:h2:file:" + stateDir.toAbsolutePath() + "/farmvet");
     }
 
     @Test
@@ -77,7 +77,7 @@ class RepairLedgerTest {
         RepairLedger ledger = RepairLedger.open(stateDir);
         ledger.begin(target(NODE, 42, Kind.CONTENT), "POST http://x/resync", T0);
         // SHUTDOWN IMMEDIATELY closes the files without any clean-up, like a power cut as far as H2 is concerned.
-        try (Connection other = DriverManager.getConnection(RepairLedger.jdbcUrl(stateDir), "sa", "");
+        try (Connection other = DriverManager.getConnection(StateDatabase.jdbcUrl(stateDir), "sa", "");
                 Statement statement = other.createStatement()) {
             statement.execute("SHUTDOWN IMMEDIATELY");
         }
@@ -191,7 +191,7 @@ class RepairLedgerTest {
     @Test
     void aDatabaseFromANewerFarmvetIsRefused() throws Exception {
         RepairLedger.open(stateDir).close();
-        try (Connection connection = DriverManager.getConnection(RepairLedger.jdbcUrl(stateDir), "sa", "");
+        try (Connection connection = DriverManager.getConnection(StateDatabase.jdbcUrl(stateDir), "sa", "");
                 Statement statement = connection.createStatement()) {
             statement.execute("UPDATE schema_version SET version = 99 WHERE component = 'repair'");
         }

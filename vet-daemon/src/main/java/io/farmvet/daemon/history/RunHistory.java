@@ -1,14 +1,11 @@
 package io.farmvet.daemon.history;
 
-import io.farmvet.repair.ledger.RepairLedger;
+import io.farmvet.repair.ledger.StateDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -45,39 +42,29 @@ public final class RunHistory implements AutoCloseable {
                     + " report BLOB NOT NULL)",
             "CREATE INDEX vet_runs_status_id ON vet_runs(status, id)"));
 
-    static final int SCHEMA_VERSION = MIGRATIONS.size();
-
     private static final String SUCCESSES = "status IN ('consistent', 'inconsistent')";
     private static final String FAILURES = "status NOT IN ('consistent', 'inconsistent')";
     private static final int MAX_NODES_TEXT = 4000;
 
+    private final StateDatabase db;
     private final Connection connection;
     private final String url;
 
-    private RunHistory(Connection connection, String url) {
-        this.connection = connection;
-        this.url = url;
+    private RunHistory(StateDatabase db) {
+        this.db = db;
+        this.connection = db.connection();
+        this.url = db.url();
     }
 
     /** Opens (creating if need be) the history under {@code stateDir} and migrates it to this version's schema. */
     public static RunHistory open(Path stateDir) {
-        String url = RepairLedger.jdbcUrl(stateDir);
-        Connection connection;
         try {
-            connection = DriverManager.getConnection(url, "sa", "");
+            return new RunHistory(StateDatabase.open(stateDir, COMPONENT, MIGRATIONS));
         } catch (SQLException e) {
             throw new HistoryException(
-                    "cannot open the run history " + url + ": " + e.getMessage()
+                    "cannot open the run history " + StateDatabase.jdbcUrl(stateDir) + ": " + e.getMessage()
                             + "; check that state.dir is a writable folder and that no other farmvet uses it",
                     e);
-        }
-        RunHistory history = new RunHistory(connection, url);
-        try {
-            history.migrate();
-            return history;
-        } catch (RuntimeException e) {
-            history.close();
-            throw e;
         }
     }
 
@@ -103,12 +90,12 @@ public final class RunHistory implements AutoCloseable {
             prune(SUCCESSES, keepSuccesses);
             prune(FAILURES, keepFailures);
             connection.commit();
-            sync();
+            db.sync();
         } catch (SQLException e) {
-            rollback();
+            db.rollback();
             throw failure("record vet " + s.id(), e);
         } finally {
-            autoCommit();
+            db.autoCommit();
         }
     }
 
@@ -158,7 +145,7 @@ public final class RunHistory implements AutoCloseable {
     @Override
     public synchronized void close() {
         try {
-            connection.close();
+            db.close();
         } catch (SQLException e) {
             throw failure("close", e);
         }
@@ -186,85 +173,6 @@ public final class RunHistory implements AutoCloseable {
                 connection.prepareStatement("DELETE FROM vet_runs WHERE " + where + " AND id <= ?")) {
             delete.setString(1, newestToDrop);
             delete.executeUpdate();
-        }
-    }
-
-    private void migrate() {
-        try {
-            try (Statement statement = connection.createStatement()) {
-                // The same statement as the repair ledger's: whichever component opens the file first creates it.
-                statement.execute("CREATE TABLE IF NOT EXISTS schema_version (component VARCHAR(64) PRIMARY KEY,"
-                        + " version INT NOT NULL, applied_at TIMESTAMP(6) WITH TIME ZONE NOT NULL)");
-            }
-            int version = storedVersion();
-            if (version > SCHEMA_VERSION) {
-                throw new HistoryException(
-                        url + " holds run history schema version " + version
-                                + ", written by a newer farmvet; this one knows up to " + SCHEMA_VERSION
-                                + ": run the newer farmvet, or point state.dir at another folder",
-                        null);
-            }
-            for (int next = version; next < SCHEMA_VERSION; next++) {
-                connection.setAutoCommit(false);
-                try (Statement statement = connection.createStatement()) {
-                    for (String sql : MIGRATIONS.get(next)) {
-                        statement.execute(sql);
-                    }
-                    try (PreparedStatement mark = connection.prepareStatement(
-                            "MERGE INTO schema_version (component, version, applied_at) KEY (component)"
-                                    + " VALUES (?, ?, ?)")) {
-                        mark.setString(1, COMPONENT);
-                        mark.setInt(2, next + 1);
-                        mark.setObject(3, OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
-                        mark.executeUpdate();
-                    }
-                    connection.commit();
-                } catch (SQLException e) {
-                    rollback();
-                    throw e;
-                } finally {
-                    autoCommit();
-                }
-            }
-            sync();
-        } catch (SQLException e) {
-            throw failure("migrate the schema", e);
-        }
-    }
-
-    private int storedVersion() throws SQLException {
-        try (PreparedStatement query =
-                connection.prepareStatement("SELECT version FROM schema_version WHERE component = ?")) {
-            query.setString(1, COMPONENT);
-            try (ResultSet rows = query.executeQuery()) {
-                return rows.next() ? rows.getInt(1) : 0;
-            }
-        }
-    }
-
-    /**
-     * Forces what is committed to disk: H2's MVStore otherwise writes commits in the background up to a second
-     * later, and a run reported as recorded must survive a kill -9.
-     */
-    private void sync() throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("CHECKPOINT SYNC");
-        }
-    }
-
-    private void rollback() {
-        try {
-            connection.rollback();
-        } catch (SQLException ignored) {
-            // The original failure is the one to report; a failed rollback ends with the connection anyway.
-        }
-    }
-
-    private void autoCommit() {
-        try {
-            connection.setAutoCommit(true);
-        } catch (SQLException ignored) {
-            // As above: the connection is broken and the next call will say so with its own context.
         }
     }
 
