@@ -76,7 +76,12 @@ final class DaemonHarness implements AutoCloseable {
     }
 
     DaemonHarness start() throws Exception {
-        daemon = Daemon.start(configFile, ConfigLoader.load(configFile), observer, Clock.systemUTC());
+        return start(observer);
+    }
+
+    /** Starts the daemon reporting to {@code metrics} instead of the recording observer. */
+    DaemonHarness start(VetObserver metrics) throws Exception {
+        daemon = Daemon.start(configFile, ConfigLoader.load(configFile), metrics, Clock.systemUTC());
         return this;
     }
 

@@ -3,6 +3,7 @@ package io.farmvet.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.farmvet.testing.PromText;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.Kind;
+import io.farmvet.testing.PromText;
 import io.farmvet.vet.VetReport;
 import io.farmvet.vet.VetReport.NodeResult;
 import io.farmvet.vet.VetReport.NodeStatus;
