@@ -392,9 +392,19 @@ public final class Demo implements AutoCloseable {
         out.println("  curl -s " + node1.uri() + "/status");
         out.println("  git -C " + sample.path(layout.node(0)) + " for-each-ref --format='%(objectname) %(refname)'"
                 + " refs/heads refs/tags | LC_ALL=C sort -k2 | sha256sum");
+        out.println("      # prints " + contentHash(sample.path(layout.node(0))) + ", the content hash of " + sample
+                + " in every listing");
         out.println("  git -C " + sample.path(layout.node(0)) + " update-ref -d refs/tags/v1.0   # drift by hand,"
                 + " then vet again");
         out.flush();
+    }
+
+    private String contentHash(Path gitDir) {
+        try {
+            return new RepositoryHasher().hash(gitDir).contentHash();
+        } catch (RepositoryHashException e) {
+            return "(cannot hash it: " + e.getMessage() + ")";
+        }
     }
 
     /** Waits until the agents are stopped (by {@link #close}, from a shutdown hook). */

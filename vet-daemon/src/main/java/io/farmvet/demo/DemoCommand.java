@@ -57,7 +57,15 @@ public final class DemoCommand {
             if (keepRunning) {
                 stayUp = true;
                 demo.printPlayground();
-                Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "farmvet-demo-stop"));
+                Path kept = dir;
+                Runtime.getRuntime()
+                        .addShutdownHook(new Thread(
+                                () -> {
+                                    demo.close();
+                                    out.println("farmvet demo: agents stopped; the farm's files stay in " + kept);
+                                    out.flush();
+                                },
+                                "farmvet-demo-stop"));
                 demo.awaitStop();
             }
             return code;
