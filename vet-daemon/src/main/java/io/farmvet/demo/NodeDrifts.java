@@ -66,7 +66,7 @@ final class NodeDrifts {
                         "main reset back " + COMMITS_BEHIND + " commits, to " + behind,
                         Kind.CONTENT),
                 new Drift("node-1", TAG_MISSING, "tag v1.1 deleted", Kind.CONTENT),
-                new Drift("node-2", NEVER_CLONED, "repository deleted (never cloned)", Kind.MISSING),
+                new Drift("node-2", NEVER_CLONED, "repository deleted, as if never cloned", Kind.MISSING),
                 new Drift("node-2", LEFT_BEHIND, "repository the primary does not have", Kind.EXTRA),
                 new Drift("node-3", HEAD_MOVED, "HEAD moved to develop (primary: main)", Kind.METADATA),
                 new Drift("node-3", BRANCH_MISSING, "branch release/1.x deleted", Kind.CONTENT));
