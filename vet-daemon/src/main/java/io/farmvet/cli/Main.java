@@ -7,6 +7,7 @@ import io.farmvet.config.ConfigLoader;
 import io.farmvet.config.FarmvetConfig;
 import io.farmvet.daemon.DaemonCommand;
 import io.farmvet.daemon.DaemonException;
+import io.farmvet.demo.DemoCommand;
 import io.farmvet.fetch.ListingFetcher;
 import io.farmvet.listing.ListingLimits;
 import io.farmvet.listing.ListingReader;
@@ -37,6 +38,9 @@ public final class Main {
     static final String USAGE = """
             usage: farmvet <command> [options]
 
+              demo [--keep-running] [--dir DIR]
+                                              build a demo farm of Git repositories on this machine, let it drift,
+                                              vet and repair it with the agents, vet again
               vet --config FILE [--json] [--dry-run]
                                               vet the farm once now, repair what repair.mode allows, print the report;
                                               --dry-run plans and reports every repair without sending any
@@ -89,6 +93,7 @@ public final class Main {
                 case "check-config" -> checkConfig(rest);
                 case "run" -> runDaemon(rest);
                 case "agent" -> AgentCommand.run(rest, out, err);
+                case "demo" -> DemoCommand.run(rest, out, err);
                 case "version", "--version" -> {
                     out.println("farmvet " + version());
                     yield 0;
