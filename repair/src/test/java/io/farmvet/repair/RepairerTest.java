@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
@@ -244,9 +245,15 @@ class RepairerTest {
         time.advance(Duration.ofMinutes(15));
         NodeVerification vet2 = repairer.verify(node1, List.of(i(11, MISSING)), time.instant());
 
+        Duration cycle = vet2.settled().get(0).cycleTime();
         assertThat(vet2.entries())
-                .extracting(RepairEntry::repoId, e -> e.outcome().wireName(), RepairEntry::detail)
-                .containsExactly(tuple(10L, "repaired", "repaired 900 s after the request"));
+                .extracting(
+                        RepairEntry::repoId, e -> e.outcome().wireName(), RepairEntry::detail, RepairEntry::cycleTime)
+                .containsExactly(tuple(
+                        10L,
+                        "repaired",
+                        String.format(Locale.ROOT, "verified %.1f s after the request", cycle.toMillis() / 1000.0),
+                        cycle));
         Instant requestedAt = vet2.settled().get(0).repair().requestedAt();
         assertThat(vet2.settled().get(0).cycleTime()).isEqualTo(Duration.between(requestedAt, time.instant()));
         assertThat(vet2.settled().get(0).cycleTime()).isBetween(Duration.ofMinutes(15), Duration.ofMinutes(16));
