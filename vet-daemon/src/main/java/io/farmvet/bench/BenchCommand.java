@@ -122,7 +122,7 @@ public final class BenchCommand {
                 nodes,
                 positive(options, "--runs", "5"),
                 nonNegative(options, "--warmup", "2"),
-                positive(options, "--jq-runs", "3"),
+                nonNegative(options, "--jq-runs", "1"),
                 drift,
                 heap,
                 dir(options, "bench-vet"),

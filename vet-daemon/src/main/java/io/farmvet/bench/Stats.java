@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -102,9 +101,13 @@ final class Stats {
                 gcs);
     }
 
-    static long[] sortedCopy(long[] values) {
-        long[] copy = values.clone();
-        Arrays.sort(copy);
-        return copy;
+    /** The 1, 5 and 15 minute load averages (Linux), or "unknown". */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 }

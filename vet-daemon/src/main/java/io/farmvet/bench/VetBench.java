@@ -50,6 +50,7 @@ final class VetBench {
             long listingBytes,
             long listedRepositories,
             double vetNanos,
+            double vetCpuNanos,
             double peakHeap,
             double liveHeap,
             long rss,
@@ -72,6 +73,7 @@ final class VetBench {
     int run() throws IOException, InterruptedException {
         out.println("# farmvet bench vet");
         out.println("machine: " + Stats.machine());
+        out.println("load average at start: " + Stats.loadAverage() + " (other processes share these cores)");
         out.printf(
                 Locale.ROOT,
                 "farm: %s projects per 1000 repositories, drift %.1f%% per node, %d run(s) after %d warm-up, "
@@ -81,8 +83,8 @@ final class VetBench {
                 settings.runs(),
                 settings.warmup(),
                 settings.heap());
-        String jq = JqRecipe.version();
-        if (jq == null) {
+        String jq = settings.jqRuns() == 0 ? null : JqRecipe.version();
+        if (jq == null && settings.jqRuns() > 0) {
             err.println("farmvet bench: jq not found, so the jq column is skipped; install it with "
                     + "'apt-get install -y jq' (Debian/Ubuntu) or 'brew install jq'");
         }
@@ -187,6 +189,7 @@ final class VetBench {
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         List<Double> vet = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
         List<Double> peak = new ArrayList<>();
         List<Double> live = new ArrayList<>();
         List<Double> scanHttp = new ArrayList<>();
@@ -203,6 +206,7 @@ final class VetBench {
                         vet.add(Double.parseDouble(f[1]));
                         peak.add(Double.parseDouble(f[2]));
                         live.add(Double.parseDouble(f[3]));
+                        cpu.add(Double.parseDouble(f[4]));
                     }
                     case "scan" -> {
                         scanHttp.add(Double.parseDouble(f[1]));
@@ -229,6 +233,7 @@ final class VetBench {
                 bytes,
                 listed,
                 Stats.median(vet),
+                Stats.median(cpu),
                 Stats.max(peak),
                 Stats.max(live),
                 rss,
@@ -239,30 +244,35 @@ final class VetBench {
                 table[2]);
         err.printf(
                 Locale.ROOT,
-                "farmvet bench:   vet %s (runs: %s), token scan %s%n",
+                "farmvet bench:   vet %s (runs: %s), CPU %s, token scan %s; load average %s%n",
                 Stats.seconds(probe.vetNanos()),
                 String.join(", ", vet.stream().map(Stats::seconds).toList()),
-                Stats.seconds(probe.scanHttpNanos()));
+                Stats.seconds(probe.vetCpuNanos()),
+                Stats.seconds(probe.scanHttpNanos()),
+                Stats.loadAverage());
         return probe;
     }
 
     private void report(List<Probe> main, List<Probe> byNodes, Map<Integer, JqRecipe.Result> jq, String jqVersion) {
         out.println();
+        out.println("load average at the end: " + Stats.loadAverage());
+        out.println();
         out.printf(
                 "## Full vet, primary + %d nodes: farmvet vs the jq recipe vs a bare token scan (medians)%n",
                 settings.scalingNodes());
         out.println();
-        out.println("| repositories | listings | farmvet vet | repos/s | MB/s | token scan (HTTP) | token scan (files) "
-                + "| jq recipe | farmvet / token scan | jq / farmvet |");
-        out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        out.println("| repositories | listings | farmvet vet | vet CPU | repos/s | MB/s | token scan (HTTP) "
+                + "| token scan (files) | jq recipe | farmvet / token scan | jq / farmvet |");
+        out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Probe p : main) {
             JqRecipe.Result j = jq.get(p.repositories());
             out.printf(
                     Locale.ROOT,
-                    "| %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %s |%n",
+                    "| %s | %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %s |%n",
                     Stats.count(p.repositories()),
                     Stats.mb(p.listingBytes()),
                     Stats.seconds(p.vetNanos()),
+                    Stats.seconds(p.vetCpuNanos()),
                     perSecond(p.listedRepositories(), p.vetNanos()),
                     p.listingBytes() / 1e6 / (p.vetNanos() / 1e9),
                     Stats.seconds(p.scanHttpNanos()),
