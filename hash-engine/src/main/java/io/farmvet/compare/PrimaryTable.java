@@ -13,7 +13,7 @@ import java.util.Arrays;
  * The primary's listing held once, compactly, keyed by repository id, so that every node's listing can be
  * streamed against it in whatever order the node sends it.
  *
- * <p>Each repository is one row in a byte arena of 1 MiB chunks: its id, its index, the index of its project,
+ * <p>Each repository is one row in a byte arena of 4 MiB chunks: its id, its index, the index of its project,
  * then both hashes as packed nibbles (a length byte, 0 for absent, then the nibbles): 82 bytes for 64-character
  * hashes. An open-addressing table of {@code int} row references (at most half full) finds a row by id, and an
  * {@code int} per index finds it by index: about 95 bytes per repository in all, with no object per entry. A node's
@@ -28,19 +28,20 @@ import java.util.Arrays;
  */
 public final class PrimaryTable implements ListingHandler {
     private static final int INITIAL_CAPACITY = 1024;
-    /** Chunk size: 2^20 bytes, so that a row reference is the chunk number above 20 bits of offset. */
-    private static final int CHUNK_SHIFT = 20;
+    /** Chunk size: 2^22 bytes, so that a row reference is the chunk number above 22 bits of offset. */
+    private static final int CHUNK_SHIFT = 22;
 
     private static final int CHUNK_BYTES = 1 << CHUNK_SHIFT;
     /**
-     * Bytes allocated per chunk: 64 short of 1 MiB, so that with the array header it fills one 1 MiB G1 region
-     * (the region size of heaps under 2 GiB) instead of spilling into a second one as a humongous object: a full
-     * 1 MiB chunk made a 96 MB table hold 180 MB of heap.
+     * Bytes allocated per chunk: 64 short of 4 MiB, so that with the array header it fills whole G1 regions (1 or 2
+     * MiB, the region sizes of heaps under 4 GiB) instead of spilling into one more. Each chunk is a humongous
+     * allocation, and at -Xmx256m with the table past G1's occupancy threshold each one started a concurrent
+     * marking cycle: 1 MiB chunks meant some 80 cycles per 1M-repository vet and more CPU than the old arrays.
      */
     private static final int CHUNK_ALLOCATION = CHUNK_BYTES - 64;
     /** The first chunk starts this small and doubles, so that a table of a few repositories stays small. */
     private static final int FIRST_CHUNK_BYTES = 16 << 10;
-    /** Row references are non-negative ints: at most 2^11 chunks, 2 GiB of rows, some 26M repositories. */
+    /** Row references are non-negative ints: at most 2^9 chunks, 2 GiB of rows, some 26M repositories. */
     private static final int MAX_CHUNKS = 1 << (31 - CHUNK_SHIFT);
 
     private static final int ID = 0;

@@ -20,7 +20,7 @@ public final class BenchCommand {
 
     static final String USAGE = """
             usage: farmvet bench vet [--sizes 10k,100k,1M] [--repos R] [--projects-per-1000 P] [--nodes N]
-                                     [--node-counts 1,2,4,8] [--runs K] [--warmup W] [--jq-runs J]
+                                     [--node-counts 1,8] [--runs K] [--warmup W] [--jq-runs J]
                                      [--drift F] [--heap 256m] [--dir DIR] [--keep]
                    farmvet bench hash [--repos R] [--runs K] [--dir DIR] [--keep]
             """;
@@ -96,7 +96,7 @@ public final class BenchCommand {
         }
         int nodes = positive(options, "--nodes", "4");
         List<Integer> nodeCounts = new ArrayList<>();
-        for (String n : options.getOrDefault("--node-counts", "1,2,4,8").split(",")) {
+        for (String n : options.getOrDefault("--node-counts", "1,8").split(",")) {
             nodeCounts.add(Stats.parseCount(n));
         }
         if (nodeCounts.stream().anyMatch(n -> n < 1)) {
@@ -121,7 +121,7 @@ public final class BenchCommand {
                 nodeCounts,
                 nodes,
                 positive(options, "--runs", "5"),
-                nonNegative(options, "--warmup", "2"),
+                nonNegative(options, "--warmup", "1"),
                 nonNegative(options, "--jq-runs", "1"),
                 drift,
                 heap,

@@ -124,6 +124,7 @@ final class HashBench {
         double g = Stats.median(cli);
         out.println("# farmvet bench hash");
         out.println("machine: " + Stats.machine());
+        out.println("load average at the end: " + Stats.loadAverage() + " (other processes share these cores)");
         out.printf(
                 Locale.ROOT,
                 "%d bare repositories (2-4 branches, 2 tags each), %d at a time on both sides, %d run(s), medians;"
@@ -153,7 +154,7 @@ final class HashBench {
                 method,
                 Stats.seconds(nanos),
                 repositories / (nanos / 1e9),
-                Stats.ratio(cliNanos / nanos) + " faster");
+                nanos == cliNanos ? "baseline" : Stats.ratio(cliNanos / nanos) + " faster");
     }
 
     private double hashAll(FleetHasher fleet, Path root, Map<Path, String> into)
