@@ -32,22 +32,23 @@ public final class NodeComparison implements ListingHandler {
     public void repository(ListingEntry entry) throws EntryRejectedException {
         long id = entry.repositoryId();
         repositories++;
-        int index = primary.indexOf(id);
-        if (index < 0) {
+        int row = primary.rowOf(id);
+        if (row < 0) {
             if (extraIds.putIfAbsent(id, 0) >= 0) {
                 throw new EntryRejectedException("repository " + id + " is listed twice");
             }
             found.add(Inconsistency.of(id, entry.projectId(), Kind.EXTRA.bit));
             return;
         }
+        int index = primary.indexAtRow(row);
         long bit = 1L << index;
         if ((seen[index >>> 6] & bit) != 0) {
             throw new EntryRejectedException("repository " + id + " is listed twice");
         }
         seen[index >>> 6] |= bit;
-        int differences = primary.differences(index, entry);
+        int differences = primary.differencesAtRow(row, entry);
         if (differences != 0) {
-            found.add(Inconsistency.of(id, primary.projectId(index), differences));
+            found.add(Inconsistency.of(id, primary.projectIdAtRow(row), differences));
         }
     }
 

@@ -4,29 +4,65 @@ import io.farmvet.listing.EntryRejectedException;
 import io.farmvet.listing.HashValue;
 import io.farmvet.listing.ListingEntry;
 import io.farmvet.listing.ListingHandler;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
  * The primary's listing held once, compactly, keyed by repository id, so that every node's listing can be
  * streamed against it in whatever order the node sends it.
  *
- * <p>Per repository it keeps the id, the index of its project, and both hashes as packed nibbles in one byte
- * arena (a length byte, 0 for absent, then the nibbles): about 90 bytes for 64-character hashes, with no object
- * per entry. Project keys and repository slugs are kept only where the listing names them (farmvet's agent does,
- * so that a node can be asked to clone a repository it lacks; Bitbucket does not, and then they cost nothing).
- * Fill it as the {@link ListingHandler} of the primary's read; after that it is read-only and safe to share
- * between the threads comparing nodes.
+ * <p>Each repository is one row in a byte arena of 4 MiB chunks: its id, its index, the index of its project,
+ * then both hashes as packed nibbles (a length byte, 0 for absent, then the nibbles): 82 bytes for 64-character
+ * hashes. An open-addressing table of {@code int} row references (at most half full) finds a row by id, and an
+ * {@code int} per index finds it by index: about 95 bytes per repository in all, with no object per entry. A node's
+ * lookup touches two cache lines that are not already hot, the slot and the row (with separate id, hash and project
+ * arrays it was five: a 1M-repository vet spent a quarter of its time in those misses, issue 7). Chunks mean the
+ * arena never copies itself as it grows, so a 1M-repository table never needs twice its size on the heap.
+ *
+ * <p>Project keys and repository slugs are kept only where the listing names them (farmvet's agent does, so that
+ * a node can be asked to clone a repository it lacks; Bitbucket does not, and then they cost nothing). Fill it as
+ * the {@link ListingHandler} of the primary's read; after that it is read-only and safe to share between the
+ * threads comparing nodes.
  */
 public final class PrimaryTable implements ListingHandler {
     private static final int INITIAL_CAPACITY = 1024;
+    /** Chunk size: 2^22 bytes, so that a row reference is the chunk number above 22 bits of offset. */
+    private static final int CHUNK_SHIFT = 22;
 
-    private final LongIndex byRepositoryId = new LongIndex(INITIAL_CAPACITY);
+    private static final int CHUNK_BYTES = 1 << CHUNK_SHIFT;
+    /**
+     * Bytes allocated per chunk: 64 short of 4 MiB, so that with the array header it fills whole G1 regions (1 or 2
+     * MiB, the region sizes of heaps under 4 GiB) instead of spilling into one more. Each chunk is a humongous
+     * allocation, and at -Xmx256m with the table past G1's occupancy threshold each one started a concurrent
+     * marking cycle: 1 MiB chunks meant some 80 cycles per 1M-repository vet and more CPU than the old arrays.
+     */
+    private static final int CHUNK_ALLOCATION = CHUNK_BYTES - 64;
+    /** The first chunk starts this small and doubles, so that a table of a few repositories stays small. */
+    private static final int FIRST_CHUNK_BYTES = 16 << 10;
+    /** Row references are non-negative ints: at most 2^9 chunks, 2 GiB of rows, some 26M repositories. */
+    private static final int MAX_CHUNKS = 1 << (31 - CHUNK_SHIFT);
+
+    private static final int ID = 0;
+    private static final int INDEX = 8;
+    private static final int PROJECT = 12;
+    private static final int HASHES = 16;
+
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
     private final LongIndex byProjectId = new LongIndex(64);
-    private long[] repositoryIds = new long[INITIAL_CAPACITY];
-    private int[] projectIndex = new int[INITIAL_CAPACITY];
-    private int[] hashOffset = new int[INITIAL_CAPACITY];
-    private byte[] arena = new byte[INITIAL_CAPACITY * 66];
-    private int arenaUsed;
+    /** Row reference + 1 by hash of the repository id; 0 is an empty slot. */
+    private int[] slots = new int[2 * INITIAL_CAPACITY];
+
+    private int slotMask = slots.length - 1;
+    /** Row reference by index. */
+    private int[] rowAt = new int[INITIAL_CAPACITY];
+
+    private byte[][] chunks = {new byte[FIRST_CHUNK_BYTES]};
+    private int lastChunk;
+    private int chunkUsed;
     private long[] projectIds = new long[64];
     private String[] projectKeys = new String[64];
     /** Null until the first entry with a slug. */
@@ -37,32 +73,45 @@ public final class PrimaryTable implements ListingHandler {
     @Override
     public void repository(ListingEntry entry) throws EntryRejectedException {
         long id = entry.repositoryId();
-        int first = byRepositoryId.putIfAbsent(id, size);
-        if (first >= 0) {
-            throw new EntryRejectedException("repository " + id + " is listed twice (projects "
-                    + projectIds[projectIndex[first]] + " and " + entry.projectId() + ")");
+        int slot = slotOf(id);
+        for (int ref; (ref = slots[slot]) != 0; slot = (slot + 1) & slotMask) {
+            if (idAt(ref - 1) == id) {
+                int first = ref - 1;
+                throw new EntryRejectedException("repository " + id + " is listed twice (projects "
+                        + projectIds[projectIndexAt(first)] + " and " + entry.projectId() + ")");
+            }
         }
-        if (size == repositoryIds.length) {
+        HashValue content = entry.content();
+        HashValue metadata = entry.metadata();
+        int rowBytes = HASHES + 2 + packedLength(content) + packedLength(metadata);
+        int row = allocate(rowBytes, id);
+        byte[] chunk = chunks[row >>> CHUNK_SHIFT];
+        int at = row & (CHUNK_BYTES - 1);
+        LONG.set(chunk, at + ID, id);
+        INT.set(chunk, at + INDEX, size);
+        INT.set(chunk, at + PROJECT, internProject(entry.projectId()));
+        at = append(chunk, at + HASHES, content);
+        append(chunk, at, metadata);
+        slots[slot] = row + 1;
+
+        if (size == rowAt.length) {
             int capacity = size * 2;
-            repositoryIds = Arrays.copyOf(repositoryIds, capacity);
-            projectIndex = Arrays.copyOf(projectIndex, capacity);
-            hashOffset = Arrays.copyOf(hashOffset, capacity);
+            rowAt = Arrays.copyOf(rowAt, capacity);
             if (slugs != null) {
                 slugs = Arrays.copyOf(slugs, capacity);
             }
         }
         if (entry.slug() != null) {
             if (slugs == null) {
-                slugs = new String[repositoryIds.length];
+                slugs = new String[rowAt.length];
             }
             slugs[size] = entry.slug();
         }
-        repositoryIds[size] = id;
-        projectIndex[size] = internProject(entry.projectId());
-        hashOffset[size] = arenaUsed;
-        append(entry.content());
-        append(entry.metadata());
+        rowAt[size] = row;
         size++;
+        if (size * 2 > slots.length) {
+            rehash();
+        }
     }
 
     @Override
@@ -80,24 +129,26 @@ public final class PrimaryTable implements ListingHandler {
 
     /** Index of the repository with this id, or -1 when the primary does not have it. */
     public int indexOf(long repositoryId) {
-        return byRepositoryId.get(repositoryId);
+        int row = rowOf(repositoryId);
+        return row < 0 ? -1 : indexAtRow(row);
     }
 
     public long repositoryId(int index) {
-        return repositoryIds[index];
+        return idAt(rowAt[checked(index)]);
     }
 
     public long projectId(int index) {
-        return projectIds[projectIndex[index]];
+        return projectIds[projectIndexAt(rowAt[checked(index)])];
     }
 
     /** The key of the repository's project where the listing names it, else null. */
     public String projectKey(int index) {
-        return projectKeys[projectIndex[index]];
+        return projectKeys[projectIndexAt(rowAt[checked(index)])];
     }
 
     /** The repository's slug where the listing names it, else null. */
     public String slug(int index) {
+        checked(index);
         return slugs == null ? null : slugs[index];
     }
 
@@ -108,14 +159,16 @@ public final class PrimaryTable implements ListingHandler {
 
     /** The primary's content hash of the repository at {@code index}, as hex, or null when not listed. */
     public String contentHex(int index) {
-        int at = hashOffset[index];
-        return hex(at);
+        int row = rowAt[checked(index)];
+        return hex(chunks[row >>> CHUNK_SHIFT], (row & (CHUNK_BYTES - 1)) + HASHES);
     }
 
     /** The primary's metadata hash of the repository at {@code index}, as hex, or null when not listed. */
     public String metadataHex(int index) {
-        int at = hashOffset[index];
-        return hex(at + 1 + packedLength(arena[at]));
+        int row = rowAt[checked(index)];
+        byte[] chunk = chunks[row >>> CHUNK_SHIFT];
+        int at = (row & (CHUNK_BYTES - 1)) + HASHES;
+        return hex(chunk, at + 1 + packedLength(chunk[at]));
     }
 
     /**
@@ -123,13 +176,38 @@ public final class PrimaryTable implements ListingHandler {
      * {@link Kind#CONTENT} and {@link Kind#METADATA}, 0 when they agree.
      */
     int differences(int index, ListingEntry entry) {
-        int at = hashOffset[index];
+        return differencesAtRow(rowAt[checked(index)], entry);
+    }
+
+    /** The row reference of the repository with this id, or -1: one probe sequence, for a node's hot path. */
+    int rowOf(long repositoryId) {
+        for (int slot = slotOf(repositoryId), ref; (ref = slots[slot]) != 0; slot = (slot + 1) & slotMask) {
+            if (idAt(ref - 1) == repositoryId) {
+                return ref - 1;
+            }
+        }
+        return -1;
+    }
+
+    int indexAtRow(int row) {
+        return (int) INT.get(chunks[row >>> CHUNK_SHIFT], (row & (CHUNK_BYTES - 1)) + INDEX);
+    }
+
+    long projectIdAtRow(int row) {
+        return projectIds[projectIndexAt(row)];
+    }
+
+    /** As {@link #differences}, for a row found with {@link #rowOf}. */
+    int differencesAtRow(int row, ListingEntry entry) {
+        byte[] chunk = chunks[row >>> CHUNK_SHIFT];
+        int at = (row & (CHUNK_BYTES - 1)) + HASHES;
         int bits = 0;
-        if (contentDiffers(at, entry.content())) {
+        if (contentDiffers(chunk, at, entry.content())) {
             bits |= Kind.CONTENT.bit;
         }
-        int metadataAt = at + 1 + packedLength(arena[at]);
-        if (hashDiffers(metadataAt, entry.metadata()) || projectId(index) != entry.projectId()) {
+        int metadataAt = at + 1 + packedLength(chunk[at]);
+        if (hashDiffers(chunk, metadataAt, entry.metadata())
+                || projectIds[(int) INT.get(chunk, (row & (CHUNK_BYTES - 1)) + PROJECT)] != entry.projectId()) {
             bits |= Kind.METADATA.bit;
         }
         return bits;
@@ -137,55 +215,124 @@ public final class PrimaryTable implements ListingHandler {
 
     /** Approximate bytes held (names not counted: only agent listings carry them), for the benchmark. */
     public long footprintBytes() {
-        return byRepositoryId.footprintBytes()
-                + byProjectId.footprintBytes()
-                + (long) repositoryIds.length * (Long.BYTES + 2 * Integer.BYTES)
-                + arena.length
+        long arena = 0;
+        for (int i = 0; i <= lastChunk; i++) {
+            arena += chunks[i].length;
+        }
+        return byProjectId.footprintBytes()
+                + (long) slots.length * Integer.BYTES
+                + (long) rowAt.length * Integer.BYTES
+                + arena
+                + (long) chunks.length * Long.BYTES
                 + (long) projectIds.length * Long.BYTES;
     }
 
-    private boolean contentDiffers(int at, HashValue node) {
+    private int checked(int index) {
+        if (index < 0 || index >= size) {
+            throw new IndexOutOfBoundsException("index " + index + " of a table of " + size + " repositories");
+        }
+        return index;
+    }
+
+    private long idAt(int row) {
+        return (long) LONG.get(chunks[row >>> CHUNK_SHIFT], (row & (CHUNK_BYTES - 1)) + ID);
+    }
+
+    private int projectIndexAt(int row) {
+        return (int) INT.get(chunks[row >>> CHUNK_SHIFT], (row & (CHUNK_BYTES - 1)) + PROJECT);
+    }
+
+    private static boolean contentDiffers(byte[] chunk, int at, HashValue node) {
         // The all-zero placeholder on either side means "not computed yet", which counts as up to date.
-        return hashDiffers(at, node) && !node.isZero() && !isZero(at);
+        return hashDiffers(chunk, at, node) && !node.isZero() && !isZero(chunk, at);
     }
 
     /** Both present and different; an absent side (a /content or /metadata listing) cannot differ. */
-    private boolean hashDiffers(int at, HashValue node) {
-        int hexLength = arena[at] & 0xff;
-        return hexLength != 0 && node.present() && !node.sameAs(arena, at + 1, hexLength);
+    private static boolean hashDiffers(byte[] chunk, int at, HashValue node) {
+        int hexLength = chunk[at] & 0xff;
+        return hexLength != 0 && node.present() && !node.sameAs(chunk, at + 1, hexLength);
     }
 
-    private boolean isZero(int at) {
-        int end = at + 1 + packedLength(arena[at]);
+    private static boolean isZero(byte[] chunk, int at) {
+        int end = at + 1 + packedLength(chunk[at]);
         for (int i = at + 1; i < end; i++) {
-            if (arena[i] != 0) {
+            if (chunk[i] != 0) {
                 return false;
             }
         }
         return true;
     }
 
-    private String hex(int at) {
-        int hexLength = arena[at] & 0xff;
-        return hexLength == 0 ? null : HashValue.toHex(arena, at + 1, hexLength);
+    private static String hex(byte[] chunk, int at) {
+        int hexLength = chunk[at] & 0xff;
+        return hexLength == 0 ? null : HashValue.toHex(chunk, at + 1, hexLength);
     }
 
     private static int packedLength(byte hexLengthByte) {
         return ((hexLengthByte & 0xff) + 1) >>> 1;
     }
 
-    private void append(HashValue hash) {
-        int needed = 1 + (hash.present() ? hash.packedLength() : 0);
-        if (arenaUsed + needed > arena.length) {
-            arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaUsed + needed));
-        }
+    private static int packedLength(HashValue hash) {
+        return hash.present() ? hash.packedLength() : 0;
+    }
+
+    /** Writes a hash's length byte and nibbles at {@code at}; returns the offset after them. */
+    private static int append(byte[] chunk, int at, HashValue hash) {
         if (hash.present()) {
-            arena[arenaUsed] = (byte) hash.hexLength();
-            hash.copyTo(arena, arenaUsed + 1);
-        } else {
-            arena[arenaUsed] = 0;
+            chunk[at] = (byte) hash.hexLength();
+            hash.copyTo(chunk, at + 1);
+            return at + 1 + hash.packedLength();
         }
-        arenaUsed += needed;
+        chunk[at] = 0;
+        return at + 1;
+    }
+
+    /** Reserves {@code bytes} for a row and returns its reference. */
+    private int allocate(int bytes, long id) throws EntryRejectedException {
+        byte[] chunk = chunks[lastChunk];
+        if (chunkUsed + bytes > chunk.length) {
+            if (chunk.length < CHUNK_ALLOCATION) {
+                // Only the first chunk grows in place; rows keep their offsets, so references stay valid.
+                chunks[lastChunk] = Arrays.copyOf(chunk, Math.min(CHUNK_ALLOCATION, chunk.length * 2));
+                return allocate(bytes, id);
+            }
+            if (lastChunk + 1 == MAX_CHUNKS) {
+                throw new EntryRejectedException("repository " + id + ": the primary's table is full at " + size
+                        + " repositories (" + ((long) MAX_CHUNKS << CHUNK_SHIFT) + " bytes of rows)");
+            }
+            if (lastChunk + 1 == chunks.length) {
+                chunks = Arrays.copyOf(chunks, chunks.length * 2);
+            }
+            chunks[++lastChunk] = new byte[CHUNK_ALLOCATION];
+            chunkUsed = 0;
+        }
+        int row = (lastChunk << CHUNK_SHIFT) | chunkUsed;
+        chunkUsed += bytes;
+        return row;
+    }
+
+    private int slotOf(long key) {
+        // Repository ids are mostly dense and sequential: spread them with the murmur3 finaliser.
+        long h = key;
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        return (int) h & slotMask;
+    }
+
+    private void rehash() {
+        int[] old = slots;
+        slots = new int[old.length * 2];
+        slotMask = slots.length - 1;
+        for (int ref : old) {
+            if (ref != 0) {
+                int slot = slotOf(idAt(ref - 1));
+                while (slots[slot] != 0) {
+                    slot = (slot + 1) & slotMask;
+                }
+                slots[slot] = ref;
+            }
+        }
     }
 
     private int internProject(long projectId) {

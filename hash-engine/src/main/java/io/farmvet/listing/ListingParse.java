@@ -132,7 +132,7 @@ final class ListingParse {
                     if (projectId != UNKNOWN) {
                         throw error(projectLabel(projectId) + ": \"id\" is listed twice");
                     }
-                    projectId = readId(projectLabel(projectId));
+                    projectId = readId(projectId, false);
                 }
                 case "public" -> {
                     if (sawPublic) {
@@ -220,7 +220,7 @@ final class ListingParse {
                     if (currentRepositoryId != UNKNOWN) {
                         throw error(repositoryLabel(projectId) + ": \"id\" is listed twice");
                     }
-                    entry.repositoryId = readId(repositoryLabel(projectId));
+                    entry.repositoryId = readId(projectId, true);
                     currentRepositoryId = entry.repositoryId;
                 }
                 case "hashes" -> {
@@ -323,21 +323,29 @@ final class ListingParse {
         throw error(repositoryLabel(projectId) + ": " + which + " hash " + problem);
     }
 
-    private long readId(String owner) throws IOException {
+    /**
+     * Reads the {@code id} of a repository, or of a project when {@code repository} is false. The owner's label
+     * for a message is made only on error: building it for every entry was a String per repository.
+     */
+    private long readId(long projectId, boolean repository) throws IOException {
         JsonToken token = parser.currentToken();
         if (token != JsonToken.VALUE_NUMBER_INT) {
-            throw error(owner + ": \"id\" is " + describe(token) + ", not a whole number");
+            throw error(idOwner(projectId, repository) + ": \"id\" is " + describe(token) + ", not a whole number");
         }
         if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
             String text = parser.getText();
-            throw error(owner + ": \"id\" " + quote(text) + " is "
+            throw error(idOwner(projectId, repository) + ": \"id\" " + quote(text) + " is "
                     + (text.startsWith("-") ? "negative" : "larger than " + Long.MAX_VALUE));
         }
         long id = parser.getLongValue();
         if (id < 0) {
-            throw error(owner + ": \"id\" " + id + " is negative");
+            throw error(idOwner(projectId, repository) + ": \"id\" " + id + " is negative");
         }
         return id;
+    }
+
+    private String idOwner(long projectId, boolean repository) {
+        return repository ? repositoryLabel(projectId) : projectLabel(projectId);
     }
 
     /** A project key or repository slug: a string of at most {@value #MAX_NAME_CHARS} characters, or null. */

@@ -1,6 +1,7 @@
 package io.farmvet.cli;
 
 import io.farmvet.agent.AgentCommand;
+import io.farmvet.bench.BenchCommand;
 import io.farmvet.compare.Scope;
 import io.farmvet.config.ConfigException;
 import io.farmvet.config.ConfigLoader;
@@ -51,6 +52,8 @@ public final class Main {
               agent --repos DIR [--upstream URL-TEMPLATE] [--listen HOST:PORT] [--token-file F]
                     [--quarantine DIR] [--concurrency N]
                                               serve a plain Git node's repo-hashes and resyncs (127.0.0.1:7990)
+              bench vet|hash [options]        benchmarks: a synthetic farm vetted vs jq and a token scan;
+                                              hashing repositories in-process vs the git CLI (see README)
               version                         print the version
               help                            print this help
 
@@ -94,6 +97,7 @@ public final class Main {
                 case "run" -> runDaemon(rest);
                 case "agent" -> AgentCommand.run(rest, out, err);
                 case "demo" -> DemoCommand.run(rest, out, err);
+                case "bench" -> BenchCommand.run(rest, out, err);
                 case "version", "--version" -> {
                     out.println("farmvet " + version());
                     yield 0;

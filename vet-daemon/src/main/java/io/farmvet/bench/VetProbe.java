@@ -1,0 +1,239 @@
+package io.farmvet.bench;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import io.farmvet.compare.PrimaryTable;
+import io.farmvet.compare.Scope;
+import io.farmvet.config.Auth;
+import io.farmvet.config.FarmvetConfig;
+import io.farmvet.fetch.ListingFetcher;
+import io.farmvet.listing.ListingKind;
+import io.farmvet.listing.ListingLimits;
+import io.farmvet.listing.ListingReader;
+import io.farmvet.repair.RepairSettings;
+import io.farmvet.vet.Vet;
+import io.farmvet.vet.VetReport;
+import java.io.InputStream;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
+
+/**
+ * The measuring side of {@code farmvet bench vet}, run by {@link VetBench} in a fresh JVM per farm size so that
+ * its heap limit ({@code -Xmx256m}), peak heap and RSS belong to the vet alone, not to the generator or the
+ * listing server. It runs warm-up and measured vets through the real {@link Vet} call, then the token-scan
+ * baseline over the same HTTP URLs and the same files, then builds one {@link PrimaryTable} to weigh it.
+ *
+ * <p>Arguments: {@code RUNS WARMUP PRIMARY_URL PRIMARY_FILE [NODE_URL NODE_FILE EXPECTED]...}. Output: one
+ * {@code key value...} line per result on stdout (see {@link VetBench#probe}); anything wrong (a node failed, a
+ * count that is not the expected one) exits 1 with the reason on stderr, so a broken vet is never timed.
+ */
+public final class VetProbe {
+    private static final long SETTLE_MS = 100;
+
+    private VetProbe() {}
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("farmvet.log.level", "WARN");
+        int runs = Integer.parseInt(args[0]);
+        int warmup = Integer.parseInt(args[1]);
+        URI primaryUrl = URI.create(args[2]);
+        Path primaryFile = Path.of(args[3]);
+        List<FarmvetConfig.Server> nodes = new ArrayList<>();
+        List<Path> nodeFiles = new ArrayList<>();
+        List<Long> expected = new ArrayList<>();
+        for (int i = 4; i + 2 < args.length; i += 3) {
+            nodes.add(new FarmvetConfig.Server("node-" + nodes.size(), URI.create(args[i]), Auth.NONE));
+            nodeFiles.add(Path.of(args[i + 1]));
+            expected.add(Long.parseLong(args[i + 2]));
+        }
+        Path state = Files.createTempDirectory("farmvet-bench-state");
+        FarmvetConfig config = new FarmvetConfig(
+                new FarmvetConfig.Farm("bench", Scope.ALL),
+                new FarmvetConfig.Server(FarmvetConfig.PRIMARY_NAME, primaryUrl, Auth.NONE),
+                nodes,
+                new FarmvetConfig.Http(Duration.ofSeconds(5), Duration.ofSeconds(60), null),
+                new FarmvetConfig.Listing(ListingLimits.DEFAULTS),
+                new FarmvetConfig.Vet(Duration.ofMinutes(10)),
+                new FarmvetConfig.Repair(RepairSettings.defaults(), state.resolve("repairs.jsonl")),
+                new FarmvetConfig.RestServer(
+                        FarmvetConfig.DEFAULT_LISTEN_HOST, FarmvetConfig.DEFAULT_LISTEN_PORT, null, null),
+                new FarmvetConfig.State(state),
+                new FarmvetConfig.History(FarmvetConfig.DEFAULT_KEEP_SUCCESSES, FarmvetConfig.DEFAULT_KEEP_FAILURES),
+                state.resolve("bench.yaml"));
+
+        AtomicLong liveAfterGc = watchLiveHeap();
+        ListingReader reader = new ListingReader(config.listing().limits());
+        try (ListingFetcher fetcher = new ListingFetcher(config.http(), reader, nodes.size() + 1)) {
+            Vet vet = new Vet(config, fetcher, Clock.systemUTC());
+            for (int run = -warmup; run < runs; run++) {
+                System.gc();
+                // GC notifications arrive on a service thread a moment later: let this one's pass before the
+                // reset, or it would count as the run's.
+                Thread.sleep(SETTLE_MS);
+                resetPeaks();
+                liveAfterGc.set(0);
+                long cpuStart = processCpuNanos();
+                long start = System.nanoTime();
+                VetReport report = vet.run(vet.newProgress());
+                long nanos = System.nanoTime() - start;
+                long cpu = processCpuNanos() - cpuStart;
+                check(report, expected);
+                if (run >= 0) {
+                    System.out.printf("vet %d %d %d %d%n", nanos, peakHeap(), liveAfterGc.get(), cpu);
+                }
+            }
+        }
+        System.out.println("rss " + vmHwmBytes());
+
+        List<TokenScan.Source> http = new ArrayList<>();
+        List<TokenScan.Source> files = new ArrayList<>();
+        http.add(TokenScan.Source.http(primaryUrl.resolve(primaryUrl.getPath() + "/" + ListingKind.FULL.path())));
+        files.add(TokenScan.Source.file(primaryFile));
+        for (int i = 0; i < nodes.size(); i++) {
+            URI url = nodes.get(i).url();
+            http.add(TokenScan.Source.http(url.resolve(url.getPath() + "/" + ListingKind.FULL.path())));
+            files.add(TokenScan.Source.file(nodeFiles.get(i)));
+        }
+        try (TokenScan scan = new TokenScan()) {
+            for (int run = -warmup; run < runs; run++) {
+                long overHttp = scan.farm(http);
+                long fromFiles = scan.farm(files);
+                if (run >= 0) {
+                    System.out.printf("scan %d %d%n", overHttp, fromFiles);
+                }
+            }
+        }
+
+        System.gc();
+        long before = usedHeap();
+        PrimaryTable table = new PrimaryTable();
+        try (InputStream in = Files.newInputStream(primaryFile)) {
+            reader.read(in, "primary", ListingKind.FULL, table);
+        }
+        System.gc();
+        long held = usedHeap() - before;
+        System.out.printf("table %d %d %d%n", table.size(), table.footprintBytes(), held);
+        if (table.size() < 0) {
+            throw new AssertionError("unreachable: keeps the table alive until it is weighed");
+        }
+    }
+
+    private static void check(VetReport report, List<Long> expected) {
+        if (report.primary().failed()) {
+            fail("the primary failed: " + report.primary().error());
+        }
+        for (int i = 0; i < expected.size(); i++) {
+            VetReport.NodeResult node = report.nodes().get(i);
+            if (node.failed()) {
+                fail(node.name() + " failed: " + node.error());
+            }
+            if (node.inconsistencies().size() != expected.get(i)) {
+                fail(node.name() + ": " + node.inconsistencies().size() + " inconsistencies, the farm has "
+                        + expected.get(i));
+            }
+        }
+    }
+
+    private static void fail(String why) {
+        System.err.println("farmvet bench: the vet is wrong, not timing it: " + why);
+        System.exit(1);
+    }
+
+    /** The largest heap occupancy after any collection, as the collector reports it: live data plus what the
+     * collection left behind, never the garbage of the moment before. */
+    private static AtomicLong watchLiveHeap() {
+        AtomicLong max = new AtomicLong();
+        Set<String> heapPools = new HashSet<>();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                heapPools.add(pool.getName());
+            }
+        }
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ((NotificationEmitter) gc)
+                    .addNotificationListener(
+                            (notification, handback) -> {
+                                if (!notification
+                                        .getType()
+                                        .equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                                    return;
+                                }
+                                GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
+                                        (CompositeData) notification.getUserData());
+                                long used = 0;
+                                // The map covers every pool, Metaspace and code cache included: heap only.
+                                for (Map.Entry<String, MemoryUsage> pool :
+                                        info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                                    if (heapPools.contains(pool.getKey())) {
+                                        used += pool.getValue().getUsed();
+                                    }
+                                }
+                                max.accumulateAndGet(used, Math::max);
+                            },
+                            null,
+                            null);
+        }
+        return max;
+    }
+
+    private static void resetPeaks() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    /** Sum of the heap pools' peaks since {@link #resetPeaks}: an upper bound of the peak occupancy. */
+    private static long peakHeap() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * CPU time of this whole JVM (GC and JIT threads included): on a shared machine it says what the vet costs
+     * even when other processes stretch its wall time.
+     */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static long usedHeap() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** Peak resident set size of this JVM (Linux {@code VmHWM}), or -1 elsewhere. */
+    static long vmHwmBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (Exception e) {
+            return -1;
+        }
+        return -1;
+    }
+}
