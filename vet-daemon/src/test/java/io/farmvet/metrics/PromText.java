@@ -12,14 +12,14 @@ import java.util.stream.Collectors;
  * samples (name, labels, value) and the HELP and TYPE lines. Strict: a line it cannot read fails the test
  * rather than being skipped.
  */
-final class PromText {
-    record Sample(String name, Map<String, String> labels, double value) {}
+public final class PromText {
+    public record Sample(String name, Map<String, String> labels, double value) {}
 
     final List<Sample> samples = new ArrayList<>();
     final Map<String, String> help = new LinkedHashMap<>();
     final Map<String, String> type = new LinkedHashMap<>();
 
-    static PromText parse(String text) {
+    public static PromText parse(String text) {
         PromText out = new PromText();
         for (String line : text.split("\n", -1)) {
             if (line.isEmpty()) {
@@ -96,7 +96,7 @@ final class PromText {
     }
 
     /** Samples of this name whose labels include all of these ({@code key, value, key, value…}). */
-    List<Sample> find(String name, String... labels) {
+    public List<Sample> find(String name, String... labels) {
         return samples.stream()
                 .filter(s -> s.name.equals(name))
                 .filter(s -> {
@@ -111,7 +111,7 @@ final class PromText {
     }
 
     /** The one sample of this name with these labels; fails if there is none or several. */
-    double value(String name, String... labels) {
+    public double value(String name, String... labels) {
         List<Sample> found = find(name, labels);
         if (found.size() != 1) {
             throw new AssertionError(
