@@ -265,6 +265,7 @@ class ApiHardeningTest {
 
     @Test
     void manyConcurrentTriggersStartExactlyOneVet() throws Exception {
+        // Issue 6: 200 callers at once, within the API's 256 connections and 16 threads.
         d.close();
         primary.close();
         Listings listings = Listings.generated(20, 2);
@@ -273,7 +274,7 @@ class ApiHardeningTest {
         d = new DaemonHarness(dir)
                 .config(primary.url(), NEVER, "", "mirror-1=" + mirror.url())
                 .start();
-        int callers = 50;
+        int callers = 200;
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         try {
             List<Callable<HttpResponse<String>>> calls = new ArrayList<>();

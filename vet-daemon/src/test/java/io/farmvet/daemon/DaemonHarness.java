@@ -76,7 +76,12 @@ final class DaemonHarness implements AutoCloseable {
     }
 
     DaemonHarness start() throws Exception {
-        daemon = Daemon.start(configFile, ConfigLoader.load(configFile), observer, Clock.systemUTC());
+        return start(observer);
+    }
+
+    /** Starts with another observer, such as the real {@code FarmMetrics}. */
+    DaemonHarness start(VetObserver with) throws Exception {
+        daemon = Daemon.start(configFile, ConfigLoader.load(configFile), with, Clock.systemUTC());
         return this;
     }
 
