@@ -60,7 +60,9 @@ public final class ListingRequest implements AutoCloseable {
         progress.state(ServerProgress.State.CONNECTING);
         try {
             response = client.executeOpen(null, request, null);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // A cancel racing the connection lease makes HttpClient throw IllegalStateException ("Endpoint not
+            // acquired / already released"); it must still name the server and the cancel (issue 6).
             progress.state(ServerProgress.State.FAILED);
             throw failure.explain(e);
         }

@@ -73,11 +73,32 @@ public final class RunHistory implements AutoCloseable {
         }
         RunHistory history = new RunHistory(connection, url);
         try {
+            history.refuseReadOnly();
             history.migrate();
             return history;
         } catch (RuntimeException e) {
             history.close();
             throw e;
+        }
+    }
+
+    /**
+     * H2 opens a database file it cannot write read-only, without an error; every write would then fail. Refusing
+     * it here makes a read-only state.dir what the README says it is: a store that is not open, reported by
+     * {@code /-/ready}, with reports kept in memory (issue 6).
+     */
+    private void refuseReadOnly() {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT READONLY()")) {
+            if (result.next() && result.getBoolean(1)) {
+                throw new HistoryException(
+                        "cannot open the run history " + url + " for writing: the database is read-only; check that"
+                                + " state.dir and the files in it are writable by farmvet and the disk is not"
+                                + " mounted read-only",
+                        null);
+            }
+        } catch (SQLException e) {
+            throw failure("check whether the database is writable", e);
         }
     }
 
