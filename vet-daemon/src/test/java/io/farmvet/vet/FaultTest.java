@@ -345,6 +345,28 @@ class FaultTest {
         }
     }
 
+    /**
+     * Before issue 6 the error quoted the server's answer as is, so a server or proxy that echoes the request
+     * put the credentials farmvet sent into the report, the log and the run history.
+     */
+    @Test
+    void issue6_anErrorPageEchoingTheCredentialsIsQuotedWithThemMasked(@TempDir Path secrets) throws Exception {
+        FakeServer.Responder echo = (request, out) -> FakeServer.status(
+                        403, "Forbidden", "you sent Authorization: " + request.header("Authorization") + " (nope)")
+                .respond(request, out);
+        FakeServer primary = serve(FakeServer.json(JSON));
+        FakeServer node = serve(echo);
+        Auth basic = new Auth.Basic("farmvet", new Secret("pa55-word", secrets.resolve("p")));
+
+        VetReport report =
+                VetReports.vet(new TestConfigs().primary(primary.url()).node("n", node.url(), basic));
+
+        assertThat(report.nodes().get(0).error())
+                .isEqualTo("n: GET " + node.url() + LISTING + " answered 403 Forbidden; the account of nodes[0].auth"
+                        + " may not read repo-hashes (Bitbucket requires a system admin): you sent Authorization: ***"
+                        + " (nope)");
+    }
+
     private static RepairSettings.Builder agent() {
         return RepairSettings.builder().mode(RepairMode.AGENT).settle(Duration.ZERO);
     }
