@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.farmvet.compare.Scope;
 import io.farmvet.config.Auth;
 import io.farmvet.config.Secret;
+import io.farmvet.listing.ListingLimits;
 import io.farmvet.metrics.FarmMetrics;
 import io.farmvet.metrics.PromText;
 import io.farmvet.repair.RepairEntry;
@@ -115,6 +116,40 @@ class FaultTest {
                                 .json()),
                         url -> "primary: malformed repo-hashes listing: repository 17 is listed twice"),
                 fault(
+                        "a Content-Length body cut short",
+                        FakeServer.cutShort(JSON, JSON.length() / 2),
+                        url -> "primary: repo-hashes stream ended early after "),
+                fault(
+                        "a chunked body cut short",
+                        FakeServer.chunkedCutShort(JSON, JSON.length() / 3),
+                        url -> "primary: repo-hashes stream ended early after "),
+                fault(
+                        "a listing larger than listing.max-size, announced",
+                        FakeServer.json(JSON + " ".repeat(10_000)),
+                        url -> "primary: GET " + url + LISTING + " announces "),
+                fault(
+                        "a listing larger than listing.max-size, streamed",
+                        FakeServer.chunked(JSON + " ".repeat(10_000), 4096),
+                        url -> "primary: malformed repo-hashes listing: "),
+                fault(
+                        "silence after the first bytes",
+                        FakeServer.stallAfter(JSON, 100, Duration.ofSeconds(20)),
+                        url -> "primary: no data for 1s (http.read-timeout) after "),
+                fault(
+                        "one byte at a time, never done",
+                        FakeServer.drip(JSON, Duration.ofMillis(50)),
+                        url -> "primary: vet deadline of 3s (vet.deadline) reached after "),
+                fault(
+                        "401",
+                        FakeServer.status(401, "Unauthorized", ""),
+                        url -> "primary: GET " + url + LISTING + " answered 401 Unauthorized; the credentials in"
+                                + " primary.auth were refused"),
+                fault(
+                        "404",
+                        FakeServer.status(404, "Not Found", ""),
+                        url -> "primary: GET " + url + LISTING + " answered 404 Not Found; no repo-hashes endpoint"
+                                + " there"),
+                fault(
                         "403",
                         FakeServer.status(403, "Forbidden", "{\"errors\":[{\"message\":\"not an admin\"}]}"),
                         url -> "primary: GET " + url + LISTING + " answered 403 Forbidden; the account of primary.auth"
@@ -149,8 +184,7 @@ class FaultTest {
         FakeServer primary = serve(responder);
         FakeServer node = serve(node(DRIFTED));
 
-        Measured vet = measured(
-                new TestConfigs().primary(primary.url()).node("n", node.url()).repair(agent().build(), state));
+        Measured vet = measured(faultConfig().primary(primary.url()).node("n", node.url()));
 
         assertThat(vet.report.status()).isEqualTo(VetReport.Status.INCOMPLETE);
         assertThat(vet.report.exitCode()).isEqualTo(2);
@@ -172,6 +206,100 @@ class FaultTest {
                 .isEqualTo(1);
         assertThat(vet.metrics.value("farmvet_repairs_total", "node", "n", "outcome", "sent"))
                 .isZero();
+    }
+
+    /**
+     * Timeouts short enough for a test, a size limit just above the farm's listing, repairs on: the same config
+     * for every fault, so that only the server's behaviour differs.
+     */
+    private TestConfigs faultConfig() {
+        return new TestConfigs()
+                .readTimeout(Duration.ofSeconds(1))
+                .deadline(Duration.ofSeconds(3))
+                .limits(ListingLimits.DEFAULTS.withMaxDocumentBytes(JSON.length() + 1_000))
+                .repair(agent().build(), state);
+    }
+
+    @Test
+    void aPrimaryThatRefusesConnectionsDrawsNoVerdictsAndRepairsNothing() throws Exception {
+        FakeServer node = serve(node(DRIFTED));
+
+        Measured vet = measured(faultConfig().primary(FakeServer.closedPort()).node("n", node.url()));
+
+        assertThat(vet.report.primary().error())
+                .startsWith("primary: cannot connect to http://127.0.0.1:")
+                .contains("primary.url");
+        assertThat(vet.report.nodes().get(0).error())
+                .isEqualTo("n: not compared: the primary's listing could not be read");
+        assertThat(resyncs(node)).isEmpty();
+        assertThat(vet.metrics.value("farmvet_listing_success", "node", "primary"))
+                .isZero();
+    }
+
+    /** Node faults that {@link VetTest} does not already cover (it has refused, 401, 404, 503, cut bodies...). */
+    static Stream<Arguments> nodeFaults() {
+        String drifted = DRIFTED.json();
+        return Stream.of(
+                fault(
+                        "403",
+                        FakeServer.status(403, "Forbidden", "no"),
+                        url -> "n: GET " + url + LISTING + " answered 403 Forbidden; the account of nodes[0].auth"),
+                fault(
+                        "429 with Retry-After",
+                        FakeServer.status(429, "Too Many Requests", "", "Retry-After: 60"),
+                        url -> "n: GET " + url + LISTING
+                                + " answered 429 Too Many Requests; the server is busy, asks to retry after 60"),
+                fault(
+                        "500",
+                        FakeServer.status(500, "Internal Server Error", "boom"),
+                        url -> "n: GET " + url + LISTING + " answered 500 Internal Server Error: boom"),
+                fault(
+                        "malformed JSON at the start",
+                        FakeServer.json("{projects:[]}"),
+                        url -> "n: malformed repo-hashes listing: malformed JSON: "),
+                fault(
+                        "malformed JSON at the end",
+                        FakeServer.json(drifted.substring(0, drifted.length() - 1) + "]"),
+                        url -> "n: malformed repo-hashes listing: malformed JSON: "),
+                fault(
+                        "valid JSON of the wrong shape",
+                        FakeServer.json("{\"projects\":[{\"id\":1,\"repositories\":{}}]}"),
+                        url -> "n: malformed repo-hashes listing: "),
+                fault(
+                        "a hash that is not hex",
+                        FakeServer.json(drifted.replaceFirst("\"content\":\"[0-9a-f]{4}", "\"content\":\"zzzz")),
+                        url -> "n: malformed repo-hashes listing: "),
+                fault(
+                        "text that is not UTF-8 (read as UTF-32)",
+                        FakeServer.json("\u0000\u0000\u0000" + drifted),
+                        url -> "n: malformed repo-hashes listing: not UTF-8 JSON text: "),
+                fault(
+                        "one byte at a time, never done",
+                        FakeServer.drip(drifted, Duration.ofMillis(50)),
+                        url -> "n: vet deadline of 3s (vet.deadline) reached after "));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("nodeFaults")
+    void aNodeFaultFailsThatNodeAloneRepairsNothingThereAndIsCounted(
+            String name, FakeServer.Responder responder, Function<String, String> error) throws Exception {
+        FakeServer primary = serve(FakeServer.json(JSON));
+        FakeServer faulty = serve(node(responder));
+        FakeServer good = serve(node(DRIFTED));
+
+        Measured vet = measured(
+                faultConfig().primary(primary.url()).node("n", faulty.url()).node("good", good.url()));
+
+        VetReport.NodeResult failed = vet.report.nodes().get(0);
+        assertThat(failed.status()).isEqualTo(VetReport.NodeStatus.FAILED);
+        assertThat(failed.error()).startsWith(error.apply(faulty.url().toString()));
+        assertThat(failed.inconsistencies()).isEmpty();
+        assertThat(failed.repairs()).isEmpty();
+        assertThat(resyncs(faulty)).isEmpty();
+        assertThat(vet.report.nodes().get(1).status()).isEqualTo(VetReport.NodeStatus.VETTED);
+        assertThat(resyncs(good)).hasSize(1);
+        assertThat(vet.metrics.value("farmvet_listing_success", "node", "n")).isZero();
+        assertThat(vet.metrics.value("farmvet_nodes_failed")).isEqualTo(1);
     }
 
     @Test
