@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -87,6 +88,18 @@ public final class ListingReader {
         CountingInputStream counted = new CountingInputStream(in);
         try (JsonParser parser = factory.createParser(counted)) {
             return new ListingParse(parser, counted, source, kind, handler, limits).run();
+        } catch (CharConversionException e) {
+            // Jackson guesses UTF-16 or UTF-32 from the first four bytes (leading zero bytes, say), and its UTF-32
+            // decoder reports a bad character as this IOException, which is a broken document, not a broken
+            // stream. A listing is UTF-8 (RFC 8259 section 8.1). Found by ListingReaderFuzzTest (issue 6).
+            throw new ListingFormatException(
+                    source,
+                    "not UTF-8 JSON text: " + e.getMessage(),
+                    ListingFormatException.UNKNOWN,
+                    0,
+                    0,
+                    ListingFormatException.UNKNOWN,
+                    e);
         }
     }
 }

@@ -169,6 +169,19 @@ class ApiHardeningTest {
     }
 
     @Test
+    void oversizedHeadersOrUriOnTheTriggerAreRefusedAndNothingRuns() throws Exception {
+        // Issue 6: the bounds hold on the authenticated trigger too, before any handler sees the request.
+        String header = d.raw("POST /api/v1/vets HTTP/1.1\r\nAuthorization: Bearer " + TOKEN + "\r\nX-Padding: "
+                + "p".repeat(10 * 1024) + "\r\nContent-Length: 0");
+        String uri = d.raw("POST /api/v1/vets?" + "q".repeat(10 * 1024) + " HTTP/1.1\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nContent-Length: 0");
+
+        assertThat(header).isEqualTo("HTTP/1.1 431 Request Header Fields Too Large");
+        assertThat(uri).isEqualTo("HTTP/1.1 414 URI Too Long");
+        nothingRan();
+    }
+
+    @Test
     void wrongMethodsAre405WithAllow() throws Exception {
         HttpResponse<String> deleteVets =
                 d.send(d.request("/api/v1/vets", TOKEN).DELETE().build());
@@ -265,6 +278,7 @@ class ApiHardeningTest {
 
     @Test
     void manyConcurrentTriggersStartExactlyOneVet() throws Exception {
+        // Issue 6: 200 callers at once, within the API's 256 connections and 16 threads.
         d.close();
         primary.close();
         Listings listings = Listings.generated(20, 2);
@@ -273,7 +287,7 @@ class ApiHardeningTest {
         d = new DaemonHarness(dir)
                 .config(primary.url(), NEVER, "", "mirror-1=" + mirror.url())
                 .start();
-        int callers = 50;
+        int callers = 200;
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         try {
             List<Callable<HttpResponse<String>>> calls = new ArrayList<>();

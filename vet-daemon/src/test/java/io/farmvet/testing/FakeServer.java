@@ -126,8 +126,14 @@ public final class FakeServer implements AutoCloseable {
             Request request = new Request(parts[0], parts[1], headers, new String(body));
             requests.add(request);
             OutputStream out = connection.getOutputStream();
-            responder.respond(request, out);
-            out.flush();
+            try {
+                responder.respond(request, out);
+                out.flush();
+            } catch (Reset reset) {
+                out.flush();
+                // Linger 0: closing sends a TCP RST instead of a FIN, as a crashed proxy or a killed server does.
+                connection.setSoLinger(true, 0);
+            }
         } catch (SocketException e) {
             // The client hung up (a cancelled or timed-out fetch): expected in failure tests.
         } catch (Exception e) {
@@ -230,6 +236,24 @@ public final class FakeServer implements AutoCloseable {
                 Thread.sleep(interval.toMillis());
             }
         };
+    }
+
+    /**
+     * Announces the whole body, sends its first {@code bytes} bytes, then resets the connection (TCP RST): the
+     * client sees "connection reset" mid-stream rather than an orderly end.
+     */
+    public static Responder resetAfter(String body, int bytes) {
+        return (request, out) -> {
+            byte[] all = body.getBytes(StandardCharsets.UTF_8);
+            head(out, 200, "OK", "Content-Type: application/json", "Content-Length: " + all.length);
+            out.write(all, 0, bytes);
+            throw new Reset();
+        };
+    }
+
+    /** Thrown by a responder to have the connection reset rather than closed. */
+    private static final class Reset extends Exception {
+        private static final long serialVersionUID = 1L;
     }
 
     /** Any status with a body and extra header lines ({@code "Name: value"}). */

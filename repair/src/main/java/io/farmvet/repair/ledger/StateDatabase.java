@@ -47,6 +47,7 @@ public final class StateDatabase implements AutoCloseable {
         String url = jdbcUrl(stateDir);
         StateDatabase db = new StateDatabase(DriverManager.getConnection(url, "sa", ""), url);
         try {
+            db.refuseReadOnly();
             db.migrate(component, migrations);
             return db;
         } catch (SQLException | RuntimeException e) {
@@ -106,6 +107,21 @@ public final class StateDatabase implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         connection.close();
+    }
+
+    /**
+     * H2 opens a database file it cannot write read-only, without an error, and every write would fail later:
+     * a ledger that cannot record a request must not be opened at all, and a run history that cannot record
+     * runs must show as not ready (issue 6).
+     */
+    private void refuseReadOnly() throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT READONLY()")) {
+            if (result.next() && result.getBoolean(1)) {
+                throw new SQLException("the database is read-only; check that state.dir and the files in it are"
+                        + " writable by farmvet and the disk is not mounted read-only");
+            }
+        }
     }
 
     private void migrate(String component, List<List<String>> migrations) throws SQLException {
