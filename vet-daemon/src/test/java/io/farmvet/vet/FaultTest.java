@@ -459,7 +459,8 @@ class FaultTest {
         RepairEntry entry = vet.report.nodes().get(0).repairs().get(0);
         assertThat(vet.report.nodes().get(0).repairs()).hasSize(1);
         assertThat(entry.outcome().wireName()).isEqualTo("failed");
-        assertThat(entry.detail()).isEqualTo("I/O error: Read timed out (gave up after 3 attempts)");
+        assertThat(entry.detail())
+                .isEqualTo("no answer within repair.timeout: Read timed out (gave up after 3 attempts)");
         assertThat(vet.metrics.value("farmvet_repairs_total", "node", "n", "outcome", "failed"))
                 .isEqualTo(1);
         // The ledger keeps it as failed, not pending: the next vet may ask again.

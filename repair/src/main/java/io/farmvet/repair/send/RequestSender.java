@@ -55,6 +55,9 @@ public final class RequestSender {
                     if (answer.status() == TOO_MANY_REQUESTS) {
                         retryAfter = answer.retryAfter();
                     }
+                } catch (java.net.SocketTimeoutException e) {
+                    last = request.mask("no answer within repair.timeout: " + message(e));
+                    retryable = true;
                 } catch (IOException e) {
                     last = request.mask("I/O error: " + message(e));
                     retryable = true;
