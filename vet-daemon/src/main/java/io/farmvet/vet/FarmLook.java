@@ -1,0 +1,152 @@
+package io.farmvet.vet;
+
+import io.farmvet.compare.Inconsistency;
+import io.farmvet.compare.NodeComparison;
+import io.farmvet.compare.PrimaryTable;
+import io.farmvet.config.FarmvetConfig;
+import io.farmvet.config.FarmvetConfig.Server;
+import io.farmvet.fetch.FetchException;
+import io.farmvet.fetch.ListingFetcher;
+import io.farmvet.fetch.ListingRequest;
+import io.farmvet.listing.ListingKind;
+import io.farmvet.listing.ListingSummary;
+import io.farmvet.util.Units;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One look at the farm within a vet: the primary's listing and some nodes' listings, fetched at once. The primary
+ * streams into a {@link PrimaryTable}; each node's answer is checked as it arrives, and its body is streamed
+ * against the table once the table is complete. Every request is tracked by the vet's {@link Deadline}. Used for
+ * the vet's first look and for the second look that confirms drift before it is repaired.
+ */
+final class FarmLook {
+    private static final Logger log = LoggerFactory.getLogger(FarmLook.class);
+
+    private final FarmvetConfig config;
+    private final ListingFetcher fetcher;
+    private final ExecutorService pool;
+    private final Deadline deadline;
+
+    FarmLook(FarmvetConfig config, ListingFetcher fetcher, ExecutorService pool, Deadline deadline) {
+        this.config = config;
+        this.fetcher = fetcher;
+        this.pool = pool;
+        this.deadline = deadline;
+    }
+
+    /**
+     * One look: the primary and the given nodes, fetched at once.
+     *
+     * @param table null when the primary failed
+     */
+    record Look(VetReport.PrimaryResult primary, PrimaryTable table, List<NodeOutcome> nodes) {}
+
+    Look look(List<Integer> nodeIndexes, VetProgress progress) {
+        ListingRequest primaryRequest =
+                deadline.track(fetcher.prepare(config.primary(), "primary", ListingKind.FULL, progress.primary()));
+        CompletableFuture<PrimaryTable> primaryReady = new CompletableFuture<>();
+        Future<VetReport.PrimaryResult> primary = pool.submit(() -> fetchPrimary(primaryRequest, primaryReady));
+        List<Future<NodeOutcome>> outcomes = new ArrayList<>();
+        for (int index : nodeIndexes) {
+            Server node = config.nodes().get(index);
+            ListingRequest request = deadline.track(
+                    fetcher.prepare(node, "nodes[" + index + "]", ListingKind.FULL, progress.node(index)));
+            outcomes.add(pool.submit(() -> fetchNode(index, node, request, primaryReady)));
+        }
+        VetReport.PrimaryResult primaryResult = deadline.await(primary);
+        List<NodeOutcome> nodes = new ArrayList<>();
+        for (Future<NodeOutcome> outcome : outcomes) {
+            nodes.add(deadline.await(outcome));
+        }
+        PrimaryTable table = primaryReady.isCompletedExceptionally() ? null : primaryReady.getNow(null);
+        return new Look(primaryResult, table, nodes);
+    }
+
+    private VetReport.PrimaryResult fetchPrimary(ListingRequest request, CompletableFuture<PrimaryTable> ready) {
+        long start = System.nanoTime();
+        String url = config.primary().url().toString();
+        try (request) {
+            request.send();
+            PrimaryTable table = new PrimaryTable();
+            ListingSummary summary = request.read(table);
+            ready.complete(table);
+            log.info("primary: {} repositories ({})", table.size(), Units.bytes(summary.bytes()));
+            return new VetReport.PrimaryResult(url, (long) table.size(), summary.bytes(), msSince(start), null);
+        } catch (FetchException | RuntimeException e) {
+            ready.completeExceptionally(e);
+            log.error("primary failed, so no node is judged: {}", e.getMessage());
+            return new VetReport.PrimaryResult(url, null, request.bytesRead(), msSince(start), e.getMessage());
+        }
+    }
+
+    private NodeOutcome fetchNode(
+            int index, Server node, ListingRequest request, CompletableFuture<PrimaryTable> primaryReady) {
+        long start = System.nanoTime();
+        try (request) {
+            request.send();
+            PrimaryTable table;
+            try {
+                table = primaryReady.get();
+            } catch (ExecutionException e) {
+                request.cancel("not compared: the primary's listing could not be read");
+                return NodeOutcome.failed(
+                        index,
+                        node,
+                        node.name() + ": not compared: the primary's listing could not be read",
+                        request.bytesRead(),
+                        msSince(start));
+            }
+            NodeComparison comparison = new NodeComparison(table);
+            ListingSummary summary = request.read(comparison);
+            return new NodeOutcome(index, node, comparison, summary.bytes(), msSince(start), null);
+        } catch (FetchException | RuntimeException e) {
+            log.warn("{}", e.getMessage());
+            return NodeOutcome.failed(index, node, e.getMessage(), request.bytesRead(), msSince(start));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return NodeOutcome.failed(
+                    index, node, node.name() + ": vet cancelled", request.bytesRead(), msSince(start));
+        }
+    }
+
+    private static long msSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    record NodeOutcome(int index, Server node, NodeComparison comparison, long bytes, long durationMs, String error) {
+        static NodeOutcome failed(int index, Server node, String error, long bytes, long durationMs) {
+            return new NodeOutcome(index, node, null, bytes, durationMs, error);
+        }
+
+        VetReport.NodeResult failedResult() {
+            return new VetReport.NodeResult(
+                    node.name(),
+                    node.url().toString(),
+                    VetReport.NodeStatus.FAILED,
+                    error,
+                    null,
+                    bytes,
+                    durationMs,
+                    List.of());
+        }
+
+        VetReport.NodeResult vettedResult(List<Inconsistency> found) {
+            return new VetReport.NodeResult(
+                    node.name(),
+                    node.url().toString(),
+                    VetReport.NodeStatus.VETTED,
+                    null,
+                    comparison.repositories(),
+                    bytes,
+                    durationMs,
+                    found);
+        }
+    }
+}
