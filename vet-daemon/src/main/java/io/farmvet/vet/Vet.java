@@ -391,6 +391,7 @@ public final class Vet {
             request.send();
             PrimaryTable table = new PrimaryTable();
             ListingSummary summary = request.read(table);
+            table.seal();
             ready.complete(table);
             log.info("primary: {} repositories ({})", table.size(), Units.bytes(summary.bytes()));
             return new VetReport.PrimaryResult(url, (long) table.size(), summary.bytes(), msSince(start), null);
