@@ -23,8 +23,13 @@ import java.util.Arrays;
  *
  * <p>Project keys and repository slugs are kept only where the listing names them (farmvet's agent does, so that
  * a node can be asked to clone a repository it lacks; Bitbucket does not, and then they cost nothing). Fill it as
- * the {@link ListingHandler} of the primary's read; after that it is read-only and safe to share between the
- * threads comparing nodes.
+ * the {@link ListingHandler} of the primary's read, then {@link #seal()} it; after that it is read-only and safe to
+ * share between the threads comparing nodes.
+ *
+ * <p>Bitbucket's repository ids are dense positive integers, so {@code seal()} replaces the slots with an {@code
+ * int} per id between the smallest and the largest where that span is under 4 per repository: a lookup is then an
+ * array index instead of a hash and a probe, and the array (4 bytes per repository at 1M dense ids) is smaller than
+ * the slots it replaces (8). Sparse ids, such as the 53-bit hashed ids of farmvet's agent, keep the slots.
  */
 public final class PrimaryTable implements ListingHandler {
     private static final int INITIAL_CAPACITY = 1024;
@@ -53,8 +58,22 @@ public final class PrimaryTable implements ListingHandler {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final LongIndex byProjectId = new LongIndex(64);
-    /** Row reference + 1 by hash of the repository id; 0 is an empty slot. */
+    /**
+     * A dense span of ids may be up to 4 per repository (plus some slack for small tables): 4 ints per repository at
+     * most, what the slots it replaces hold at their largest (2 to 4).
+     */
+    private static final int DENSE_IDS_PER_REPOSITORY = 4;
+
+    private static final int DENSE_SLACK = 1024;
+
+    /** Row reference + 1 by hash of the repository id; 0 is an empty slot. Null once sealed with dense ids. */
     private int[] slots = new int[2 * INITIAL_CAPACITY];
+    /** Row reference + 1 by {@code id - minId} once sealed with dense ids (0: no such repository), else null. */
+    private int[] byDenseId;
+
+    private long minId = Long.MAX_VALUE;
+    private long maxId = Long.MIN_VALUE;
+    private boolean sealed;
 
     private int slotMask = slots.length - 1;
     /** Row reference by index. */
@@ -72,6 +91,9 @@ public final class PrimaryTable implements ListingHandler {
 
     @Override
     public void repository(ListingEntry entry) throws EntryRejectedException {
+        if (sealed) {
+            throw new IllegalStateException("the primary's table is sealed");
+        }
         long id = entry.repositoryId();
         int slot = slotOf(id);
         for (int ref; (ref = slots[slot]) != 0; slot = (slot + 1) & slotMask) {
@@ -109,6 +131,8 @@ public final class PrimaryTable implements ListingHandler {
         }
         rowAt[size] = row;
         size++;
+        minId = Math.min(minId, id);
+        maxId = Math.max(maxId, id);
         if (size * 2 > slots.length) {
             rehash();
         }
@@ -120,6 +144,28 @@ public final class PrimaryTable implements ListingHandler {
         if (key != null) {
             projectKeys[index] = key;
         }
+    }
+
+    /**
+     * Ends the primary's read: no repository may be added after this. Where the ids are dense, looks them up by
+     * offset from the smallest from now on and frees the slots. Idempotent; call it before sharing the table.
+     */
+    public void seal() {
+        if (sealed) {
+            return;
+        }
+        sealed = true;
+        long span = maxId - minId; // negative when the subtraction overflows: ids that far apart are not dense
+        if (size == 0 || span < 0 || span >= (long) DENSE_IDS_PER_REPOSITORY * size + DENSE_SLACK) {
+            return;
+        }
+        int[] dense = new int[(int) span + 1];
+        for (int index = 0; index < size; index++) {
+            int row = rowAt[index];
+            dense[(int) (idAt(row) - minId)] = row + 1;
+        }
+        byDenseId = dense;
+        slots = null;
     }
 
     /** Number of repositories. */
@@ -181,6 +227,14 @@ public final class PrimaryTable implements ListingHandler {
 
     /** The row reference of the repository with this id, or -1: one probe sequence, for a node's hot path. */
     int rowOf(long repositoryId) {
+        int[] dense = byDenseId;
+        if (dense != null) {
+            // Compared before subtracting, so that no id far outside the span can overflow into it.
+            if (repositoryId < minId || repositoryId > maxId) {
+                return -1;
+            }
+            return dense[(int) (repositoryId - minId)] - 1;
+        }
         for (int slot = slotOf(repositoryId), ref; (ref = slots[slot]) != 0; slot = (slot + 1) & slotMask) {
             if (idAt(ref - 1) == repositoryId) {
                 return ref - 1;
@@ -220,7 +274,8 @@ public final class PrimaryTable implements ListingHandler {
             arena += chunks[i].length;
         }
         return byProjectId.footprintBytes()
-                + (long) slots.length * Integer.BYTES
+                + (long) (slots == null ? 0 : slots.length) * Integer.BYTES
+                + (long) (byDenseId == null ? 0 : byDenseId.length) * Integer.BYTES
                 + (long) rowAt.length * Integer.BYTES
                 + arena
                 + (long) chunks.length * Long.BYTES

@@ -132,7 +132,8 @@ class FarmComparisonTest {
 
     @Test
     void aRepositoryListedTwiceByThePrimaryIsRejected() throws Exception {
-        PrimaryTable primary = table(row(1, 10, A, M1));
+        PrimaryTable primary = new PrimaryTable();
+        feed(primary, row(1, 10, A, M1));
 
         assertThatThrownBy(() -> primary.repository(entry.set(4, 10, B, M1)))
                 .isInstanceOf(EntryRejectedException.class)
@@ -168,6 +169,44 @@ class FarmComparisonTest {
     }
 
     @Test
+    void sealedTableFindsDenseAndSparseIdsAlike() throws Exception {
+        long[][] farms = {
+            {7, 8, 9, 12, 3, 100}, // dense: looked up by offset from 3
+            {5, 1L << 52, 0, 4000}, // a span of 2^52: keeps the slots
+            {Long.MAX_VALUE, Long.MIN_VALUE, 0}, // the span overflows a long: keeps the slots
+            {Long.MAX_VALUE - 2, Long.MAX_VALUE}, // dense at the very top
+            {Long.MIN_VALUE, Long.MIN_VALUE + 5}, // dense at the very bottom
+            {-10, -3, 2}, // dense across zero
+        };
+        long[] probes = {Long.MIN_VALUE, Long.MIN_VALUE + 1, -11, -1, 0, 1, 2, 6, 10, 101, 4001, Long.MAX_VALUE - 1};
+        for (long[] ids : farms) {
+            PrimaryTable primary = new PrimaryTable();
+            for (long id : ids) {
+                primary.repository(entry.set(1, id, A, M1));
+            }
+            primary.seal();
+            primary.seal();
+            List<Long> listed = new ArrayList<>();
+            for (long id : ids) {
+                listed.add(id);
+                assertThat(primary.repositoryId(primary.indexOf(id))).isEqualTo(id);
+            }
+            for (long probe : probes) {
+                if (!listed.contains(probe)) {
+                    assertThat(primary.indexOf(probe))
+                            .as("%d in %s", probe, listed)
+                            .isEqualTo(-1);
+                }
+            }
+            assertThatThrownBy(() -> primary.repository(entry.set(1, 42, A, M1)))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+        PrimaryTable empty = new PrimaryTable();
+        empty.seal();
+        assertThat(empty.indexOf(0)).isEqualTo(-1);
+    }
+
+    @Test
     void tableKeepsNamesOnlyWhereTheListingGivesThem() throws Exception {
         PrimaryTable primary = new PrimaryTable();
         primary.repository(entry.set(3, 30, A, M1).slug("web"));
@@ -193,6 +232,7 @@ class FarmComparisonTest {
             primaryRows.add(row);
             primary.repository(entry.set(Long.parseLong(row[0]), Long.parseLong(row[1]), row[2], row[3]));
         }
+        primary.seal(); // ids 1, 4, 7 ...: a span of 3 per repository, dense enough for the direct array
         List<String[]> nodeRows = new ArrayList<>(primaryRows);
         Collections.shuffle(nodeRows, new java.util.Random(7));
         List<Inconsistency> expected = new ArrayList<>();
@@ -231,6 +271,7 @@ class FarmComparisonTest {
     private PrimaryTable table(String[]... rows) throws EntryRejectedException {
         PrimaryTable table = new PrimaryTable();
         feed(table, rows);
+        table.seal();
         return table;
     }
 

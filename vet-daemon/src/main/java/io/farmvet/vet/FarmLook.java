@@ -76,6 +76,8 @@ final class FarmLook {
             request.send();
             PrimaryTable table = new PrimaryTable();
             ListingSummary summary = request.read(table);
+            // Sealed before the node threads see it: the dense-id index is built once, then only read.
+            table.seal();
             ready.complete(table);
             log.info("primary: {} repositories ({})", table.size(), Units.bytes(summary.bytes()));
             return new VetReport.PrimaryResult(url, (long) table.size(), summary.bytes(), msSince(start), null);
