@@ -110,21 +110,7 @@ public record VetReport(
             repairs = List.copyOf(repairs);
         }
 
-        /** A node whose {@code /status} was not asked. */
-        public NodeResult(
-                String name,
-                String url,
-                NodeStatus status,
-                String error,
-                Long repositories,
-                long bytes,
-                long durationMs,
-                List<Inconsistency> inconsistencies,
-                List<RepairEntry> repairs) {
-            this(name, url, status, error, repositories, bytes, durationMs, inconsistencies, repairs, null);
-        }
-
-        /** A node without repairs. */
+        /** A node as its listing left it: no repairs yet, its {@code /status} not yet known. */
         public NodeResult(
                 String name,
                 String url,
@@ -134,7 +120,7 @@ public record VetReport(
                 long bytes,
                 long durationMs,
                 List<Inconsistency> inconsistencies) {
-            this(name, url, status, error, repositories, bytes, durationMs, inconsistencies, List.of());
+            this(name, url, status, error, repositories, bytes, durationMs, inconsistencies, List.of(), null);
         }
 
         public NodeResult withRepairs(List<RepairEntry> repairs) {
