@@ -15,24 +15,25 @@ import java.util.Arrays;
  *
  * <p>Each repository is one row in a byte arena of 4 MiB chunks: its id, its index, the index of its project,
  * then both hashes as packed nibbles (a length byte, 0 for absent, then the nibbles): 82 bytes for 64-character
- * hashes. An open-addressing table of {@code int} row references (at most half full) finds a row by id, and an
- * {@code int} per index finds it by index: about 95 bytes per repository in all, with no object per entry. A node's
- * lookup touches two cache lines that are not already hot, the slot and the row (with separate id, hash and project
- * arrays it was five: a 1M-repository vet spent a quarter of its time in those misses, issue 7). Chunks mean the
- * arena never copies itself as it grows, so a 1M-repository table never needs twice its size on the heap.
+ * hashes. Chunks mean the arena never copies itself as it grows, so a 1M-repository table never needs twice its
+ * size on the heap. An {@code int} per index finds a row by index.
+ *
+ * <p>Filling appends rows and nothing else; {@link #seal()} (called by the reader at the end of the listing) then
+ * indexes them by id in one pass, and rejects an id listed twice. Bitbucket's repository ids are dense positive
+ * integers, so where the span between the smallest and the largest id is under 4 per repository the index is an
+ * {@code int} per id in that span, looked up by offset (4 bytes per repository at 1M dense ids); sparse ids, such
+ * as the 53-bit hashed ids of farmvet's agent, get an open-addressing table of row references, at most half full.
+ * Indexing while filling cost a random access into a growing table per repository, and its rehashes, on the one
+ * thread every node waits for: a quarter of a 1M-repository primary's read (issue 7).
  *
  * <p>Project keys and repository slugs are kept only where the listing names them (farmvet's agent does, so that
  * a node can be asked to clone a repository it lacks; Bitbucket does not, and then they cost nothing). Fill it as
- * the {@link ListingHandler} of the primary's read, then {@link #seal()} it; after that it is read-only and safe to
- * share between the threads comparing nodes.
- *
- * <p>Bitbucket's repository ids are dense positive integers, so {@code seal()} replaces the slots with an {@code
- * int} per id between the smallest and the largest where that span is under 4 per repository: a lookup is then an
- * array index instead of a hash and a probe, and the array (4 bytes per repository at 1M dense ids) is smaller than
- * the slots it replaces (8). Sparse ids, such as the 53-bit hashed ids of farmvet's agent, keep the slots.
+ * the {@link ListingHandler} of the primary's read; once sealed it is read-only and safe to share between the
+ * threads comparing nodes.
  */
 public final class PrimaryTable implements ListingHandler {
     private static final int INITIAL_CAPACITY = 1024;
+    private static final int INITIAL_SLOTS = 16;
     /** Chunk size: 2^22 bytes, so that a row reference is the chunk number above 22 bits of offset. */
     private static final int CHUNK_SHIFT = 22;
 
@@ -60,14 +61,14 @@ public final class PrimaryTable implements ListingHandler {
     private final LongIndex byProjectId = new LongIndex(64);
     /**
      * A dense span of ids may be up to 4 per repository (plus some slack for small tables): 4 ints per repository at
-     * most, what the slots it replaces hold at their largest (2 to 4).
+     * most, what sparse ids' slots take at their largest (2 to 4).
      */
     private static final int DENSE_IDS_PER_REPOSITORY = 4;
 
     private static final int DENSE_SLACK = 1024;
 
-    /** Row reference + 1 by hash of the repository id; 0 is an empty slot. Null once sealed with dense ids. */
-    private int[] slots = new int[2 * INITIAL_CAPACITY];
+    /** Row reference + 1 by hash of the repository id (0: an empty slot) once sealed with sparse ids, else null. */
+    private int[] slots;
     /** Row reference + 1 by {@code id - minId} once sealed with dense ids (0: no such repository), else null. */
     private int[] byDenseId;
 
@@ -75,7 +76,7 @@ public final class PrimaryTable implements ListingHandler {
     private long maxId = Long.MIN_VALUE;
     private boolean sealed;
 
-    private int slotMask = slots.length - 1;
+    private int slotMask;
     /** Row reference by index. */
     private int[] rowAt = new int[INITIAL_CAPACITY];
 
@@ -95,14 +96,6 @@ public final class PrimaryTable implements ListingHandler {
             throw new IllegalStateException("the primary's table is sealed");
         }
         long id = entry.repositoryId();
-        int slot = slotOf(id);
-        for (int ref; (ref = slots[slot]) != 0; slot = (slot + 1) & slotMask) {
-            if (idAt(ref - 1) == id) {
-                int first = ref - 1;
-                throw new EntryRejectedException("repository " + id + " is listed twice (projects "
-                        + projectIds[projectIndexAt(first)] + " and " + entry.projectId() + ")");
-            }
-        }
         HashValue content = entry.content();
         HashValue metadata = entry.metadata();
         int rowBytes = HASHES + 2 + packedLength(content) + packedLength(metadata);
@@ -114,7 +107,6 @@ public final class PrimaryTable implements ListingHandler {
         INT.set(chunk, at + PROJECT, internProject(entry.projectId()));
         at = append(chunk, at + HASHES, content);
         append(chunk, at, metadata);
-        slots[slot] = row + 1;
 
         if (size == rowAt.length) {
             int capacity = size * 2;
@@ -133,9 +125,6 @@ public final class PrimaryTable implements ListingHandler {
         size++;
         minId = Math.min(minId, id);
         maxId = Math.max(maxId, id);
-        if (size * 2 > slots.length) {
-            rehash();
-        }
     }
 
     @Override
@@ -146,26 +135,62 @@ public final class PrimaryTable implements ListingHandler {
         }
     }
 
+    /** The primary's listing has been read whole: {@link #seal()}s the table. */
+    @Override
+    public void end() throws EntryRejectedException {
+        seal();
+    }
+
     /**
-     * Ends the primary's read: no repository may be added after this. Where the ids are dense, looks them up by
-     * offset from the smallest from now on and frees the slots. Idempotent; call it before sharing the table.
+     * Ends the primary's read and indexes it: no repository may be added after this, and none can be looked up
+     * before. Where the ids are dense they are looked up by offset from the smallest, else through the slots.
+     * Idempotent; call it before sharing the table.
+     *
+     * @throws EntryRejectedException a repository id is listed twice: the table stays unsealed and unusable
      */
-    public void seal() {
+    public void seal() throws EntryRejectedException {
         if (sealed) {
             return;
         }
-        sealed = true;
         long span = maxId - minId; // negative when the subtraction overflows: ids that far apart are not dense
-        if (size == 0 || span < 0 || span >= (long) DENSE_IDS_PER_REPOSITORY * size + DENSE_SLACK) {
-            return;
+        if (size > 0 && span >= 0 && span < (long) DENSE_IDS_PER_REPOSITORY * size + DENSE_SLACK) {
+            int[] dense = new int[(int) span + 1];
+            for (int index = 0; index < size; index++) {
+                int row = rowAt[index];
+                int offset = (int) (idAt(row) - minId);
+                if (dense[offset] != 0) {
+                    throw listedTwice(dense[offset] - 1, row);
+                }
+                dense[offset] = row + 1;
+            }
+            byDenseId = dense;
+        } else {
+            int[] table = new int[Integer.highestOneBit(Math.max(INITIAL_SLOTS, 2 * size - 1)) << 1];
+            int mask = table.length - 1;
+            for (int index = 0; index < size; index++) {
+                int row = rowAt[index];
+                long id = idAt(row);
+                int slot = slotOf(id, mask);
+                for (int ref; (ref = table[slot]) != 0; slot = (slot + 1) & mask) {
+                    if (idAt(ref - 1) == id) {
+                        throw listedTwice(ref - 1, row);
+                    }
+                }
+                table[slot] = row + 1;
+            }
+            slots = table;
+            slotMask = mask;
         }
-        int[] dense = new int[(int) span + 1];
-        for (int index = 0; index < size; index++) {
-            int row = rowAt[index];
-            dense[(int) (idAt(row) - minId)] = row + 1;
-        }
-        byDenseId = dense;
-        slots = null;
+        sealed = true;
+    }
+
+    /** Rows are checked in listing order, so {@code first} is the earlier entry and {@code second} the later. */
+    private EntryRejectedException listedTwice(int first, int second) {
+        long id = idAt(second);
+        return new EntryRejectedException(
+                "repository " + id + " is listed twice (projects " + projectIds[projectIndexAt(first)] + " and "
+                        + projectIds[projectIndexAt(second)] + ")",
+                id);
     }
 
     /** Number of repositories. */
@@ -217,16 +242,11 @@ public final class PrimaryTable implements ListingHandler {
         return hex(chunk, at + 1 + packedLength(chunk[at]));
     }
 
-    /**
-     * Compares a node's entry with the primary's entry at {@code index}: returns the {@link Kind} bits of
-     * {@link Kind#CONTENT} and {@link Kind#METADATA}, 0 when they agree.
-     */
-    int differences(int index, ListingEntry entry) {
-        return differencesAtRow(rowAt[checked(index)], entry);
-    }
-
     /** The row reference of the repository with this id, or -1: one probe sequence, for a node's hot path. */
     int rowOf(long repositoryId) {
+        if (!sealed) {
+            throw new IllegalStateException("the primary's table is looked up before seal()");
+        }
         int[] dense = byDenseId;
         if (dense != null) {
             // Compared before subtracting, so that no id far outside the span can overflow into it.
@@ -235,7 +255,7 @@ public final class PrimaryTable implements ListingHandler {
             }
             return dense[(int) (repositoryId - minId)] - 1;
         }
-        for (int slot = slotOf(repositoryId), ref; (ref = slots[slot]) != 0; slot = (slot + 1) & slotMask) {
+        for (int slot = slotOf(repositoryId, slotMask), ref; (ref = slots[slot]) != 0; slot = (slot + 1) & slotMask) {
             if (idAt(ref - 1) == repositoryId) {
                 return ref - 1;
             }
@@ -251,20 +271,39 @@ public final class PrimaryTable implements ListingHandler {
         return projectIds[projectIndexAt(row)];
     }
 
-    /** As {@link #differences}, for a row found with {@link #rowOf}. */
-    int differencesAtRow(int row, ListingEntry entry) {
+    /**
+     * Compares a node's entry (its project and hashes) with the primary's at {@code row}, found with {@link #rowOf}:
+     * returns the {@link Kind} bits of {@link Kind#CONTENT} and {@link Kind#METADATA}, 0 when they agree.
+     */
+    int differencesAtRow(int row, long projectId, HashValue content, HashValue metadata) {
         byte[] chunk = chunks[row >>> CHUNK_SHIFT];
         int at = (row & (CHUNK_BYTES - 1)) + HASHES;
         int bits = 0;
-        if (contentDiffers(chunk, at, entry.content())) {
+        if (contentDiffers(chunk, at, content)) {
             bits |= Kind.CONTENT.bit;
         }
         int metadataAt = at + 1 + packedLength(chunk[at]);
-        if (hashDiffers(chunk, metadataAt, entry.metadata())
-                || projectIds[(int) INT.get(chunk, (row & (CHUNK_BYTES - 1)) + PROJECT)] != entry.projectId()) {
+        if (hashDiffers(chunk, metadataAt, metadata)
+                || projectIds[(int) INT.get(chunk, (row & (CHUNK_BYTES - 1)) + PROJECT)] != projectId) {
             bits |= Kind.METADATA.bit;
         }
         return bits;
+    }
+
+    /**
+     * Bits needed to cover the span of dense ids once sealed with them, else 0: a node can then tell an id listed
+     * twice by its {@link #denseOffset} alone, without looking the repository up.
+     */
+    int denseSpan() {
+        return byDenseId == null ? 0 : byDenseId.length;
+    }
+
+    /** {@code id - minId} where the ids are dense and {@code id} is within their span, else -1. */
+    int denseOffset(long repositoryId) {
+        if (byDenseId == null || repositoryId < minId || repositoryId > maxId) {
+            return -1;
+        }
+        return (int) (repositoryId - minId);
     }
 
     /** Approximate bytes held (names not counted: only agent listings carry them), for the benchmark. */
@@ -366,28 +405,13 @@ public final class PrimaryTable implements ListingHandler {
         return row;
     }
 
-    private int slotOf(long key) {
+    private static int slotOf(long key, int mask) {
         // Repository ids are mostly dense and sequential: spread them with the murmur3 finaliser.
         long h = key;
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;
-        return (int) h & slotMask;
-    }
-
-    private void rehash() {
-        int[] old = slots;
-        slots = new int[old.length * 2];
-        slotMask = slots.length - 1;
-        for (int ref : old) {
-            if (ref != 0) {
-                int slot = slotOf(idAt(ref - 1));
-                while (slots[slot] != 0) {
-                    slot = (slot + 1) & slotMask;
-                }
-                slots[slot] = ref;
-            }
-        }
+        return (int) h & mask;
     }
 
     private int internProject(long projectId) {

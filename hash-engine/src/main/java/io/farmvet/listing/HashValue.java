@@ -66,6 +66,14 @@ public final class HashValue {
         return Arrays.equals(packed, 0, n, other, offset, offset + n);
     }
 
+    /** Makes this a copy of {@code other}, so that an entry can be held past the reader's next one. */
+    public void set(HashValue other) {
+        System.arraycopy(other.packed, 0, packed, 0, other.packedLength());
+        hexLength = other.hexLength;
+        present = other.present;
+        zero = other.zero;
+    }
+
     public void clear() {
         present = false;
         zero = false;

@@ -4,7 +4,7 @@ package io.farmvet.listing;
  * Receives a listing one entry at a time from {@link ListingReader}.
  *
  * <p>The {@link ListingEntry} passed to {@link #repository} is reused for the next entry: copy what must
- * outlive the call. Either method may reject what it sees by throwing {@link EntryRejectedException}; the reader
+ * outlive the call. Any method may reject what it sees by throwing {@link EntryRejectedException}; the reader
  * turns that into a {@link ListingFormatException} carrying the position in the document.
  */
 public interface ListingHandler {
@@ -20,4 +20,11 @@ public interface ListingHandler {
      *     null
      */
     default void project(long projectId, boolean isPublic, String key) throws EntryRejectedException {}
+
+    /**
+     * The document was read whole and well formed; called once, before {@link ListingReader#read} returns. A handler
+     * that defers work (a batch of lookups, an index built once) finishes it here, and may still reject the listing:
+     * the error then stands at the end of the document and names {@link EntryRejectedException#repositoryId()}.
+     */
+    default void end() throws EntryRejectedException {}
 }

@@ -105,6 +105,14 @@ final class ListingParse {
         if (token != null) {
             throw error("trailing data after the listing: " + describe(token));
         }
+        try {
+            handler.end();
+        } catch (EntryRejectedException e) {
+            JsonLocation end = parser.currentLocation();
+            long near = e.repositoryId() != UNKNOWN ? e.repositoryId() : lastRepositoryId;
+            throw new ListingFormatException(
+                    source, e.getMessage(), end.getByteOffset(), end.getLineNr(), end.getColumnNr(), near, e);
+        }
     }
 
     private void readProjects() throws IOException {

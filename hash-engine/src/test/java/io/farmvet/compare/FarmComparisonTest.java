@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.farmvet.listing.EntryRejectedException;
 import io.farmvet.listing.ListingEntry;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -102,6 +103,7 @@ class FarmComparisonTest {
         PrimaryTable primary = table(row(1, 10, A, M1));
         NodeComparison node = new NodeComparison(primary);
         node.project(1, false, null);
+        node.end();
 
         assertThat(verdicts(primary, Scope.INFERRED, node)).containsExactly(new Inconsistency(10, 1, Set.of(MISSING)));
     }
@@ -131,13 +133,83 @@ class FarmComparisonTest {
     }
 
     @Test
-    void aRepositoryListedTwiceByThePrimaryIsRejected() throws Exception {
+    void aRepositoryListedTwiceByThePrimaryIsRejectedWhenSealed() throws Exception {
+        for (long other : new long[] {11, 1L << 52}) { // dense ids, then sparse ones
+            PrimaryTable primary = new PrimaryTable();
+            feed(primary, row(1, 10, A, M1), row(2, other, A, M1), row(4, 10, B, M1));
+
+            assertThatThrownBy(primary::seal)
+                    .isInstanceOf(EntryRejectedException.class)
+                    .hasMessage("repository 10 is listed twice (projects 1 and 4)")
+                    .satisfies(e -> assertThat(((EntryRejectedException) e).repositoryId())
+                            .isEqualTo(10));
+            assertThatThrownBy(() -> primary.indexOf(10))
+                    .as("a table that failed to seal cannot be used")
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void aTableIsLookedUpOnlyOnceSealed() throws Exception {
         PrimaryTable primary = new PrimaryTable();
         feed(primary, row(1, 10, A, M1));
 
-        assertThatThrownBy(() -> primary.repository(entry.set(4, 10, B, M1)))
-                .isInstanceOf(EntryRejectedException.class)
-                .hasMessage("repository 10 is listed twice (projects 1 and 4)");
+        assertThatThrownBy(() -> primary.indexOf(10)).isInstanceOf(IllegalStateException.class);
+        primary.end();
+        assertThat(primary.indexOf(10)).isZero();
+    }
+
+    @Test
+    void nodeVerdictsAreReadOnlyOnceEveryBatchedEntryIsJudged() throws Exception {
+        PrimaryTable primary = table(row(1, 10, A, M1), row(1, 11, A, M1));
+        NodeComparison node = new NodeComparison(primary);
+        node.repository(entry.set(1, 10, B, M1));
+
+        assertThatThrownBy(() -> verdicts(primary, Scope.ALL, node)).isInstanceOf(IllegalStateException.class);
+        node.end();
+        assertThat(verdicts(primary, Scope.ALL, node))
+                .containsExactly(new Inconsistency(10, 1, Set.of(CONTENT)), new Inconsistency(11, 1, Set.of(MISSING)));
+    }
+
+    @Test
+    void batchesAreJudgedWholeAndInPartsAlike() throws Exception {
+        // More entries than a batch holds, ids dense but with holes (extras inside the span) and some beyond it.
+        int n = 3 * NodeComparison.BATCH + 7;
+        List<String[]> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rows.add(row(1 + i % 3, 2L * i + 100, A, M1));
+        }
+        PrimaryTable primary = table(rows.toArray(String[][]::new));
+        NodeComparison node = new NodeComparison(primary);
+        List<Inconsistency> expected = new ArrayList<>();
+        for (int i = n - 1; i >= 0; i--) {
+            long id = 2L * i + 100;
+            if (i % 50 == 0) {
+                expected.add(new Inconsistency(id, 1 + i % 3, Set.of(MISSING)));
+            } else if (i % 50 == 1) {
+                node.repository(entry.set(1 + i % 3, id, B, M1));
+                expected.add(new Inconsistency(id, 1 + i % 3, Set.of(CONTENT)));
+            } else {
+                node.repository(entry.set(1 + i % 3, id, A, M1));
+            }
+            if (i % 100 == 3) {
+                node.repository(entry.set(9, id + 1, A, M1)); // a hole in the span
+                expected.add(new Inconsistency(id + 1, 9, Set.of(EXTRA)));
+            }
+        }
+        node.repository(entry.set(9, 5, A, M1)); // below the span
+        node.repository(entry.set(9, 1_000_000, A, M1)); // above it
+        expected.add(new Inconsistency(5, 9, Set.of(EXTRA)));
+        expected.add(new Inconsistency(1_000_000, 9, Set.of(EXTRA)));
+        assertThatThrownBy(() -> node.repository(entry.set(1, 102, A, M1)))
+                .as("listed twice, though its first listing is still batched")
+                .hasMessage("repository 102 is listed twice");
+        assertThatThrownBy(() -> node.repository(entry.set(9, 1_000_000, A, M1)))
+                .hasMessage("repository 1000000 is listed twice");
+        node.end();
+        expected.sort(java.util.Comparator.comparingLong(Inconsistency::repositoryId));
+
+        assertThat(verdicts(primary, Scope.ALL, node)).isEqualTo(expected);
     }
 
     @Test
@@ -186,6 +258,9 @@ class FarmComparisonTest {
             }
             primary.seal();
             primary.seal();
+            assertThat(primary.denseSpan() > 0)
+                    .as("dense %s", Arrays.toString(ids))
+                    .isEqualTo(dense(ids));
             List<Long> listed = new ArrayList<>();
             for (long id : ids) {
                 listed.add(id);
@@ -200,6 +275,15 @@ class FarmComparisonTest {
             }
             assertThatThrownBy(() -> primary.repository(entry.set(1, 42, A, M1)))
                     .isInstanceOf(IllegalStateException.class);
+
+            NodeComparison node = new NodeComparison(primary);
+            for (long id : ids) {
+                node.repository(entry.set(1, id, A, M1));
+            }
+            assertThatThrownBy(() -> node.repository(entry.set(1, ids[ids.length - 1], A, M1)))
+                    .hasMessage("repository " + ids[ids.length - 1] + " is listed twice");
+            node.end();
+            assertThat(verdicts(primary, Scope.ALL, node)).isEmpty();
         }
         PrimaryTable empty = new PrimaryTable();
         empty.seal();
@@ -214,6 +298,7 @@ class FarmComparisonTest {
         primary.project(3, false, "PRJ");
         primary.repository(entry.set(4, 40, A, M1));
         primary.project(4, false, null);
+        primary.seal();
 
         assertThat(primary.slug(primary.indexOf(30))).isEqualTo("web");
         assertThat(primary.projectKey(primary.indexOf(30))).isEqualTo("PRJ");
@@ -252,11 +337,19 @@ class FarmComparisonTest {
             node.repository(entry.set(project, id, content, row[3]));
         }
         node.repository(entry.set(1, 2, A, M1));
+        node.end();
         expected.add(new Inconsistency(2, 1, Set.of(EXTRA)));
         expected.sort(java.util.Comparator.comparingLong(Inconsistency::repositoryId));
 
         assertThat(verdicts(primary, Scope.ALL, node)).isEqualTo(expected);
         assertThat(primary.footprintBytes() / n).isLessThan(200);
+    }
+
+    /** What {@link PrimaryTable#seal()} decides: a span of ids under 4 per repository, plus some slack. */
+    private static boolean dense(long[] ids) {
+        long span = Arrays.stream(ids).max().orElseThrow()
+                - Arrays.stream(ids).min().orElseThrow();
+        return span >= 0 && span < 4L * ids.length + 1024;
     }
 
     private static String hex(SplittableRandom random) {
@@ -278,6 +371,7 @@ class FarmComparisonTest {
     private NodeComparison node(PrimaryTable primary, String[]... rows) throws EntryRejectedException {
         NodeComparison node = new NodeComparison(primary);
         feed(node, rows);
+        node.end();
         return node;
     }
 

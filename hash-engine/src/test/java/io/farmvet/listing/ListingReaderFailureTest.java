@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -205,6 +206,34 @@ class ListingReaderFailureTest {
         assertThat(e.getCause()).isInstanceOf(EntryRejectedException.class);
         // The closing brace of repository 2's object.
         assertAt(e, SEED.indexOf("}}]}]}") + 1, 2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Delivery.class)
+    void endsAWholeListingOnceAndABrokenOneNever(Delivery delivery) throws IOException {
+        RecordingHandler whole = new RecordingHandler();
+        reader.read(delivery.open(json(SEED)), "mirror-2", ListingKind.FULL, whole);
+        assertThat(whole.ends).isEqualTo(1);
+
+        for (String broken :
+                List.of(SEED + SEED, SEED.substring(0, SEED.length() - 1), SEED.replace("'id':2", "'id':-2"))) {
+            RecordingHandler handler = new RecordingHandler();
+            failure(reader, json(broken), delivery, handler);
+            assertThat(handler.ends).as(broken).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Delivery.class)
+    void turnsARejectionAtTheEndIntoAFormatErrorNamingItsRepository(Delivery delivery) {
+        RecordingHandler handler = new RecordingHandler();
+        handler.rejectAtEnd = 1;
+        ListingFormatException e = failure(reader, json(SEED), delivery, handler);
+
+        assertThat(e.problem()).isEqualTo("repository 1 is listed twice");
+        assertThat(e.getCause()).isInstanceOf(EntryRejectedException.class);
+        // Found at the end of the document, about repository 1 though repository 2 was read last.
+        assertAt(e, SEED.length(), 1);
     }
 
     @ParameterizedTest

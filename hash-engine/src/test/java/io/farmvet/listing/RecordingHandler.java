@@ -22,6 +22,10 @@ final class RecordingHandler implements ListingHandler {
 
     long rejectRepository = -1;
     long rejectProject = -1;
+    /** Rejects the listing at its end, naming this repository. */
+    long rejectAtEnd = -1;
+
+    int ends;
 
     @Override
     public void repository(ListingEntry entry) throws EntryRejectedException {
@@ -51,5 +55,13 @@ final class RecordingHandler implements ListingHandler {
             keys.put(projectId, key);
         }
         events.add(project);
+    }
+
+    @Override
+    public void end() throws EntryRejectedException {
+        ends++;
+        if (rejectAtEnd >= 0) {
+            throw new EntryRejectedException("repository " + rejectAtEnd + " is listed twice", rejectAtEnd);
+        }
     }
 }

@@ -125,7 +125,6 @@ public final class VetProbe {
         try (InputStream in = Files.newInputStream(primaryFile)) {
             reader.read(in, "primary", ListingKind.FULL, table);
         }
-        table.seal();
         System.gc();
         long held = usedHeap() - before;
         System.out.printf("table %d %d %d%n", table.size(), table.footprintBytes(), held);

@@ -271,5 +271,10 @@ public final class ListingRequest implements AutoCloseable {
         public void project(long projectId, boolean isPublic, String key) throws EntryRejectedException {
             handler.project(projectId, isPublic, key);
         }
+
+        @Override
+        public void end() throws EntryRejectedException {
+            handler.end();
+        }
     }
 }

@@ -75,9 +75,8 @@ final class FarmLook {
         try (request) {
             request.send();
             PrimaryTable table = new PrimaryTable();
+            // The read seals the table at the end of the listing: indexed once, then only read by the node threads.
             ListingSummary summary = request.read(table);
-            // Sealed before the node threads see it: the dense-id index is built once, then only read.
-            table.seal();
             ready.complete(table);
             log.info("primary: {} repositories ({})", table.size(), Units.bytes(summary.bytes()));
             return new VetReport.PrimaryResult(url, (long) table.size(), summary.bytes(), msSince(start), null);

@@ -44,7 +44,6 @@ public final class FileDiff {
         ListingSummary primarySummary = null;
         try (InputStream in = open(primaryFile)) {
             primarySummary = reader.read(in, primaryFile.toString(), ListingKind.FULL, table);
-            table.seal();
         } catch (io.farmvet.listing.ListingFormatException e) {
             primaryError = e.getMessage();
         }

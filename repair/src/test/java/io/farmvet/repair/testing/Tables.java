@@ -21,6 +21,7 @@ public final class Tables {
             for (Row row : rows) {
                 table.repository(entry.set(row.projectId(), row.repositoryId(), row.content(), row.metadata()));
             }
+            table.seal();
         } catch (EntryRejectedException e) {
             throw new IllegalArgumentException(e);
         }
