@@ -16,14 +16,16 @@ public final class HashValue {
 
     private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
 
-    /** Nibble value of each ASCII character, -1 for those that are not hex digits. */
-    private static final byte[] NIBBLES = new byte[128];
+    /** Nibble value of each ASCII character; {@link #NOT_HEX}, a bit above any nibble, for the others. */
+    private static final int[] NIBBLES = new int[128];
+
+    private static final int NOT_HEX = 0x100;
 
     static {
-        Arrays.fill(NIBBLES, (byte) -1);
+        Arrays.fill(NIBBLES, NOT_HEX);
         for (int i = 0; i < 16; i++) {
-            NIBBLES[HEX_DIGITS[i]] = (byte) i;
-            NIBBLES[Character.toUpperCase(HEX_DIGITS[i])] = (byte) i;
+            NIBBLES[HEX_DIGITS[i]] = i;
+            NIBBLES[Character.toUpperCase(HEX_DIGITS[i])] = i;
         }
     }
 
@@ -90,36 +92,33 @@ public final class HashValue {
             return false;
         }
         // A table load per character instead of Character.digit, which also accepts non-ASCII digits
-        // (Arabic-Indic, full-width) that no hash contains; two characters per step, each byte written once. This
-        // loop runs for every hash of every listing: the byte-at-a-time version was 12% of a 1M-repository vet.
-        int any = 0;
+        // (Arabic-Indic, full-width) that no hash contains. Two characters per step, each byte written once, and
+        // no branch per step: a character that is not a hex digit sets a bit above the nibbles in the table, one
+        // above 0x7f sets its own high bits, and both are tested once at the end. This loop runs for every hash of
+        // every listing (issue 7: 12% of a 1M-repository vet byte at a time, 18% with a test per step).
+        byte[] out = packed;
+        int seen = 0;
         int end = off + (len & ~1);
         int b = 0;
         for (int i = off; i < end; i += 2) {
-            char hi = chars[i];
-            char lo = chars[i + 1];
-            if ((hi | lo) >= NIBBLES.length) {
-                return false;
-            }
-            int high = NIBBLES[hi];
-            int low = NIBBLES[lo];
-            if ((high | low) < 0) {
-                return false;
-            }
-            any |= high | low;
-            packed[b++] = (byte) ((high << 4) | low);
+            int hi = chars[i];
+            int lo = chars[i + 1];
+            int high = NIBBLES[hi & 0x7f];
+            int low = NIBBLES[lo & 0x7f];
+            seen |= high | low | ((hi | lo) & ~0x7f);
+            out[b++] = (byte) ((high << 4) | low);
         }
         if ((len & 1) != 0) {
-            char c = chars[end];
-            int nibble = c < NIBBLES.length ? NIBBLES[c] : -1;
-            if (nibble < 0) {
-                return false;
-            }
-            any |= nibble;
-            packed[b] = (byte) (nibble << 4);
+            int c = chars[end];
+            int nibble = NIBBLES[c & 0x7f];
+            seen |= nibble | (c & ~0x7f);
+            out[b] = (byte) (nibble << 4);
+        }
+        if ((seen & ~0xf) != 0) {
+            return false;
         }
         hexLength = len;
-        zero = any == 0;
+        zero = seen == 0;
         present = true;
         return true;
     }

@@ -19,12 +19,17 @@ class HashValueTest {
 
     @Test
     void refusesEverythingElse() {
-        for (char c = 0; c < 0x3000; c++) {
+        // Every char, in each place the decoder treats apart: either half of a pair, and an odd last digit.
+        HashValue value = new HashValue();
+        for (int c = 0; c <= Character.MAX_VALUE; c++) {
             boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-            char[] text = {'a', c};
-            assertThat(new HashValue().setHex(text, 0, 2))
-                    .as("char %d", (int) c)
-                    .isEqualTo(hex);
+            char ch = (char) c;
+            for (char[] text : new char[][] {{ch, 'a'}, {'a', ch}, {ch}, {'a', 'b', ch}}) {
+                if (value.setHex(text, 0, text.length) != hex) {
+                    throw new AssertionError("char " + c + " in " + new String(text) + ": accepted " + !hex);
+                }
+                assertThat(value.present()).isEqualTo(hex);
+            }
         }
         assertThat(new HashValue().setHex(new char[0], 0, 0)).isFalse();
         assertThat(new HashValue().setHex(new char[129], 0, 129)).isFalse();
@@ -42,6 +47,18 @@ class HashValueTest {
         assertThat(new HashValue().setHex("0".repeat(40)).isZero()).isTrue();
         assertThat(new HashValue().setHex("0".repeat(39) + "1").isZero()).isFalse();
         assertThat(new HashValue().isZero()).isFalse();
+    }
+
+    @Test
+    void copiesAnotherValueWhole() {
+        HashValue copy = new HashValue().setHex("ffff");
+        copy.set(new HashValue().setHex("0a1"));
+        assertThat(copy.toHex()).isEqualTo("0a1");
+        assertThat(copy.isZero()).isFalse();
+        copy.set(new HashValue().setHex("000"));
+        assertThat(copy.isZero()).isTrue();
+        copy.set(new HashValue());
+        assertThat(copy.present()).isFalse();
     }
 
     @Test

@@ -160,6 +160,11 @@ final class VetBench {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xmx" + settings.heap());
+        // The probe's System.gc() before each run clears the last run's garbage, so that each peak is its own; a
+        // full collection would also shrink the heap to the few MB then live, which a daemon between vets or a
+        // fresh `farmvet vet` never has, and the run would pay some 18 G1 marking cycles (0.3-0.4 s of CPU at 1M
+        // repositories) to grow it back. Keep the heap as the last run left it instead.
+        command.add("-XX:MaxHeapFreeRatio=100");
         String extra = System.getenv("FARMVET_BENCH_JVM_OPTS");
         if (extra != null && !extra.isBlank()) {
             command.addAll(List.of(extra.strip().split("\\s+")));
@@ -321,7 +326,7 @@ final class VetBench {
                     Stats.mb(p.listingBytes()),
                     Stats.seconds(p.vetNanos()),
                     Stats.mb(p.peakHeap()),
-                    Stats.mb(p.liveHeap()),
+                    p.liveHeap() > 0 ? Stats.mb(p.liveHeap()) : "no GC ran",
                     p.rss() < 0 ? "–" : Stats.mb(p.rss()),
                     Stats.mb(p.tableFootprint()),
                     (double) p.tableFootprint() / p.tableSize(),
@@ -329,7 +334,8 @@ final class VetBench {
         }
         out.println();
         out.println("peak heap occupancy: sum of the heap pools' peaks during a vet (garbage included, an upper "
-                + "bound); max heap after GC: the largest heap left by any collection during a vet; table: "
+                + "bound); max heap after GC: the largest heap left by any collection during a vet (none, in a run that "
+                + "needed none); table: "
                 + "PrimaryTable.footprintBytes() of the largest primary, and the heap it holds after a full GC.");
     }
 

@@ -107,11 +107,13 @@ public final class ListingRequest implements AutoCloseable {
      */
     public ListingSummary read(ListingHandler handler) throws FetchException {
         progress.state(ServerProgress.State.READING);
+        Counted counted = new Counted(handler, progress);
         try (InputStream body = new Counting(response.getEntity().getContent(), progress)) {
-            ListingSummary summary = reader.read(body, progress.server(), kind, new Counted(handler, progress));
+            ListingSummary summary = reader.read(body, progress.server(), kind, counted);
             progress.state(ServerProgress.State.DONE);
             return summary;
         } catch (Exception e) {
+            counted.publish();
             progress.state(ServerProgress.State.FAILED);
             request.cancel();
             throw failure.explain(e);
@@ -260,10 +262,28 @@ public final class ListingRequest implements AutoCloseable {
         }
     }
 
-    private record Counted(ListingHandler handler, ServerProgress progress) implements ListingHandler {
+    /**
+     * Counts the repositories for the progress, publishing every {@value #PUBLISH_EVERY}: each server's counter
+     * shares cache lines with the others', so a write per repository from every node's thread made them fight
+     * over those lines (issue 7).
+     */
+    private static final class Counted implements ListingHandler {
+        private static final int PUBLISH_EVERY = 1024;
+
+        private final ListingHandler handler;
+        private final ServerProgress progress;
+        private int unpublished;
+
+        Counted(ListingHandler handler, ServerProgress progress) {
+            this.handler = handler;
+            this.progress = progress;
+        }
+
         @Override
         public void repository(ListingEntry entry) throws EntryRejectedException {
-            progress.addRepository();
+            if (++unpublished == PUBLISH_EVERY) {
+                publish();
+            }
             handler.repository(entry);
         }
 
@@ -274,7 +294,14 @@ public final class ListingRequest implements AutoCloseable {
 
         @Override
         public void end() throws EntryRejectedException {
+            publish();
             handler.end();
+        }
+
+        /** Brings the progress up to date, as an error message about this read must be. */
+        void publish() {
+            progress.addRepositories(unpublished);
+            unpublished = 0;
         }
     }
 }

@@ -4,7 +4,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Live counters of one server's fetch, written by the fetching thread and read by anyone (the terminal
- * progress line, later the metrics). Plain atomics: a reader may see bytes and repositories a moment apart.
+ * progress line, later the metrics). A reader may see bytes and repositories a moment apart.
+ *
+ * <p>One thread writes, so a count is a release store of its own plain read plus the increment, not an atomic
+ * add with its fence.
  */
 public final class ServerProgress {
     public enum State {
@@ -41,11 +44,12 @@ public final class ServerProgress {
     }
 
     void addBytes(long n) {
-        bytes.addAndGet(n);
+        bytes.setRelease(bytes.getPlain() + n);
     }
 
-    public void addRepository() {
-        repositories.incrementAndGet();
+    /** Only from the fetching thread, as {@link #addBytes}. */
+    void addRepositories(long n) {
+        repositories.setRelease(repositories.getPlain() + n);
     }
 
     public void state(State state) {

@@ -217,6 +217,22 @@ class VetTest {
     }
 
     @Test
+    void aFailedReadCountsExactlyTheRepositoriesItRead() throws Exception {
+        // More repositories than the progress publishes at once, cut inside one: the message must count each
+        // whole repository object before the cut, none after, whatever is still unpublished.
+        String json = Listings.generated(2500, 3).json();
+        int cut = json.indexOf("\"id\":2345,");
+        int whole = json.substring(0, cut).split("}}", -1).length - 1;
+        FakeServer primary = serve(FakeServer.json(json));
+        FakeServer node = serve(FakeServer.cutShort(json, cut));
+
+        VetReport report = vet(new TestConfigs().primary(primary.url()).node("a", node.url()));
+
+        assertThat(whole).isGreaterThan(1024);
+        assertThat(report.nodes().get(0).error()).contains("ended early after " + whole + " repositories (");
+    }
+
+    @Test
     void malformedOrDuplicatedListingsFailTheNodeWithTheSpot() throws Exception {
         String json = farm.json();
         FakeServer primary = serve(FakeServer.json(json));
