@@ -152,6 +152,6 @@ public final class NodeComparison implements ListingHandler {
     }
 
     private static EntryRejectedException listedTwice(long id) {
-        return new EntryRejectedException("repository " + id + " is listed twice");
+        return new EntryRejectedException("repository " + id + " is listed twice", id);
     }
 }

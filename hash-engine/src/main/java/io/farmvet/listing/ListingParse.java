@@ -108,10 +108,7 @@ final class ListingParse {
         try {
             handler.end();
         } catch (EntryRejectedException e) {
-            JsonLocation end = parser.currentLocation();
-            long near = e.repositoryId() != UNKNOWN ? e.repositoryId() : lastRepositoryId;
-            throw new ListingFormatException(
-                    source, e.getMessage(), end.getByteOffset(), end.getLineNr(), end.getColumnNr(), near, e);
+            throw error(e.getMessage(), parser.currentLocation(), e);
         }
     }
 
@@ -431,6 +428,11 @@ final class ListingParse {
 
     private ListingFormatException error(String problem, long byteOffset, int line, int column, Throwable cause) {
         long near = currentRepositoryId != UNKNOWN ? currentRepositoryId : lastRepositoryId;
+        if (cause instanceof EntryRejectedException rejected && rejected.repositoryId() != UNKNOWN) {
+            // A handler may judge an entry after it was delivered (the primary's table finds a duplicate id only at
+            // the end): found here, but about that one.
+            near = rejected.repositoryId();
+        }
         return new ListingFormatException(source, problem, byteOffset, line, column, near, cause);
     }
 

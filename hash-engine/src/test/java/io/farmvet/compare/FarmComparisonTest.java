@@ -6,9 +6,16 @@ import static io.farmvet.compare.Kind.METADATA;
 import static io.farmvet.compare.Kind.MISSING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.farmvet.listing.EntryRejectedException;
 import io.farmvet.listing.ListingEntry;
+import io.farmvet.listing.ListingFormatException;
+import io.farmvet.listing.ListingKind;
+import io.farmvet.listing.ListingLimits;
+import io.farmvet.listing.ListingReader;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -147,6 +154,27 @@ class FarmComparisonTest {
                     .as("a table that failed to seal cannot be used")
                     .isInstanceOf(IllegalStateException.class);
         }
+    }
+
+    @Test
+    void aPrimaryListingWithAnIdTwiceFailsAtItsEndNamingThatRepository() {
+        String doc = "{\"projects\":[{\"id\":1,\"repositories\":[" + repo(10) + "," + repo(11) + "]},"
+                + "{\"id\":4,\"repositories\":[" + repo(10) + "," + repo(12) + "]}]}";
+        ListingFormatException e =
+                catchThrowableOfType(ListingFormatException.class, () -> new ListingReader(ListingLimits.DEFAULTS)
+                        .read(
+                                new ByteArrayInputStream(doc.getBytes(StandardCharsets.UTF_8)),
+                                "primary",
+                                ListingKind.FULL,
+                                new PrimaryTable()));
+
+        assertThat(e.problem()).isEqualTo("repository 10 is listed twice (projects 1 and 4)");
+        assertThat(e.nearRepositoryId()).as("not 12, the last one read").isEqualTo(10);
+        assertThat(e.byteOffset()).isEqualTo(doc.length());
+    }
+
+    private static String repo(long id) {
+        return "{\"id\":" + id + ",\"hashes\":{\"content\":\"" + A + "\",\"metadata\":\"" + M1 + "\"}}";
     }
 
     @Test
