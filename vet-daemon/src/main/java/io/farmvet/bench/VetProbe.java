@@ -7,7 +7,6 @@ import io.farmvet.config.Auth;
 import io.farmvet.config.FarmvetConfig;
 import io.farmvet.fetch.ListingFetcher;
 import io.farmvet.listing.ListingKind;
-import io.farmvet.listing.ListingLimits;
 import io.farmvet.listing.ListingReader;
 import io.farmvet.repair.RepairSettings;
 import io.farmvet.vet.Vet;
@@ -67,7 +66,7 @@ public final class VetProbe {
                 new FarmvetConfig.Server(FarmvetConfig.PRIMARY_NAME, primaryUrl, Auth.NONE),
                 nodes,
                 new FarmvetConfig.Http(Duration.ofSeconds(5), Duration.ofSeconds(60), null),
-                new FarmvetConfig.Listing(ListingLimits.DEFAULTS),
+                FarmvetConfig.Listing.DEFAULTS,
                 new FarmvetConfig.Vet(Duration.ofMinutes(10)),
                 new FarmvetConfig.Repair(RepairSettings.defaults(), state.resolve("repairs.jsonl")),
                 new FarmvetConfig.RestServer(

@@ -53,7 +53,7 @@ final class ConfigBinder {
     private static final List<String> AUTH_KEYS = List.of("bearer-token-file", "basic");
     private static final List<String> BASIC_KEYS = List.of("username", "password-file");
     private static final List<String> HTTP_KEYS = List.of("connect-timeout", "read-timeout", "ca-file");
-    private static final List<String> LISTING_KEYS = List.of("max-size");
+    private static final List<String> LISTING_KEYS = List.of("max-size", "read-ahead");
     private static final List<String> VET_KEYS = List.of("deadline", "schedule");
     private static final List<String> REPAIR_KEYS = List.of(
             "mode",
@@ -361,18 +361,26 @@ final class ConfigBinder {
         if (m == null) {
             return null;
         }
-        JsonNode n = m.get("max-size");
-        if (n == null) {
-            return new Listing(ListingLimits.DEFAULTS);
+        Long maxSize = size(m, "listing", "max-size", false);
+        Long readAhead = size(m, "listing", "read-ahead", true);
+        if (maxSize != null && maxSize < 0 || readAhead != null && readAhead < 0) {
+            return new Listing(null, 0);
         }
-        String path = "listing.max-size";
+        return new Listing(
+                maxSize == null ? ListingLimits.DEFAULTS : ListingLimits.DEFAULTS.withMaxDocumentBytes(maxSize),
+                readAhead == null ? Listing.DEFAULT_READ_AHEAD : readAhead);
+    }
+
+    /** A size in bytes; null when absent, -1 after a problem. */
+    private Long size(ObjectNode m, String parent, String key, boolean zeroAllowed) {
+        JsonNode n = m.get(key);
+        if (n == null) {
+            return null;
+        }
         try {
             long bytes;
             if (n.isIntegralNumber() && n.canConvertToLong()) {
                 bytes = n.longValue();
-                if (bytes < 1) {
-                    throw new BadValue("must be at least 1 byte, got " + n.asText());
-                }
             } else if (n.isTextual()) {
                 bytes = ConfigValues.size(n.textValue());
             } else if (n.isNumber()) {
@@ -381,10 +389,14 @@ final class ConfigBinder {
             } else {
                 throw new BadValue("must be a size " + ConfigValues.SIZE_FORMS + ", got " + kind(n));
             }
-            return new Listing(ListingLimits.DEFAULTS.withMaxDocumentBytes(bytes));
+            if (bytes < (zeroAllowed ? 0 : 1)) {
+                throw new BadValue("must be at least " + (zeroAllowed ? "0 bytes" : "1 byte") + ", got "
+                        + (n.isTextual() ? ConfigValues.quote(n.textValue()) : n.asText()));
+            }
+            return bytes;
         } catch (BadValue e) {
-            problem(path, e.getMessage());
-            return new Listing(null);
+            problem(at(parent, key), e.getMessage());
+            return -1L;
         }
     }
 

@@ -102,9 +102,6 @@ final class ConfigValues {
         } catch (NumberFormatException | ArithmeticException e) {
             throw new BadValue("is too large, got " + quote(text));
         }
-        if (bytes < 1) {
-            throw new BadValue("must be at least 1 byte, got " + quote(text));
-        }
         return bytes;
     }
 

@@ -92,8 +92,17 @@ public record FarmvetConfig(
      */
     public record Http(Duration connectTimeout, Duration readTimeout, Path caFile) {}
 
-    /** {@code listing}: bounds on what a server may send. */
-    public record Listing(ListingLimits limits) {}
+    /**
+     * {@code listing}: bounds on what a server may send, and how much of the nodes' listings a vet may hold while
+     * the primary's is still being read.
+     *
+     * @param readAheadBytes 0 to read no node before the primary's table is complete
+     */
+    public record Listing(ListingLimits limits, long readAheadBytes) {
+        public static final long DEFAULT_READ_AHEAD = 64L << 20;
+
+        public static final Listing DEFAULTS = new Listing(ListingLimits.DEFAULTS, DEFAULT_READ_AHEAD);
+    }
 
     /**
      * {@code vet}: the whole-vet deadline, after which every fetch still running is cancelled, and the daemon's

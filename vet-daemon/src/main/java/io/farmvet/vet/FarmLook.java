@@ -14,17 +14,17 @@ import io.farmvet.util.Units;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One look at the farm within a vet: the primary's listing and some nodes' listings, fetched at once. The primary
- * streams into a {@link PrimaryTable}; each node's answer is checked as it arrives, and its body is streamed
- * against the table once the table is complete. Every request is tracked by the vet's {@link Deadline}. Used for
- * the vet's first look and for the second look that confirms drift before it is repaired.
+ * One look at the farm within a vet: the primary's listing and some nodes' listings, fetched and read at once. The
+ * primary streams into a {@link PrimaryTable}; each node's body streams into a {@link NodeReadAhead}, which may hold
+ * what arrives before the table is complete and judges it all against the table once it is. Every request is
+ * tracked by the vet's {@link Deadline}. Used for the vet's first look and for the second look that confirms drift
+ * before it is repaired.
  */
 final class FarmLook {
     private static final Logger log = LoggerFactory.getLogger(FarmLook.class);
@@ -52,13 +52,15 @@ final class FarmLook {
         ListingRequest primaryRequest =
                 deadline.track(fetcher.prepare(config.primary(), "primary", ListingKind.FULL, progress.primary()));
         CompletableFuture<PrimaryTable> primaryReady = new CompletableFuture<>();
+        NodeReadAhead.ReadAhead readAhead =
+                NodeReadAhead.ReadAhead.forThisMachine(config.listing().readAheadBytes());
         Future<VetReport.PrimaryResult> primary = pool.submit(() -> fetchPrimary(primaryRequest, primaryReady));
         List<Future<NodeOutcome>> outcomes = new ArrayList<>();
         for (int index : nodeIndexes) {
             Server node = config.nodes().get(index);
             ListingRequest request = deadline.track(
                     fetcher.prepare(node, "nodes[" + index + "]", ListingKind.FULL, progress.node(index)));
-            outcomes.add(pool.submit(() -> fetchNode(index, node, request, primaryReady)));
+            outcomes.add(pool.submit(() -> fetchNode(index, node, request, primaryReady, readAhead)));
         }
         VetReport.PrimaryResult primaryResult = deadline.await(primary);
         List<NodeOutcome> nodes = new ArrayList<>();
@@ -88,32 +90,31 @@ final class FarmLook {
     }
 
     private NodeOutcome fetchNode(
-            int index, Server node, ListingRequest request, CompletableFuture<PrimaryTable> primaryReady) {
+            int index,
+            Server node,
+            ListingRequest request,
+            CompletableFuture<PrimaryTable> primaryReady,
+            NodeReadAhead.ReadAhead readAhead) {
         long start = System.nanoTime();
+        NodeReadAhead reading = new NodeReadAhead(primaryReady, readAhead);
         try (request) {
             request.send();
-            PrimaryTable table;
-            try {
-                table = primaryReady.get();
-            } catch (ExecutionException e) {
-                request.cancel("not compared: the primary's listing could not be read");
-                return NodeOutcome.failed(
-                        index,
-                        node,
-                        node.name() + ": not compared: the primary's listing could not be read",
-                        request.bytesRead(),
-                        msSince(start));
+            ListingSummary summary = request.read(reading);
+            return new NodeOutcome(index, node, reading.comparison(), summary.bytes(), msSince(start), null);
+        } catch (FetchException e) {
+            if (e.getCause() instanceof NodeReadAhead.PrimaryUnavailable unavailable) {
+                String why = unavailable.interrupted()
+                        ? "vet cancelled"
+                        : "not compared: the primary's listing could not be read";
+                return NodeOutcome.failed(index, node, node.name() + ": " + why, request.bytesRead(), msSince(start));
             }
-            NodeComparison comparison = new NodeComparison(table);
-            ListingSummary summary = request.read(comparison);
-            return new NodeOutcome(index, node, comparison, summary.bytes(), msSince(start), null);
-        } catch (FetchException | RuntimeException e) {
             log.warn("{}", e.getMessage());
             return NodeOutcome.failed(index, node, e.getMessage(), request.bytesRead(), msSince(start));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return NodeOutcome.failed(
-                    index, node, node.name() + ": vet cancelled", request.bytesRead(), msSince(start));
+        } catch (RuntimeException e) {
+            log.warn("{}", e.getMessage());
+            return NodeOutcome.failed(index, node, e.getMessage(), request.bytesRead(), msSince(start));
+        } finally {
+            reading.release();
         }
     }
 

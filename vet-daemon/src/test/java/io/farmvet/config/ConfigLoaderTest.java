@@ -155,6 +155,16 @@ class ConfigLoaderTest {
 
         assertThat(config.listing().limits().maxDocumentBytes()).isEqualTo(bytes);
         assertThat(config.listing().limits().maxStringLength()).isEqualTo(ListingLimits.DEFAULT_MAX_STRING_LENGTH);
+        assertThat(config.listing().readAheadBytes()).isEqualTo(FarmvetConfig.Listing.DEFAULT_READ_AHEAD);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, 0", "0MiB, 0", "'\"0\"', 0", "16MiB, 16777216", "1GB, 1000000000"})
+    void readAheadMayBeZero(String yamlValue, long bytes) throws Exception {
+        FarmvetConfig config = load(MINIMAL + "listing:\n  read-ahead: " + yamlValue + "\n");
+
+        assertThat(config.listing().readAheadBytes()).isEqualTo(bytes);
+        assertThat(config.listing().limits()).isEqualTo(ListingLimits.DEFAULTS);
     }
 
     @ParameterizedTest

@@ -61,6 +61,7 @@ class ExampleConfigTest {
         assertThat(config.http().connectTimeout()).isEqualTo(FarmvetConfig.DEFAULT_CONNECT_TIMEOUT);
         assertThat(config.http().readTimeout()).isEqualTo(FarmvetConfig.DEFAULT_READ_TIMEOUT);
         assertThat(config.http().caFile()).isEqualTo(dir.resolve("ca.pem"));
+        assertThat(config.listing()).isEqualTo(FarmvetConfig.Listing.DEFAULTS);
         assertThat(config.listing().limits()).isEqualTo(ListingLimits.DEFAULTS);
         assertThat(config.vet().deadline())
                 .isEqualTo(Duration.ofMinutes(10))
@@ -103,6 +104,7 @@ class ExampleConfigTest {
                         "http.read-timeout",
                         "http.ca-file",
                         "listing.max-size",
+                        "listing.read-ahead",
                         "vet.deadline",
                         "vet.schedule",
                         "repair.mode",

@@ -21,6 +21,7 @@ public final class TestConfigs {
     private Duration deadline = Duration.ofSeconds(30);
     private Path caFile;
     private ListingLimits limits = ListingLimits.DEFAULTS;
+    private long readAhead = FarmvetConfig.Listing.DEFAULT_READ_AHEAD;
     private RepairSettings repair = RepairSettings.defaults();
     private Path stateDir = Path.of("target", "test-state");
 
@@ -67,6 +68,12 @@ public final class TestConfigs {
         return this;
     }
 
+    /** {@code listing.read-ahead}: 0 reads no node before the primary's table is complete. */
+    public TestConfigs readAhead(long bytes) {
+        this.readAhead = bytes;
+        return this;
+    }
+
     /** Repairs on, with the state (ledger, audit log) in {@code stateDir}. */
     public TestConfigs repair(RepairSettings repair, Path stateDir) {
         this.repair = repair;
@@ -80,7 +87,7 @@ public final class TestConfigs {
                 primary,
                 nodes,
                 new FarmvetConfig.Http(connectTimeout, readTimeout, caFile),
-                new FarmvetConfig.Listing(limits),
+                new FarmvetConfig.Listing(limits, readAhead),
                 new FarmvetConfig.Vet(deadline),
                 new FarmvetConfig.Repair(repair, stateDir.resolve("repairs.jsonl")),
                 new FarmvetConfig.RestServer(
