@@ -21,7 +21,8 @@ import java.util.Map;
  * <p>For each farm size the listings are generated once (primary and the largest node count asked for), served by a
  * {@link ListingFileServer}, and measured by a {@link VetProbe} in a fresh JVM with the heap limit, once per node
  * count; the jq recipe runs here, one process at a time. Times are medians over {@code runs} after {@code warmup}
- * runs; ratios are of medians measured in the same run on the same files, never against numbers from elsewhere.
+ * runs and, if any, {@value VetProbe#WARMUP_SECONDS} s of warm-up; ratios are of medians measured in the same run
+ * on the same files, never against numbers from elsewhere.
  */
 final class VetBench {
     /** The issue-7 target: a vet of a million repositories must pass in a 256 MB heap. */
@@ -76,7 +77,8 @@ final class VetBench {
         out.println("load average at start: " + Stats.loadAverage() + " (other processes share these cores)");
         out.printf(
                 Locale.ROOT,
-                "farm: %s projects per 1000 repositories, drift %.1f%% per node, %d run(s) after %d warm-up, "
+                "farm: %s projects per 1000 repositories, drift %.1f%% per node, %d run(s) after %d warm-up run(s) and "
+                        + VetProbe.WARMUP_SECONDS + " s of warm-up, "
                         + "probe JVM -Xmx%s%n",
                 settings.projectsPerThousand(),
                 settings.drift() * 100,

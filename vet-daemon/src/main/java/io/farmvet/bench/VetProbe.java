@@ -43,6 +43,7 @@ import javax.management.openmbean.CompositeData;
  */
 public final class VetProbe {
     private static final long SETTLE_MS = 100;
+    static final int WARMUP_SECONDS = 3;
 
     private VetProbe() {}
 
@@ -79,7 +80,9 @@ public final class VetProbe {
         ListingReader reader = new ListingReader(config.listing().limits());
         try (ListingFetcher fetcher = new ListingFetcher(config.http(), reader, nodes.size() + 1)) {
             Vet vet = new Vet(config, fetcher, Clock.systemUTC());
-            for (int run = -warmup; run < runs; run++) {
+            Warmup warming = new Warmup(warmup);
+            for (int run = 0; run < runs; ) {
+                boolean measured = !warming.more();
                 System.gc();
                 // GC notifications arrive on a service thread a moment later: let this one's pass before the
                 // reset, or it would count as the run's.
@@ -92,8 +95,9 @@ public final class VetProbe {
                 long nanos = System.nanoTime() - start;
                 long cpu = processCpuNanos() - cpuStart;
                 check(report, expected);
-                if (run >= 0) {
+                if (measured) {
                     System.out.printf("vet %d %d %d %d%n", nanos, peakHeap(), liveAfterGc.get(), cpu);
+                    run++;
                 }
             }
         }
@@ -109,11 +113,14 @@ public final class VetProbe {
             files.add(TokenScan.Source.file(nodeFiles.get(i)));
         }
         try (TokenScan scan = new TokenScan()) {
-            for (int run = -warmup; run < runs; run++) {
+            Warmup warming = new Warmup(warmup);
+            for (int run = 0; run < runs; ) {
+                boolean measured = !warming.more();
                 long overHttp = scan.farm(http);
                 long fromFiles = scan.farm(files);
-                if (run >= 0) {
+                if (measured) {
                     System.out.printf("scan %d %d%n", overHttp, fromFiles);
+                    run++;
                 }
             }
         }
@@ -129,6 +136,31 @@ public final class VetProbe {
         System.out.printf("table %d %d %d%n", table.size(), table.footprintBytes(), held);
         if (table.size() < 0) {
             throw new AssertionError("unreachable: keeps the table alive until it is weighed");
+        }
+    }
+
+    /**
+     * Warm-up before measuring: the runs asked for, and if any, more until {@value #WARMUP_SECONDS} s have gone,
+     * so that small farms, whose runs are short, are measured compiled too (at 100k repositories one warm-up run
+     * left the measured runs getting faster from 0.31 to 0.17 s). The vet and the token scan get the same.
+     */
+    private static final class Warmup {
+        private static final int MAX_RUNS = 100;
+        private final int atLeast;
+        private final long until = System.nanoTime() + WARMUP_SECONDS * 1_000_000_000L;
+        private int done;
+
+        Warmup(int atLeast) {
+            this.atLeast = atLeast;
+        }
+
+        /** True while the next run is still a warm-up run. */
+        boolean more() {
+            boolean more = done < atLeast || atLeast > 0 && System.nanoTime() < until && done < MAX_RUNS;
+            if (more) {
+                done++;
+            }
+            return more;
         }
     }
 
