@@ -35,9 +35,10 @@ import javax.management.openmbean.CompositeData;
  * The measuring side of {@code farmvet bench vet}, run by {@link VetBench} in a fresh JVM per farm size so that
  * its heap limit ({@code -Xmx256m}), peak heap and RSS belong to the vet alone, not to the generator or the
  * listing server. It runs warm-up and measured vets through the real {@link Vet} call, then the token-scan
- * baseline over the same HTTP URLs and the same files, then builds one {@link PrimaryTable} to weigh it.
+ * baseline over the same HTTP URLs in both orders, then builds one {@link PrimaryTable} from the primary's file to
+ * weigh it.
  *
- * <p>Arguments: {@code RUNS WARMUP PRIMARY_URL PRIMARY_FILE [NODE_URL NODE_FILE EXPECTED]...}. Output: one
+ * <p>Arguments: {@code RUNS WARMUP PRIMARY_URL PRIMARY_FILE [NODE_URL EXPECTED]...}. Output: one
  * {@code key value...} line per result on stdout (see {@link VetBench#probe}); anything wrong (a node failed, a
  * count that is not the expected one) exits 1 with the reason on stderr, so a broken vet is never timed.
  */
@@ -54,12 +55,10 @@ public final class VetProbe {
         URI primaryUrl = URI.create(args[2]);
         Path primaryFile = Path.of(args[3]);
         List<FarmvetConfig.Server> nodes = new ArrayList<>();
-        List<Path> nodeFiles = new ArrayList<>();
         List<Long> expected = new ArrayList<>();
-        for (int i = 4; i + 2 < args.length; i += 3) {
+        for (int i = 4; i + 1 < args.length; i += 2) {
             nodes.add(new FarmvetConfig.Server("node-" + nodes.size(), URI.create(args[i]), Auth.NONE));
-            nodeFiles.add(Path.of(args[i + 1]));
-            expected.add(Long.parseLong(args[i + 2]));
+            expected.add(Long.parseLong(args[i + 1]));
         }
         Path state = Files.createTempDirectory("farmvet-bench-state");
         FarmvetConfig config = new FarmvetConfig(
@@ -104,22 +103,19 @@ public final class VetProbe {
         System.out.println("rss " + vmHwmBytes());
 
         List<TokenScan.Source> http = new ArrayList<>();
-        List<TokenScan.Source> files = new ArrayList<>();
         http.add(TokenScan.Source.http(primaryUrl.resolve(primaryUrl.getPath() + "/" + ListingKind.FULL.path())));
-        files.add(TokenScan.Source.file(primaryFile));
-        for (int i = 0; i < nodes.size(); i++) {
-            URI url = nodes.get(i).url();
+        for (FarmvetConfig.Server node : nodes) {
+            URI url = node.url();
             http.add(TokenScan.Source.http(url.resolve(url.getPath() + "/" + ListingKind.FULL.path())));
-            files.add(TokenScan.Source.file(nodeFiles.get(i)));
         }
         try (TokenScan scan = new TokenScan()) {
             Warmup warming = new Warmup(warmup);
             for (int run = 0; run < runs; ) {
                 boolean measured = !warming.more();
-                long overHttp = scan.farm(http);
-                long fromFiles = scan.farm(files);
+                long primaryFirst = scan.farm(http);
+                long atOnce = scan.atOnce(http);
                 if (measured) {
-                    System.out.printf("scan %d %d%n", overHttp, fromFiles);
+                    System.out.printf("scan %d %d%n", primaryFirst, atOnce);
                     run++;
                 }
             }
