@@ -225,6 +225,18 @@ public final class FakeServer implements AutoCloseable {
         };
     }
 
+    /** Sends the first {@code bytes} bytes of the body, pauses for {@code pause}, then sends the rest. */
+    public static Responder pauseAfter(String body, int bytes, Duration pause) {
+        return (request, out) -> {
+            byte[] all = body.getBytes(StandardCharsets.UTF_8);
+            head(out, 200, "OK", "Content-Type: application/json", "Content-Length: " + all.length);
+            out.write(all, 0, bytes);
+            out.flush();
+            Thread.sleep(pause.toMillis());
+            out.write(all, bytes, all.length - bytes);
+        };
+    }
+
     /** Sends the body one byte every {@code interval}: never silent long, never done soon. */
     public static Responder drip(String body, Duration interval) {
         return (request, out) -> {

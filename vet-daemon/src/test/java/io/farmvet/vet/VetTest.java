@@ -217,6 +217,43 @@ class VetTest {
     }
 
     @Test
+    void nodesReadAheadOfASlowPrimaryAreJudgedAsIfTheyHadWaited() throws Exception {
+        // The primary stops half-way for a while, so that the nodes read ahead of its table (where this machine
+        // has a core to spare), some within the budget and some past it; the verdicts must not depend on it.
+        Listings primaryListing = Listings.generated(5000, 9);
+        Listings drifted = primaryListing
+                .with(17, r -> new Listings.Repo(r.project(), r.id(), hash("x", 17), r.metadata()))
+                .with(4000, r -> new Listings.Repo(r.project(), r.id(), r.content(), hash("y", 4000)))
+                .with(2500, r -> null)
+                .add(3, 9000, hash("c", 9000), hash("m", 9000));
+        String json = primaryListing.json();
+        FakeServer slowPrimary = serve(FakeServer.pauseAfter(json, json.length() / 2, Duration.ofMillis(500)));
+        FakeServer primary = serve(FakeServer.json(json));
+        FakeServer a = serve(FakeServer.json(drifted.shuffledJson(1)));
+        FakeServer b = serve(FakeServer.json(drifted.shuffledJson(2)));
+
+        VetReport readingAhead = vet(new TestConfigs()
+                .primary(slowPrimary.url())
+                .node("a", a.url())
+                .node("b", b.url())
+                .readAhead(64 << 10));
+        VetReport waiting = vet(new TestConfigs()
+                .primary(primary.url())
+                .node("a", a.url())
+                .node("b", b.url())
+                .readAhead(0));
+
+        assertThat(readingAhead.status()).isEqualTo(VetReport.Status.INCONSISTENT);
+        for (int i = 0; i < 2; i++) {
+            assertThat(readingAhead.nodes().get(i).inconsistencies())
+                    .isEqualTo(waiting.nodes().get(i).inconsistencies())
+                    .extracting(Inconsistency::repositoryId)
+                    .containsExactly(17L, 2500L, 4000L, 9000L);
+            assertThat(readingAhead.nodes().get(i).repositories()).isEqualTo(5000);
+        }
+    }
+
+    @Test
     void aFailedReadCountsExactlyTheRepositoriesItRead() throws Exception {
         // More repositories than the progress publishes at once, cut inside one: the message must count each
         // whole repository object before the cut, none after, whatever is still unpublished.
