@@ -12,7 +12,7 @@ import java.util.concurrent.Semaphore;
  * Entries of a listing held for later, compactly, within a memory budget shared with other backlogs: what a vet
  * reads of a node's listing while the primary's is still being read. Each entry is its repository and project ids
  * and both hashes as packed nibbles, 82 bytes for 64-character hashes; slugs are not kept. Projects are kept apart,
- * in the order listed.
+ * in the order listed, and charged to the same budget.
  *
  * <p>Memory comes in chunks that double from {@value #FIRST_CHUNK_KIB} KiB to just under 4 MiB, each taken from a
  * {@link Semaphore} of KiB permits before it is allocated; {@link #add} says false, holding nothing more, once the
@@ -25,6 +25,11 @@ public final class EntryBacklog {
     static final int LAST_CHUNK_BYTES = (4 << 20) - 64;
 
     private static final int MAX_ENTRY_BYTES = 8 + 8 + 2 + HashValue.MAX_HEX_LENGTH;
+    /** A project's id, flag and key reference in their arrays, grown by half again: about 26 bytes, rounded up. */
+    private static final int PROJECT_BYTES = 32;
+    /** A String's header and array header, before its characters (two bytes each at most). */
+    private static final int STRING_BYTES = 40;
+
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Semaphore budgetKib;
@@ -39,6 +44,10 @@ public final class EntryBacklog {
     private boolean[] projectPublic = new boolean[16];
     private String[] projectKeys = new String[16];
     private int projects;
+    /** What the projects take, and what was taken from the budget for them. */
+    private long projectBytes;
+
+    private int projectKib;
 
     /** @param budgetKib the memory this backlog may take, in KiB, shared with others */
     public EntryBacklog(Semaphore budgetKib) {
@@ -73,8 +82,21 @@ public final class EntryBacklog {
         return true;
     }
 
-    /** Holds a project as {@link ListingHandler#project} was told of it; projects take no budget. */
-    public void addProject(long projectId, boolean isPublic, String key) {
+    /**
+     * Holds a project as {@link ListingHandler#project} was told of it; false, holding nothing more, when the budget
+     * is spent. Projects are charged too (a node may list millions of empty ones): their id, flag and key.
+     */
+    public boolean addProject(long projectId, boolean isPublic, String key) {
+        int bytes = PROJECT_BYTES + (key == null ? 0 : STRING_BYTES + 2 * key.length());
+        if (projectBytes + bytes > (long) projectKib << 10) {
+            int kib = Math.max(1, (bytes + 1023) >> 10);
+            if (!budgetKib.tryAcquire(kib)) {
+                return false;
+            }
+            heldKib += kib;
+            projectKib += kib;
+        }
+        projectBytes += bytes;
         if (projects == projectIds.length) {
             projectIds = Arrays.copyOf(projectIds, projects * 2);
             projectPublic = Arrays.copyOf(projectPublic, projects * 2);
@@ -84,6 +106,7 @@ public final class EntryBacklog {
         projectPublic[projects] = isPublic;
         projectKeys[projects] = key;
         projects++;
+        return true;
     }
 
     /** Repositories held. */
@@ -126,6 +149,8 @@ public final class EntryBacklog {
         used = 0;
         entries = 0;
         projects = 0;
+        projectBytes = 0;
+        projectKib = 0;
         Arrays.fill(projectKeys, null);
     }
 

@@ -27,8 +27,8 @@ class EntryBacklogTest {
             assertThat(backlog.add(entry)).isTrue();
             added.add(entry.toString());
         }
-        backlog.addProject(3, true, "KEY");
-        backlog.addProject(9, false, null);
+        assertThat(backlog.addProject(3, true, "KEY")).isTrue();
+        assertThat(backlog.addProject(9, false, null)).isTrue();
         assertThat(backlog.size()).isEqualTo(20_000);
         assertThat(budget.availablePermits()).isLessThan(1 << 20);
 
@@ -71,6 +71,27 @@ class EntryBacklogTest {
         backlog.release();
         assertThat(budget.availablePermits()).isEqualTo(EntryBacklog.FIRST_CHUNK_KIB + 100);
         assertThat(backlog.size()).isZero();
+    }
+
+    @Test
+    void projectsAreChargedToTheBudgetToo() {
+        // A node may list nothing but empty projects, millions of them: they must not hold more than the budget.
+        Semaphore budget = new Semaphore(4);
+        EntryBacklog backlog = new EntryBacklog(budget);
+        int held = 0;
+        while (backlog.addProject(held, false, "K".repeat(200))) {
+            held++;
+        }
+        assertThat(held).as("about 440 bytes each in 4 KiB").isBetween(8, 10);
+        assertThat(budget.availablePermits()).isZero();
+
+        backlog.release();
+        assertThat(budget.availablePermits()).isEqualTo(4);
+        int withoutKeys = 0;
+        while (backlog.addProject(withoutKeys, true, null)) {
+            withoutKeys++;
+        }
+        assertThat(withoutKeys).isEqualTo(4 * 1024 / 32);
     }
 
     @Test

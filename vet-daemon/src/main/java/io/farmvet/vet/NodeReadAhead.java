@@ -59,7 +59,7 @@ final class NodeReadAhead implements ListingHandler {
 
     @Override
     public void repository(ListingEntry entry) throws EntryRejectedException {
-        if (comparison == null && !holdEarly(entry)) {
+        if (comparison == null && !(readingAhead() && backlog.add(entry))) {
             start();
         }
         if (comparison != null) {
@@ -69,9 +69,10 @@ final class NodeReadAhead implements ListingHandler {
 
     @Override
     public void project(long projectId, boolean isPublic, String key) throws EntryRejectedException {
-        if (comparison == null) {
-            backlog.addProject(projectId, isPublic, key);
-        } else {
+        if (comparison == null && !(readingAhead() && backlog.addProject(projectId, isPublic, key))) {
+            start();
+        }
+        if (comparison != null) {
             comparison.project(projectId, isPublic, key);
         }
     }
@@ -98,15 +99,15 @@ final class NodeReadAhead implements ListingHandler {
         slot = false;
     }
 
-    /** True when {@code entry} was held to be judged once the table is ready. */
-    private boolean holdEarly(ListingEntry entry) {
+    /** True while the table is not ready and this read holds a slot (taken at the first chance). */
+    private boolean readingAhead() {
         if (primary.isDone()) {
             return false;
         }
         if (slot == null) {
             slot = readAhead.slots().tryAcquire();
         }
-        return slot && backlog.add(entry);
+        return slot;
     }
 
     /** Waits for the primary's table, then judges what was read ahead. */

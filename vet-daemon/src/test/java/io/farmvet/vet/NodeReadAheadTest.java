@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.farmvet.compare.FarmComparison;
 import io.farmvet.compare.Inconsistency;
+import io.farmvet.compare.Kind;
 import io.farmvet.compare.NodeComparison;
 import io.farmvet.compare.PrimaryTable;
 import io.farmvet.compare.Scope;
@@ -118,6 +119,28 @@ class NodeReadAheadTest {
         reading.release();
         assertThat(budget.availablePermits()).isEqualTo(BUDGET_KIB);
         assertThat(slots.availablePermits()).isEqualTo(1);
+    }
+
+    @Test
+    void emptyProjectsReadAheadStayWithinTheBudget() throws Exception {
+        // A node that lists nothing but 20,000 empty projects: held only as far as the budget goes (some 2,000),
+        // then the read waits for the table, as it would for repositories.
+        StringBuilder json = new StringBuilder("{\"projects\":[");
+        for (int p = 1; p <= 20_000; p++) {
+            json.append(p == 1 ? "" : ",").append("{\"id\":").append(p).append(",\"repositories\":[]}");
+        }
+        String listing = json.append("]}").toString();
+        NodeReadAhead reading = reading();
+        Future<?> read = read(listing, reading);
+
+        awaitBudgetSpent();
+        assertThat(read).isNotDone();
+        primary.complete(table(primaryListing));
+        read.get(30, TimeUnit.SECONDS);
+
+        List<Inconsistency> verdicts = verdicts(reading.comparison());
+        assertThat(verdicts).hasSize(3000).allSatisfy(i -> assertThat(i.kinds()).containsExactly(Kind.MISSING));
+        assertThat(budget.availablePermits()).isEqualTo(BUDGET_KIB);
     }
 
     @Test
