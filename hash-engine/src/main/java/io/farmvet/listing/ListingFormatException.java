@@ -18,6 +18,7 @@ public final class ListingFormatException extends IOException {
     private final int line;
     private final int column;
     private final long nearRepositoryId;
+    private final boolean tooLarge;
 
     public ListingFormatException(
             String source,
@@ -27,7 +28,28 @@ public final class ListingFormatException extends IOException {
             int column,
             long nearRepositoryId,
             Throwable cause) {
-        super(format(source, problem, byteOffset, line, column, nearRepositoryId), cause);
+        this(source, problem, byteOffset, line, column, nearRepositoryId, false, cause);
+    }
+
+    /**
+     * A listing that may well be sound but is larger than {@code listing.max-size}: said as such, not as malformed,
+     * since the fix is the setting, not the server.
+     */
+    static ListingFormatException tooLarge(String source, String problem, long byteOffset, long near, Throwable cause) {
+        return new ListingFormatException(source, problem, byteOffset, 0, 0, near, true, cause);
+    }
+
+    private ListingFormatException(
+            String source,
+            String problem,
+            long byteOffset,
+            int line,
+            int column,
+            long nearRepositoryId,
+            boolean tooLarge,
+            Throwable cause) {
+        super(format(source, problem, byteOffset, line, column, nearRepositoryId, tooLarge), cause);
+        this.tooLarge = tooLarge;
         this.source = source;
         this.problem = problem;
         this.byteOffset = byteOffset;
@@ -37,9 +59,15 @@ public final class ListingFormatException extends IOException {
     }
 
     private static String format(
-            String source, String problem, long byteOffset, int line, int column, long nearRepositoryId) {
+            String source,
+            String problem,
+            long byteOffset,
+            int line,
+            int column,
+            long nearRepositoryId,
+            boolean tooLarge) {
         StringBuilder sb = new StringBuilder(source)
-                .append(": malformed repo-hashes listing: ")
+                .append(tooLarge ? ": repo-hashes listing too large: " : ": malformed repo-hashes listing: ")
                 .append(problem);
         sb.append(" (at ");
         if (byteOffset >= 0) {
@@ -57,6 +85,11 @@ public final class ListingFormatException extends IOException {
         }
         sb.append(nearRepositoryId >= 0 ? ", near repository " + nearRepositoryId : ", before the first repository");
         return sb.append(')').toString();
+    }
+
+    /** True for a listing refused for its size alone ({@code listing.max-size}), not for its form. */
+    public boolean tooLarge() {
+        return tooLarge;
     }
 
     /** The server or file the listing came from, as named in config or on the command line. */

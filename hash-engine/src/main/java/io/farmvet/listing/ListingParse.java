@@ -59,7 +59,7 @@ final class ListingParse {
         } catch (StreamConstraintsException e) {
             if (isDocumentLength(e)) {
                 // Where reading stopped; Jackson's line and column are unreliable at that moment, so none.
-                throw error(limitProblem(e), input.count(), 0, 0, e);
+                throw ListingFormatException.tooLarge(source, limitProblem(e), input.count(), nearest(), e);
             }
             throw error(limitProblem(e), locationOf(e), e);
         } catch (JsonProcessingException e) {
@@ -426,8 +426,12 @@ final class ListingParse {
         return error(problem, after.getByteOffset() - 1, after.getLineNr(), after.getColumnNr() - 1, cause);
     }
 
+    private long nearest() {
+        return currentRepositoryId != UNKNOWN ? currentRepositoryId : lastRepositoryId;
+    }
+
     private ListingFormatException error(String problem, long byteOffset, int line, int column, Throwable cause) {
-        long near = currentRepositoryId != UNKNOWN ? currentRepositoryId : lastRepositoryId;
+        long near = nearest();
         if (cause instanceof EntryRejectedException rejected && rejected.repositoryId() != UNKNOWN) {
             // A handler may judge an entry after it was delivered (the primary's table finds a duplicate id only at
             // the end): found here, but about that one.

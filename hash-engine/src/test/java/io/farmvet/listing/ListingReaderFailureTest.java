@@ -149,7 +149,10 @@ class ListingReaderFailureTest {
         assertThat(e.getCause()).isInstanceOf(StreamConstraintsException.class);
         assertThat(e.byteOffset()).isEqualTo(doc.length);
         assertThat(e.line()).isZero();
-        assertThat(e.getMessage()).contains("(at byte " + doc.length + ", near repository 2)");
+        assertThat(e.getMessage())
+                .startsWith("mirror-2: repo-hashes listing too large: the document is larger")
+                .contains("(at byte " + doc.length + ", near repository 2)");
+        assertThat(e.tooLarge()).isTrue();
     }
 
     @ParameterizedTest

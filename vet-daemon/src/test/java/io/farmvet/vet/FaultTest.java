@@ -130,7 +130,7 @@ class FaultTest {
                 fault(
                         "a listing larger than listing.max-size, streamed",
                         FakeServer.chunked(JSON + " ".repeat(10_000), 4096),
-                        url -> "primary: malformed repo-hashes listing: "),
+                        url -> "primary: repo-hashes listing too large: the document is larger than the limit of "),
                 fault(
                         "silence after the first bytes",
                         FakeServer.stallAfter(JSON, 100, Duration.ofSeconds(20)),
