@@ -1,5 +1,6 @@
 package io.farmvet.bench;
 
+import io.farmvet.git.FileTrees;
 import io.farmvet.git.FleetHasher;
 import io.farmvet.git.FleetSummary;
 import io.farmvet.git.RepositoryHasher;
@@ -13,7 +14,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -70,7 +69,7 @@ final class HashBench {
 
     int run() throws IOException, InterruptedException {
         Path root = dir.resolve("repos");
-        deleteTree(root);
+        FileTrees.delete(root);
         long start = System.nanoTime();
         List<Path> repos = build(root);
         err.printf(
@@ -142,7 +141,7 @@ final class HashBench {
         out.println();
         out.println("git CLI: `" + ONE_LINER + "`");
         if (!keep) {
-            deleteTree(root);
+            FileTrees.delete(root);
         }
         return 0;
     }
@@ -280,17 +279,6 @@ final class HashBench {
         RefUpdate.Result result = update.update();
         if (result != RefUpdate.Result.NEW && result != RefUpdate.Result.FORCED) {
             throw new IOException(repo.getDirectory() + ": " + name + " not set: " + result);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.farmvet.demo;
 
+import io.farmvet.git.FileTrees;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -105,7 +106,7 @@ public final class DemoCommand {
 
     private static void removeQuietly(Path dir, PrintStream err) {
         try {
-            NodeDrifts.deleteTree(dir);
+            FileTrees.delete(dir);
         } catch (IOException e) {
             err.println("farmvet demo: could not remove " + dir + ": " + e);
         }

@@ -1,12 +1,9 @@
 package io.farmvet.demo;
 
 import io.farmvet.compare.Kind;
+import io.farmvet.git.FileTrees;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -55,7 +52,7 @@ final class NodeDrifts {
         Path node3 = nodes.get(2);
         String behind = resetBranchBack(BRANCH_BEHIND.path(node1), "main", COMMITS_BEHIND);
         deleteRef(TAG_MISSING.path(node1), Constants.R_TAGS + "v1.1");
-        deleteTree(NEVER_CLONED.path(node2));
+        FileTrees.delete(NEVER_CLONED.path(node2));
         PrimaryFleet.buildRepository(LEFT_BEHIND.path(node2), LEFT_BEHIND, 99, "main");
         linkHead(HEAD_MOVED.path(node3), Constants.R_HEADS + "develop");
         deleteRef(BRANCH_MISSING.path(node3), Constants.R_HEADS + "release/1.x");
@@ -116,24 +113,5 @@ final class NodeDrifts {
                 .setBare()
                 .setMustExist(true)
                 .build();
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(directory);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }
