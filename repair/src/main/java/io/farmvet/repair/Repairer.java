@@ -123,6 +123,7 @@ public final class Repairer {
                     new RepairEntry(repair.repositoryId(), repair.kinds(), verification.outcome(), detail, cycleTime));
             audit(new AuditRecord(
                     now,
+                    repair.id(),
                     node.name(),
                     repair.repositoryId(),
                     repair.projectId(),
@@ -303,25 +304,78 @@ public final class Repairer {
         RepairRequest request = send.request();
         // Written and synced before the request leaves: a crash after sending must not lead to a second request.
         long id = ledger.begin(target, request.summary(), clock.instant());
+        audit(auditLine(clock.instant(), id, target, request, null, AuditRecord.SENT, null));
         SendResult result = sender.send(request);
         Instant answeredAt = clock.instant();
+        if (!result.accepted() && Thread.currentThread().isInterrupted()) {
+            // farmvet is stopping: the node may have taken the request without our hearing it, so the row stays
+            // pending and the next vet verifies it instead of sending it again.
+            String detail = "no answer awaited: farmvet is stopping; pending until a vet verifies it";
+            ledger.unanswered(id, result.answer(), result.attempts());
+            audit(auditLine(answeredAt, id, target, request, result.answer(), AuditRecord.UNANSWERED, detail));
+            log.info(
+                    "{}: resync of {} ({}) sent, {}",
+                    target.node().name(),
+                    repository(target),
+                    target.kindsText(),
+                    detail);
+            return new RepairEntry(target.repositoryId(), target.kinds(), RepairOutcome.FAILED, detail);
+        }
         ledger.answered(id, result.answer(), result.attempts(), result.accepted(), answeredAt);
         RepairOutcome outcome = result.accepted() ? RepairOutcome.SENT : RepairOutcome.FAILED;
         String detail = result.accepted() ? result.answer() : result.detail();
-        if (!result.accepted()) {
-            log.warn("{}: resync of repository {} failed: {}", target.node().name(), target.repositoryId(), detail);
+        if (result.accepted()) {
+            log.info(
+                    "{}: resync of {} ({}) sent: {}",
+                    target.node().name(),
+                    repository(target),
+                    target.kindsText(),
+                    result.answer());
+        } else {
+            log.warn(
+                    "{}: resync of {} ({}) failed: {}",
+                    target.node().name(),
+                    repository(target),
+                    target.kindsText(),
+                    detail);
         }
-        audit(new AuditRecord(
+        audit(auditLine(
                 answeredAt,
+                id,
+                target,
+                request,
+                result.answer(),
+                result.accepted() ? AuditRecord.ACCEPTED : AuditRecord.FAILED,
+                result.accepted() ? null : detail));
+        return new RepairEntry(target.repositoryId(), target.kinds(), outcome, detail);
+    }
+
+    private static AuditRecord auditLine(
+            Instant at,
+            long id,
+            RepairTarget target,
+            RepairRequest request,
+            String answer,
+            String outcome,
+            String detail) {
+        return new AuditRecord(
+                at,
+                id,
                 target.node().name(),
                 target.repositoryId(),
                 target.projectId(),
                 target.kinds(),
                 request.summary(),
-                result.answer(),
-                outcome.wireName(),
-                result.accepted() ? null : detail));
-        return new RepairEntry(target.repositoryId(), target.kinds(), outcome, detail);
+                answer,
+                outcome,
+                detail);
+    }
+
+    /** {@code repository 42 PROJ/repo}, or {@code repository 42} when the primary's listing had no name for it. */
+    private static String repository(RepairTarget target) {
+        return target.projectKey() == null || target.slug() == null
+                ? "repository " + target.repositoryId()
+                : "repository " + target.repositoryId() + " " + target.projectKey() + "/" + target.slug();
     }
 
     /** {@code 0.4 s}, {@code 12.0 s}, {@code 900.0 s}: a resync can land in well under a second. */

@@ -5,6 +5,7 @@ import static io.farmvet.compare.Kind.METADATA;
 import static io.farmvet.compare.Kind.MISSING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.Kind;
@@ -37,6 +38,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -127,7 +133,12 @@ class RepairerTest {
         assertThat(lines)
                 .extracting(l -> l.get("node"), l -> l.get("repoId"), l -> l.get("outcome"))
                 .containsExactlyInAnyOrder(
-                        tuple("mirror-1", 10L, "sent"), tuple("mirror-1", 12L, "sent"), tuple("mirror-2", 20L, "sent"));
+                        tuple("mirror-1", 10L, "sent"),
+                        tuple("mirror-1", 10L, "accepted"),
+                        tuple("mirror-1", 12L, "sent"),
+                        tuple("mirror-1", 12L, "accepted"),
+                        tuple("mirror-2", 20L, "sent"),
+                        tuple("mirror-2", 20L, "accepted"));
         assertThat(lines.get(0).get("request").toString()).startsWith("POST http://127.0.0.1:");
     }
 
@@ -273,12 +284,17 @@ class RepairerTest {
 
         var lines = AuditLines.parse(AuditLog.defaultPath(stateDir));
         // The first two requests go out concurrently (repair.concurrency 2), so their lines may come either way.
-        assertThat(lines.subList(0, 2))
+        assertThat(lines.subList(0, 4))
                 .extracting(l -> l.get("repoId"), l -> l.get("outcome"))
-                .containsExactlyInAnyOrder(tuple(10L, "sent"), tuple(11L, "sent"));
-        assertThat(lines.subList(2, lines.size()))
+                .containsExactlyInAnyOrder(
+                        tuple(10L, "sent"), tuple(10L, "accepted"), tuple(11L, "sent"), tuple(11L, "accepted"));
+        assertThat(lines.subList(4, lines.size()))
                 .extracting(l -> l.get("repoId"), l -> l.get("outcome"))
-                .containsExactly(tuple(10L, "repaired"), tuple(11L, "still-divergent"), tuple(11L, "sent"));
+                .containsExactly(
+                        tuple(10L, "repaired"),
+                        tuple(11L, "still-divergent"),
+                        tuple(11L, "sent"),
+                        tuple(11L, "accepted"));
     }
 
     @Test
@@ -336,8 +352,8 @@ class RepairerTest {
         assertThat(record.attempts()).isEqualTo(3);
         assertThat(ledger.pending("mirror-1")).isEmpty();
         assertThat(AuditLines.parse(AuditLog.defaultPath(stateDir)))
-                .singleElement()
-                .satisfies(l -> assertThat(l).containsEntry("outcome", "failed").containsKey("detail"));
+                .extracting(l -> l.get("outcome"), l -> l.containsKey("detail"))
+                .containsExactly(tuple("sent", false), tuple("failed", true));
     }
 
     @Test
@@ -416,14 +432,105 @@ class RepairerTest {
         String auditText = Files.readString(AuditLog.defaultPath(stateDir));
         String reportText = entries.toString();
         String ledgerText = ledger.repairs("mirror-1").toString() + ledger.repairs("mirror-2");
-        // sent 1, failed 2, failed 3, repaired 1; the dry run writes nothing.
-        assertThat(AuditLines.parse(AuditLog.defaultPath(stateDir))).hasSize(4);
+        // 1 sent and accepted, 2 sent and failed, 3 sent and failed, 1 repaired; the dry run writes nothing.
+        assertThat(AuditLines.parse(AuditLog.defaultPath(stateDir))).hasSize(7);
         for (String secret : List.of(TOKEN_1, TOKEN_2, "template-secret-77", "template-secret-88")) {
             assertThat(auditText).doesNotContain(secret);
             assertThat(reportText).doesNotContain(secret);
             assertThat(ledgerText).doesNotContain(secret);
         }
         assertThat(node1.toString()).doesNotContain(TOKEN_1);
+    }
+
+    @Test
+    void aRequestWhoseAnswerNeverComesHasItsSentLineAndEveryAnswerIsPairedWithItsSentLine_issue11() throws Exception {
+        CountDownLatch answer11 = new CountDownLatch(1);
+        server1.respond(r -> {
+            if (r.body().contains("\"repoId\":11,")) {
+                awaitQuietly(answer11);
+            }
+            return Reply.of(202, "{\"queued\":true}");
+        });
+        Repairer repairer = repairer(agent().concurrency(2));
+        RepairPlan plan =
+                repairer.plan(node1, Confirmation.withoutSettle(List.of(i(10, CONTENT), i(11, MISSING))), 100, names);
+        ExecutorService vet = Executors.newSingleThreadExecutor();
+        try {
+            Future<NodeRepairs> result = vet.submit(() -> repairer.execute(plan));
+
+            // 10 is answered; 11 is at the node, unanswered: were farmvet killed now, its line would be there.
+            await().atMost(Duration.ofSeconds(30)).until(() -> audited().size() == 3);
+            Map<Long, Long> rows = new java.util.HashMap<>();
+            ledger.repairs("mirror-1").forEach(r -> rows.put(r.repositoryId(), r.id()));
+            assertThat(audited())
+                    .extracting(l -> l.get("repairId"), l -> l.get("repoId"), l -> l.get("outcome"))
+                    .containsExactlyInAnyOrder(
+                            tuple(rows.get(10L), 10L, "sent"),
+                            tuple(rows.get(10L), 10L, "accepted"),
+                            tuple(rows.get(11L), 11L, "sent"));
+            assertThat(audited())
+                    .filteredOn(l -> l.get("outcome").equals("sent"))
+                    .allSatisfy(l -> assertThat(l).containsKey("request").doesNotContainKey("answer"));
+
+            answer11.countDown();
+            result.get(30, TimeUnit.SECONDS);
+            assertThat(audited())
+                    .filteredOn(l -> l.get("repoId").equals(11L))
+                    .extracting(l -> l.get("repairId"), l -> l.get("outcome"), l -> l.get("answer"))
+                    .containsExactly(
+                            tuple(rows.get(11L), "sent", null),
+                            tuple(rows.get(11L), "accepted", "HTTP 202: {\"queued\":true}"));
+        } finally {
+            answer11.countDown();
+            vet.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRequestInFlightWhenFarmvetStopsStaysPendingSoItIsNotSentAgain_issue11() throws Exception {
+        CountDownLatch answer = new CountDownLatch(1);
+        server1.respond(r -> {
+            awaitQuietly(answer);
+            return Reply.of(503, "shutting down");
+        });
+        Repairer repairer = repairer(agent().retries(0));
+        RepairPlan plan = repairer.plan(node1, Confirmation.withoutSettle(List.of(i(10, CONTENT))), 100, names);
+        Thread vet = new Thread(() -> repairer.execute(plan), "vet");
+        vet.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> server1.count() == 1);
+
+        vet.interrupt(); // what VetRunner.stop does to the vet at SIGTERM
+        vet.join(Duration.ofSeconds(30).toMillis());
+        answer.countDown(); // the node answers only after farmvet gave up waiting
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> audited().stream().anyMatch(l -> l.get("outcome").equals("unanswered")));
+        assertThat(vet.isAlive()).isFalse();
+        assertThat(ledger.pending("mirror-1")).containsOnlyKeys(10L);
+        assertThat(audited()).extracting(l -> l.get("outcome")).containsExactly("sent", "unanswered");
+    }
+
+    @Test
+    void eachSentRepairHasOneInfoLineNamingNodeRepositoryKindsAndAnswer_issue11() {
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Repairer.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            Repairer repairer = repairer(agent());
+            repairer.execute(
+                    repairer.plan(node1, Confirmation.withoutSettle(List.of(i(10, CONTENT, METADATA))), 100, names));
+
+            assertThat(logs.list)
+                    .filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.INFO)
+                    .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .containsExactly("mirror-1: resync of repository 10 (content,metadata) sent:"
+                            + " HTTP 202: {\"queued\":true}");
+        } finally {
+            logger.detachAppender(logs);
+        }
     }
 
     @Test
@@ -437,6 +544,18 @@ class RepairerTest {
         assertThat(time.sleeps())
                 .filteredOn(d -> d.compareTo(Duration.ofSeconds(5)) >= 0)
                 .hasSize(3);
+    }
+
+    private List<Map<String, Object>> audited() throws IOException {
+        return AuditLines.parse(AuditLog.defaultPath(stateDir));
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Repairer repairer(RepairSettings.Builder settings) {

@@ -72,7 +72,10 @@ public final class VetProbe {
                 new FarmvetConfig.RestServer(
                         FarmvetConfig.DEFAULT_LISTEN_HOST, FarmvetConfig.DEFAULT_LISTEN_PORT, null, null),
                 new FarmvetConfig.State(state),
-                new FarmvetConfig.History(FarmvetConfig.DEFAULT_KEEP_SUCCESSES, FarmvetConfig.DEFAULT_KEEP_FAILURES),
+                new FarmvetConfig.History(
+                        FarmvetConfig.DEFAULT_KEEP_SUCCESSES,
+                        FarmvetConfig.DEFAULT_KEEP_FAILURES,
+                        FarmvetConfig.DEFAULT_HISTORY_MAX_BYTES),
                 state.resolve("bench.yaml"));
 
         AtomicLong liveAfterGc = watchLiveHeap();

@@ -82,7 +82,7 @@ final class ConfigBinder {
     // The daemon's sections (farmvet run).
     private static final List<String> SERVER_KEYS = List.of("listen", "token-file", "metrics-token-file");
     private static final List<String> STATE_KEYS = List.of("dir");
-    private static final List<String> HISTORY_KEYS = List.of("keep-successes", "keep-failures");
+    private static final List<String> HISTORY_KEYS = List.of("keep-successes", "keep-failures", "max-bytes");
     private static final String LISTEN_FORMS = "like 127.0.0.1:8787, localhost:8787 or [::1]:8787";
 
     private static final String SCOPE_FORMS = "all, inferred or a list of project ids like [1, 7, 42]";
@@ -687,9 +687,11 @@ final class ConfigBinder {
         if (m == null) {
             return null;
         }
+        Long maxBytes = size(m, "history", "max-bytes", false);
         return new History(
                 count(m, "history", "keep-successes", FarmvetConfig.DEFAULT_KEEP_SUCCESSES, FarmvetConfig.MAX_KEEP),
-                count(m, "history", "keep-failures", FarmvetConfig.DEFAULT_KEEP_FAILURES, FarmvetConfig.MAX_KEEP));
+                count(m, "history", "keep-failures", FarmvetConfig.DEFAULT_KEEP_FAILURES, FarmvetConfig.MAX_KEEP),
+                maxBytes == null ? FarmvetConfig.DEFAULT_HISTORY_MAX_BYTES : maxBytes);
     }
 
     /** A whole number from 1 to {@code max}; the default when absent, -1 after a problem. */

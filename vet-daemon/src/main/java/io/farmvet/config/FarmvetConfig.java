@@ -51,6 +51,12 @@ public record FarmvetConfig(
     public static final int DEFAULT_KEEP_SUCCESSES = 100;
     /** Failures are what an operator comes back to read, days later: keep them five times longer. */
     public static final int DEFAULT_KEEP_FAILURES = 500;
+    /**
+     * What the stored (gzipped) reports may take together, {@code history.max-bytes}: issue 11's daemon on a
+     * 100k-repository farm grew its state file to 112 MB and on; 64 MiB holds about a hundred of that farm's
+     * reports compressed, and a small farm's thousands.
+     */
+    public static final long DEFAULT_HISTORY_MAX_BYTES = 64L << 20;
     /** Upper bound for history.keep-*: each run holds its whole report, and a big farm's report is megabytes. */
     public static final int MAX_KEEP = 100_000;
     /** A REST API token shorter than this is guessable; 32 random hex characters are easy to make. */
@@ -136,8 +142,11 @@ public record FarmvetConfig(
     /** {@code state}: the folder of farmvet's database (repair ledger, run history); absolute. */
     public record State(Path dir) {}
 
-    /** {@code history}: how many runs of each kind the daemon keeps; failures ({@code incomplete}) separately. */
-    public record History(int keepSuccesses, int keepFailures) {}
+    /**
+     * {@code history}: how many runs of each kind the daemon keeps, failures ({@code incomplete}) separately, and
+     * how many bytes their stored reports may take together.
+     */
+    public record History(int keepSuccesses, int keepFailures, long maxBytes) {}
 
     /** A copy that vets only {@code subset} of the nodes (a REST trigger naming some nodes). */
     public FarmvetConfig withNodes(List<Server> subset) {

@@ -376,7 +376,11 @@ public final class Daemon implements ApiBackend, AutoCloseable {
         RunHistory h = openStore();
         if (h != null) {
             try {
-                h.record(run, c.history().keepSuccesses(), c.history().keepFailures());
+                h.record(
+                        run,
+                        c.history().keepSuccesses(),
+                        c.history().keepFailures(),
+                        c.history().maxBytes());
                 return;
             } catch (HistoryException e) {
                 log.error(

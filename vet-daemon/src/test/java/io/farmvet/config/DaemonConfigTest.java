@@ -74,7 +74,9 @@ class DaemonConfigTest {
         assertThat(config.state().dir()).isEqualTo(dir.resolve("farmvet-state"));
         assertThat(config.history())
                 .isEqualTo(new FarmvetConfig.History(
-                        FarmvetConfig.DEFAULT_KEEP_SUCCESSES, FarmvetConfig.DEFAULT_KEEP_FAILURES));
+                        FarmvetConfig.DEFAULT_KEEP_SUCCESSES,
+                        FarmvetConfig.DEFAULT_KEEP_FAILURES,
+                        FarmvetConfig.DEFAULT_HISTORY_MAX_BYTES));
     }
 
     @Test
@@ -93,6 +95,7 @@ class DaemonConfigTest {
                 history:
                   keep-successes: 3
                   keep-failures: 7
+                  max-bytes: 10MiB
                 """);
 
         assertThat(config.vet().schedule()).isEqualTo("*/30 * * * * ?");
@@ -103,7 +106,7 @@ class DaemonConfigTest {
         assertThat(config.server().token().reveal()).isEqualTo("0123456789abcdef0123");
         assertThat(config.server().metricsToken().reveal()).isEqualTo("fedcba9876543210fedc");
         assertThat(config.state().dir()).isEqualTo(dir.resolve("state/here"));
-        assertThat(config.history()).isEqualTo(new FarmvetConfig.History(3, 7));
+        assertThat(config.history()).isEqualTo(new FarmvetConfig.History(3, 7, 10L << 20));
         // Neither the tokens nor anything else was worth a warning: loopback, chmod left to the test's umask.
         assertThat(logs.list).noneMatch(e -> e.getFormattedMessage().contains("server.listen"));
     }

@@ -93,7 +93,10 @@ public final class TestConfigs {
                 new FarmvetConfig.RestServer(
                         FarmvetConfig.DEFAULT_LISTEN_HOST, FarmvetConfig.DEFAULT_LISTEN_PORT, null, null),
                 new FarmvetConfig.State(stateDir.toAbsolutePath()),
-                new FarmvetConfig.History(FarmvetConfig.DEFAULT_KEEP_SUCCESSES, FarmvetConfig.DEFAULT_KEEP_FAILURES),
+                new FarmvetConfig.History(
+                        FarmvetConfig.DEFAULT_KEEP_SUCCESSES,
+                        FarmvetConfig.DEFAULT_KEEP_FAILURES,
+                        FarmvetConfig.DEFAULT_HISTORY_MAX_BYTES),
                 Path.of("test.yaml"));
     }
 }

@@ -14,14 +14,18 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * {@code repair.audit-log}: an append-only JSON-lines record of every repair request farmvet made and of how each
- * ended, one object per line:
+ * ended, one object per line. A {@code sent} line is written before the request leaves (after its ledger row), and
+ * an answer line after it, with the same {@code repairId}, so a request in flight at a crash or a stop still has its
+ * line:
  *
  * <pre>
- * {"time":"2026-11-22T10:15:30.123Z","node":"mirror-1","repoId":42,"projectId":7,"kinds":["content"],
- *  "request":"POST https://automation/resync?repo=42","answer":"HTTP 202","outcome":"sent"}
+ * {"time":"2026-11-22T10:15:30.123Z","repairId":17,"node":"mirror-1","repoId":42,"projectId":7,
+ *  "kinds":["content"],"request":"POST https://automation/resync?repo=42","outcome":"sent"}
+ * {"time":"2026-11-22T10:15:30.187Z","repairId":17,"node":"mirror-1","repoId":42,"projectId":7,
+ *  "kinds":["content"],"request":"POST https://automation/resync?repo=42","answer":"HTTP 202","outcome":"accepted"}
  * </pre>
  *
- * {@code detail} is added when the outcome needs a reason. Requests and answers arrive masked (see
+ * The outcomes are listed in {@link AuditRecord}; {@code detail} is added when the outcome needs a reason. Requests and answers arrive masked (see
  * {@link io.farmvet.repair.send.RepairRequest#summary}). The file is opened in append mode, never truncated; each
  * line goes out in one write and is flushed before {@link #append} returns, so a crash loses at most the line
  * being written. Dry runs write nothing. Thread-safe.
@@ -77,6 +81,7 @@ public final class AuditLog implements AutoCloseable {
         try (JsonGenerator json = JSON.createGenerator(text)) {
             json.writeStartObject();
             json.writeStringField("time", record.time().toString());
+            json.writeNumberField("repairId", record.repairId());
             json.writeStringField("node", record.node());
             json.writeNumberField("repoId", record.repositoryId());
             json.writeNumberField("projectId", record.projectId());

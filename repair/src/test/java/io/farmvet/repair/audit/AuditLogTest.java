@@ -25,18 +25,19 @@ class AuditLogTest {
         try (AuditLog log = AuditLog.open(file)) {
             log.append(new AuditRecord(
                     t,
+                    17,
                     "mirror \"1\"",
                     42,
                     7,
                     EnumSet.of(Kind.CONTENT, Kind.METADATA),
                     "POST http://a/x",
                     "HTTP 202",
-                    "sent",
+                    "accepted",
                     null));
         }
         try (AuditLog log = AuditLog.open(file)) {
             log.append(new AuditRecord(
-                    t, "m2", 43, 8, EnumSet.of(Kind.MISSING), null, null, "repaired", "repaired 60 s after"));
+                    t, 18, "m2", 43, 8, EnumSet.of(Kind.MISSING), null, null, "repaired", "repaired 60 s after"));
         }
 
         List<Map<String, Object>> lines = AuditLines.parse(file);
@@ -45,13 +46,14 @@ class AuditLogTest {
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0))
                 .containsEntry("time", "2026-11-22T10:00:00.123Z")
+                .containsEntry("repairId", 17L)
                 .containsEntry("node", "mirror \"1\"")
                 .containsEntry("repoId", 42L)
                 .containsEntry("projectId", 7L)
                 .containsEntry("kinds", List.of("content", "metadata"))
                 .containsEntry("request", "POST http://a/x")
                 .containsEntry("answer", "HTTP 202")
-                .containsEntry("outcome", "sent")
+                .containsEntry("outcome", "accepted")
                 .doesNotContainKey("detail");
         assertThat(lines.get(1))
                 .containsEntry("outcome", "repaired")
@@ -64,7 +66,7 @@ class AuditLogTest {
         Path file = dir.resolve("audit.jsonl");
         try (AuditLog log = AuditLog.open(file)) {
             log.append(new AuditRecord(
-                    Instant.EPOCH, "n", 1, 1, EnumSet.of(Kind.EXTRA), "POST x", "HTTP 500", "failed", "d"));
+                    Instant.EPOCH, 1, "n", 1, 1, EnumSet.of(Kind.EXTRA), "POST x", "HTTP 500", "failed", "d"));
 
             // Read through another handle while the log is still open.
             assertThat(Files.readAllLines(file)).hasSize(1);

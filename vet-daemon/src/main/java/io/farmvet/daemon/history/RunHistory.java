@@ -1,56 +1,61 @@
 package io.farmvet.daemon.history;
 
-import io.farmvet.repair.ledger.StateDatabase;
+import io.farmvet.state.StateStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
- * The daemon's run history: every finished vet's summary and whole report, in the same H2 database as the repair
- * ledger ({@code jdbc:h2:file:<state.dir>/farmvet}), under its own {@code schema_version} component
- * ({@value #COMPONENT}). Run ids are time-ordered strings, so "newest first" is "id descending".
+ * The daemon's run history: every finished vet's summary and whole report, in the state store under {@code
+ * state.dir} (with the repair ledger; see {@link StateStore}). Run ids are time-ordered strings, so "newest first"
+ * is "id descending".
  *
  * <p>{@link #record} writes a run and prunes the old ones in one transaction, then forces it to disk: a crash
  * leaves either the whole run or none of it, and never loses a run that was reported as recorded. Pruning keeps
  * the newest {@code keepSuccesses} consistent or inconsistent runs and, separately, the newest {@code
- * keepFailures} incomplete ones, so the failures an operator comes back to read outlive the routine successes.
+ * keepFailures} incomplete ones, so the failures an operator comes back to read outlive the routine successes;
+ * then, while the stored reports together take more than {@code maxBytes}, it drops the oldest successes first
+ * and the oldest failures only when no success is left to drop. The run just recorded is always kept.
+ *
+ * <p>Reports are stored gzipped ({@code report_encoding = 'gzip'}; a big farm's JSON report shrinks about
+ * tenfold); rows written by farmvet 0.1 are {@code identity} and read as they are. After pruning has dropped
+ * {@link #COMPACT_AFTER_BYTES} since the last compaction, the file is compacted so that it shrinks back too.
  *
  * <p>One connection, every method synchronized: thread-safe. H2 shares one open database between the
  * connections of a process, so the repair ledger may be open on the same file at the same time.
  */
 public final class RunHistory implements AutoCloseable {
-    static final String COMPONENT = "history";
-
-    /** Migrations of this component, index i bringing the schema from version i to i + 1. */
-    private static final List<List<String>> MIGRATIONS = List.of(List.of(
-            "CREATE TABLE vet_runs ("
-                    + " id VARCHAR(64) PRIMARY KEY,"
-                    + " started_at TIMESTAMP(3) WITH TIME ZONE NOT NULL,"
-                    + " duration_ms BIGINT NOT NULL,"
-                    + " status VARCHAR(20) NOT NULL,"
-                    + " inconsistencies BIGINT NOT NULL,"
-                    + " trigger_kind VARCHAR(20) NOT NULL,"
-                    + " dry_run BOOLEAN NOT NULL,"
-                    + " nodes VARCHAR(4000),"
-                    + " report BLOB NOT NULL)",
-            "CREATE INDEX vet_runs_status_id ON vet_runs(status, id)"));
+    /** Dropped report bytes that make the next {@link #record} compact the file. */
+    static final long COMPACT_AFTER_BYTES = 16L << 20;
+    /** How long one compaction may hold the history; the rest waits for the next one. */
+    static final Duration COMPACT_TIME = Duration.ofSeconds(2);
 
     private static final String SUCCESSES = "status IN ('consistent', 'inconsistent')";
     private static final String FAILURES = "status NOT IN ('consistent', 'inconsistent')";
+    private static final String GZIP = "gzip";
+    private static final String IDENTITY = "identity";
     private static final int MAX_NODES_TEXT = 4000;
 
-    private final StateDatabase db;
+    private final StateStore db;
     private final Connection connection;
     private final String url;
+    private long droppedSinceCompaction;
 
-    private RunHistory(StateDatabase db) {
+    private RunHistory(StateStore db) {
         this.db = db;
         this.connection = db.connection();
         this.url = db.url();
@@ -59,23 +64,56 @@ public final class RunHistory implements AutoCloseable {
     /** Opens (creating if need be) the history under {@code stateDir} and migrates it to this version's schema. */
     public static RunHistory open(Path stateDir) {
         try {
-            return new RunHistory(StateDatabase.open(stateDir, COMPONENT, MIGRATIONS));
+            return new RunHistory(StateStore.open(stateDir));
         } catch (SQLException e) {
             throw new HistoryException(
-                    "cannot open the run history " + StateDatabase.jdbcUrl(stateDir) + ": " + e.getMessage()
+                    "cannot open the run history " + StateStore.jdbcUrl(stateDir) + ": " + e.getMessage()
                             + "; check that state.dir is a writable folder and that no other farmvet uses it",
                     e);
         }
     }
 
     /** Writes a finished run and prunes the history, all or nothing, and forces it to disk. */
-    public synchronized void record(RunRecord run, int keepSuccesses, int keepFailures) {
+    public synchronized void record(RunRecord run, int keepSuccesses, int keepFailures, long maxBytes) {
+        RunSummary s = run.summary();
+        byte[] stored = gzip(run.reportJson());
+        try {
+            write(run, stored, keepSuccesses, keepFailures, maxBytes);
+        } catch (SQLException e) {
+            throw failure("record vet " + s.id(), e);
+        }
+        if (droppedSinceCompaction >= COMPACT_AFTER_BYTES) {
+            droppedSinceCompaction = 0;
+            try {
+                db.compact(COMPACT_TIME);
+            } catch (SQLException | RuntimeException e) {
+                // The run is recorded; a file that did not shrink this time is tried again later.
+                org.slf4j.LoggerFactory.getLogger(RunHistory.class)
+                        .warn("{}: compacting the file failed: {}", url, e.getMessage());
+            }
+        }
+    }
+
+    /** The bytes the stored reports take together. */
+    public synchronized long reportBytes() {
+        try (PreparedStatement query =
+                        connection.prepareStatement("SELECT COALESCE(SUM(report_bytes), 0) FROM vet_runs");
+                ResultSet rows = query.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw failure("sum the report sizes", e);
+        }
+    }
+
+    private void write(RunRecord run, byte[] stored, int keepSuccesses, int keepFailures, long maxBytes)
+            throws SQLException {
         RunSummary s = run.summary();
         try {
             connection.setAutoCommit(false);
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO vet_runs (id, started_at,"
-                    + " duration_ms, status, inconsistencies, trigger_kind, dry_run, nodes, report)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " duration_ms, status, inconsistencies, trigger_kind, dry_run, nodes, report,"
+                    + " report_encoding, report_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, s.id());
                 insert.setObject(2, OffsetDateTime.ofInstant(s.startedAt(), ZoneOffset.UTC));
                 insert.setLong(3, s.durationMs());
@@ -84,16 +122,19 @@ public final class RunHistory implements AutoCloseable {
                 insert.setString(6, run.trigger());
                 insert.setBoolean(7, run.dryRun());
                 insert.setString(8, nodesText(run.nodes()));
-                insert.setBytes(9, run.reportJson());
+                insert.setBytes(9, stored);
+                insert.setString(10, GZIP);
+                insert.setLong(11, stored.length);
                 insert.executeUpdate();
             }
-            prune(SUCCESSES, keepSuccesses);
-            prune(FAILURES, keepFailures);
+            long dropped =
+                    prune(SUCCESSES, keepSuccesses) + prune(FAILURES, keepFailures) + pruneToBudget(s.id(), maxBytes);
             connection.commit();
             db.sync();
+            droppedSinceCompaction += dropped;
         } catch (SQLException e) {
             db.rollback();
-            throw failure("record vet " + s.id(), e);
+            throw e;
         } finally {
             db.autoCommit();
         }
@@ -132,10 +173,15 @@ public final class RunHistory implements AutoCloseable {
 
     /** The report of run {@code id} as it was recorded, or empty when there is no such run (or it was pruned). */
     public synchronized Optional<byte[]> report(String id) {
-        try (PreparedStatement query = connection.prepareStatement("SELECT report FROM vet_runs WHERE id = ?")) {
+        try (PreparedStatement query =
+                connection.prepareStatement("SELECT report, report_encoding FROM vet_runs WHERE id = ?")) {
             query.setString(1, id);
             try (ResultSet rows = query.executeQuery()) {
-                return rows.next() ? Optional.of(rows.getBytes(1)) : Optional.empty();
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                byte[] stored = rows.getBytes(1);
+                return Optional.of(GZIP.equals(rows.getString(2)) ? gunzip(stored, id) : stored);
             }
         } catch (SQLException e) {
             throw failure("read the report of vet " + id, e);
@@ -156,17 +202,26 @@ public final class RunHistory implements AutoCloseable {
         return "run history " + url;
     }
 
-    /** Deletes the runs matching {@code where} beyond the newest {@code keep}. */
-    private void prune(String where, int keep) throws SQLException {
+    /** Deletes the runs matching {@code where} beyond the newest {@code keep}; the report bytes dropped. */
+    private long prune(String where, int keep) throws SQLException {
         String newestToDrop;
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT id FROM vet_runs WHERE " + where + " ORDER BY id DESC OFFSET ? ROWS FETCH NEXT 1 ROW ONLY")) {
             query.setInt(1, keep);
             try (ResultSet rows = query.executeQuery()) {
                 if (!rows.next()) {
-                    return;
+                    return 0;
                 }
                 newestToDrop = rows.getString(1);
+            }
+        }
+        long dropped;
+        try (PreparedStatement sum = connection.prepareStatement(
+                "SELECT COALESCE(SUM(report_bytes), 0) FROM vet_runs WHERE " + where + " AND id <= ?")) {
+            sum.setString(1, newestToDrop);
+            try (ResultSet rows = sum.executeQuery()) {
+                rows.next();
+                dropped = rows.getLong(1);
             }
         }
         try (PreparedStatement delete =
@@ -174,10 +229,70 @@ public final class RunHistory implements AutoCloseable {
             delete.setString(1, newestToDrop);
             delete.executeUpdate();
         }
+        return dropped;
+    }
+
+    /**
+     * Deletes the oldest runs, successes before failures, until the reports fit {@code maxBytes}; never the run
+     * {@code keptId}. The report bytes dropped.
+     */
+    private long pruneToBudget(String keptId, long maxBytes) throws SQLException {
+        long excess;
+        try (PreparedStatement sum =
+                        connection.prepareStatement("SELECT COALESCE(SUM(report_bytes), 0) FROM vet_runs");
+                ResultSet rows = sum.executeQuery()) {
+            rows.next();
+            excess = rows.getLong(1) - maxBytes;
+        }
+        if (excess <= 0) {
+            return 0;
+        }
+        List<String> drop = new ArrayList<>();
+        long dropped = 0;
+        try (PreparedStatement oldest =
+                connection.prepareStatement("SELECT id, report_bytes FROM vet_runs WHERE id <> ?"
+                        + " ORDER BY CASE WHEN " + SUCCESSES + " THEN 0 ELSE 1 END, id")) {
+            oldest.setString(1, keptId);
+            try (ResultSet rows = oldest.executeQuery()) {
+                while (dropped < excess && rows.next()) {
+                    drop.add(rows.getString(1));
+                    dropped += rows.getLong(2);
+                }
+            }
+        }
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM vet_runs WHERE id = ?")) {
+            for (String id : drop) {
+                delete.setString(1, id);
+                delete.addBatch();
+            }
+            delete.executeBatch();
+        }
+        return dropped;
     }
 
     private HistoryException failure(String what, SQLException e) {
         return new HistoryException("run history " + url + ": cannot " + what + ": " + e.getMessage(), e);
+    }
+
+    private static byte[] gzip(byte[] json) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, json.length / 8));
+        try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+            zip.write(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("compressing in memory cannot fail", e);
+        }
+        return out.toByteArray();
+    }
+
+    private byte[] gunzip(byte[] stored, String id) {
+        try (GZIPInputStream zip = new GZIPInputStream(new ByteArrayInputStream(stored))) {
+            return zip.readAllBytes();
+        } catch (IOException e) {
+            throw new HistoryException(
+                    "run history " + url + ": the stored report of vet " + id + " is not valid gzip (" + stored.length
+                            + " bytes): " + e.getMessage(),
+                    e);
+        }
     }
 
     private static String nodesText(List<String> nodes) {

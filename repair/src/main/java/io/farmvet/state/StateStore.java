@@ -1,0 +1,240 @@
+package io.farmvet.state;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * farmvet's state: one embedded H2 database under {@code state.dir} holding the repair ledger and the daemon's run
+ * history, its schema brought up to date by Flyway from the SQL files under {@value #MIGRATIONS} (one sequence for
+ * the whole database). H2 locks the file: one farmvet process at a time.
+ *
+ * <p>farmvet owns the shutdown order, not H2: the database is opened with {@code DB_CLOSE_ON_EXIT=FALSE}, so H2's
+ * own shutdown hook does not close it under a vet that is still being recorded (issue 11); it closes when the
+ * last {@code StateStore} on it closes. A process killed without closing leaves what was synced, as after a crash.
+ *
+ * <p>A database written by farmvet 0.1 (its own {@code schema_version} table, no Flyway history) is upgraded in
+ * place: {@link LegacySchema} checks it and Flyway baselines it at version 0, and the migrations, written to find
+ * 0.1's tables already there, add what is new.
+ *
+ * <p>One connection per store; not thread-safe by itself: the owning component synchronizes.
+ */
+public final class StateStore implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StateStore.class);
+
+    /** The database file's name under {@code state.dir}; H2 adds {@code .mv.db}. */
+    public static final String DATABASE_NAME = "farmvet";
+    /** Where the migrations are on the class path. */
+    static final String MIGRATIONS = "classpath:io/farmvet/state/migration";
+
+    /** Two components opening at once in one process must not both migrate. */
+    private static final Object MIGRATING = new Object();
+
+    private final Connection connection;
+    private final String url;
+    private final Path file;
+
+    private StateStore(Connection connection, String url, Path file) {
+        this.connection = connection;
+        this.url = url;
+        this.file = file;
+    }
+
+    /** The JDBC URL of the database under {@code stateDir}. */
+    public static String jdbcUrl(Path stateDir) {
+        return "jdbc:h2:file:" + base(stateDir) + ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    /** The database file under {@code stateDir}. */
+    public static Path file(Path stateDir) {
+        return Path.of(base(stateDir) + ".mv.db");
+    }
+
+    /**
+     * Opens (creating if need be) the database under {@code stateDir} and migrates it to this farmvet's schema.
+     *
+     * @throws SQLException it cannot be opened, is read-only, cannot be migrated, or a newer farmvet wrote it; the
+     *     message says what to do
+     */
+    public static StateStore open(Path stateDir) throws SQLException {
+        String url = jdbcUrl(stateDir);
+        StateStore store = new StateStore(DriverManager.getConnection(url, "sa", ""), url, file(stateDir));
+        try {
+            store.refuseReadOnly();
+            synchronized (MIGRATING) {
+                store.migrate();
+            }
+            return store;
+        } catch (SQLException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /** The schema version the database is at: the newest migration applied. */
+    public String schemaVersion() {
+        MigrationInfo current = flyway(false).info().current();
+        return current == null ? "0" : current.getVersion().getVersion();
+    }
+
+    /**
+     * Forces what is committed to disk. H2's MVStore otherwise writes commits in the background up to a second
+     * later, and a crash in that second would forget a sent repair (which could then be sent twice) or a run
+     * already reported as recorded.
+     */
+    public void sync() throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CHECKPOINT SYNC");
+        }
+    }
+
+    /** The size of the database file now, in bytes; 0 when it is not there. */
+    public long fileBytes() {
+        try {
+            return Files.size(file);
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Gives space that deleted rows left back to the file system, for up to {@code maxTime}: H2 moves live pages
+     * out of the sparse chunks at the end and truncates the file. Without it the file keeps the high-water mark of
+     * every report it ever held.
+     */
+    public void compact(Duration maxTime) throws SQLException {
+        H2Files.compact(connection, maxTime);
+    }
+
+    /** Rolls back after a failure; a failure of the rollback itself is left to the original one to report. */
+    public void rollback() {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // The original failure is the one to report; a failed rollback ends with the connection anyway.
+        }
+    }
+
+    /** Back to auto-commit after a transaction, whatever happened in it. */
+    public void autoCommit() {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // As above: the connection is broken and the next call will say so with its own context.
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+
+    @Override
+    public String toString() {
+        return "state store " + file;
+    }
+
+    private static String base(Path stateDir) {
+        return stateDir.toAbsolutePath().normalize().resolve(DATABASE_NAME).toString();
+    }
+
+    /**
+     * H2 opens a database file it cannot write read-only, without an error, and every write would fail later:
+     * a ledger that cannot record a request must not be opened at all, and a run history that cannot record
+     * runs must show as not ready (issue 6).
+     */
+    private void refuseReadOnly() throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT READONLY()")) {
+            if (result.next() && result.getBoolean(1)) {
+                throw new SQLException("the database is read-only; check that state.dir and the files in it are"
+                        + " writable by farmvet and the disk is not mounted read-only");
+            }
+        }
+    }
+
+    private void migrate() throws SQLException {
+        boolean legacy = LegacySchema.check(connection, url);
+        Flyway flyway = flyway(legacy);
+        refuseNewer(flyway);
+        try {
+            MigrateResult result = flyway.migrate();
+            if (result.migrationsExecuted > 0) {
+                log.info(
+                        "state store {}: schema migrated from version {} to {}{}",
+                        file,
+                        result.initialSchemaVersion == null ? "0 (new)" : result.initialSchemaVersion,
+                        result.targetSchemaVersion,
+                        legacy ? " (a farmvet 0.1 database, upgraded in place)" : "");
+            }
+        } catch (FlywayException e) {
+            throw new SQLException(
+                    url + ": cannot bring the schema up to date: " + e.getMessage()
+                            + "; if another farmvet version wrote this database, run that version, or point"
+                            + " state.dir at another folder",
+                    e);
+        }
+        sync();
+    }
+
+    /**
+     * Flyway by default ignores applied migrations it does not know ({@code ignoreMigrationPatterns=*:future}),
+     * so a database from a newer farmvet would be written with an older schema in mind: refuse it instead.
+     */
+    private void refuseNewer(Flyway flyway) throws SQLException {
+        MigrationVersion known = MigrationVersion.EMPTY;
+        MigrationVersion newest = MigrationVersion.EMPTY;
+        for (MigrationInfo migration : flyway.info().all()) {
+            MigrationVersion version = migration.getVersion();
+            if (version == null) {
+                continue;
+            }
+            if (migration.getState() == MigrationState.FUTURE_SUCCESS
+                    || migration.getState() == MigrationState.FUTURE_FAILED) {
+                newest = version.compareTo(newest) > 0 ? version : newest;
+            } else if (migration.getState() != MigrationState.BASELINE) {
+                known = version.compareTo(known) > 0 ? version : known;
+            }
+        }
+        if (newest != MigrationVersion.EMPTY) {
+            throw new SQLException(url + " holds state schema version " + newest + ", written by a newer farmvet;"
+                    + " this one knows up to " + known + ": run the newer farmvet, or point state.dir at another"
+                    + " folder");
+        }
+    }
+
+    private Flyway flyway(boolean baselineLegacy) {
+        return Flyway.configure(StateStore.class.getClassLoader())
+                .dataSource(url, "sa", "")
+                .locations(MIGRATIONS)
+                .baselineOnMigrate(baselineLegacy)
+                .baselineVersion("0")
+                .baselineDescription("farmvet 0.1 schema_version")
+                .load();
+    }
+}
