@@ -9,7 +9,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * place: {@link LegacySchema} checks it and Flyway baselines it at version 0, and the migrations, written to find
  * 0.1's tables already there, add what is new.
  *
- * <p>One connection per store; not thread-safe by itself: the owning component synchronizes.
+ * <p>One connection per store, replaced by {@link #compact}: ask {@link #connection} for it each time. Not
+ * thread-safe by itself: the owning component synchronizes.
  */
 public final class StateStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StateStore.class);
@@ -42,10 +44,12 @@ public final class StateStore implements AutoCloseable {
     /** Where the migrations are on the class path. */
     static final String MIGRATIONS = "classpath:io/farmvet/state/migration";
 
-    /** Two components opening at once in one process must not both migrate. */
-    private static final Object MIGRATING = new Object();
+    /** Guards {@link #OPEN}, and keeps two components opening at once in one process from both migrating. */
+    private static final Object LOCK = new Object();
+    /** Stores open in this process, by URL: {@link #compact} closes the database, so only the last one may. */
+    private static final Map<String, Integer> OPEN = new HashMap<>();
 
-    private final Connection connection;
+    private Connection connection;
     private final String url;
     private final Path file;
 
@@ -73,16 +77,17 @@ public final class StateStore implements AutoCloseable {
      */
     public static StateStore open(Path stateDir) throws SQLException {
         String url = jdbcUrl(stateDir);
-        StateStore store = new StateStore(DriverManager.getConnection(url, "sa", ""), url, file(stateDir));
-        try {
-            store.refuseReadOnly();
-            synchronized (MIGRATING) {
+        synchronized (LOCK) {
+            StateStore store = new StateStore(DriverManager.getConnection(url, "sa", ""), url, file(stateDir));
+            try {
+                store.refuseReadOnly();
                 store.migrate();
+            } catch (SQLException | RuntimeException e) {
+                store.connection.close();
+                throw e;
             }
+            OPEN.merge(url, 1, Integer::sum);
             return store;
-        } catch (SQLException | RuntimeException e) {
-            store.close();
-            throw e;
         }
     }
 
@@ -123,12 +128,26 @@ public final class StateStore implements AutoCloseable {
     }
 
     /**
-     * Gives space that deleted rows left back to the file system, for up to {@code maxTime}: H2 moves live pages
-     * out of the sparse chunks at the end and truncates the file. Without it the file keeps the high-water mark of
-     * every report it ever held.
+     * Gives the space of deleted rows back to the file system, when this is the only store open on the database
+     * in this process: H2 rewrites the file with only its live pages ({@code SHUTDOWN COMPACT}), which closes the
+     * database, and this store reconnects. H2 reuses the space of deleted rows only after they have been dead for
+     * its retention time (45 s), so a daemon that writes large reports often keeps growing the file; and H2's
+     * online compaction ({@code MVStore.compactFile}) fails its own assertions on a live database (2.3.232).
+     *
+     * @return whether it compacted; false when another store is open (the caller tries again later)
      */
-    public void compact(Duration maxTime) throws SQLException {
-        H2Files.compact(connection, maxTime);
+    public boolean compact() throws SQLException {
+        synchronized (LOCK) {
+            if (OPEN.getOrDefault(url, 0) != 1) {
+                return false;
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SHUTDOWN COMPACT");
+            }
+            connection.close();
+            connection = DriverManager.getConnection(url, "sa", "");
+            return true;
+        }
     }
 
     /** Rolls back after a failure; a failure of the rollback itself is left to the original one to report. */
@@ -151,7 +170,12 @@ public final class StateStore implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        connection.close();
+        synchronized (LOCK) {
+            if (!connection.isClosed()) {
+                OPEN.computeIfPresent(url, (u, n) -> n == 1 ? null : n - 1);
+            }
+            connection.close();
+        }
     }
 
     @Override

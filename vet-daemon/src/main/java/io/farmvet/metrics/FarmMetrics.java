@@ -358,6 +358,23 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
         }
     }
 
+    /**
+     * {@code farmvet_state_bytes}: the size of the state database file ({@code StateStore.file}), one stat call
+     * per scrape, so that an alert sees it grow before the disk fills (issue 11); 0 while it does not exist.
+     */
+    public synchronized void stateFile(java.nio.file.Path file) {
+        Gauge.builder("farmvet.state", file, f -> {
+                    try {
+                        return java.nio.file.Files.size(f);
+                    } catch (java.io.IOException e) {
+                        return 0;
+                    }
+                })
+                .description("Size of the state database file (repair ledger and run history) under state.dir")
+                .baseUnit("bytes")
+                .register(prometheus);
+    }
+
     /** The Prometheus text exposition format 0.0.4 of every series; formatting only. */
     @Override
     public synchronized String scrape() {

@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -31,18 +30,21 @@ import java.util.zip.GZIPOutputStream;
  * then, while the stored reports together take more than {@code maxBytes}, it drops the oldest successes first
  * and the oldest failures only when no success is left to drop. The run just recorded is always kept.
  *
- * <p>Reports are stored gzipped ({@code report_encoding = 'gzip'}; a big farm's JSON report shrinks about
- * tenfold); rows written by farmvet 0.1 are {@code identity} and read as they are. After pruning has dropped
- * {@link #COMPACT_AFTER_BYTES} since the last compaction, the file is compacted so that it shrinks back too.
+ * <p>Reports are stored gzipped ({@code report_encoding = 'gzip'}; a big farm's JSON report shrinks
+ * several times over); rows written by farmvet 0.1 are {@code identity} and read as they are. Once pruning has
+ * dropped half the budget since the last compaction, the file is compacted ({@link StateStore#compact}) so that
+ * it shrinks back too.
  *
  * <p>One connection, every method synchronized: thread-safe. H2 shares one open database between the
  * connections of a process, so the repair ledger may be open on the same file at the same time.
  */
 public final class RunHistory implements AutoCloseable {
-    /** Dropped report bytes that make the next {@link #record} compact the file. */
-    static final long COMPACT_AFTER_BYTES = 16L << 20;
-    /** How long one compaction may hold the history; the rest waits for the next one. */
-    static final Duration COMPACT_TIME = Duration.ofSeconds(2);
+    /**
+     * Pruning that dropped this share of {@code maxBytes} since the last compaction makes {@link #record} compact
+     * the file: H2 writes about twice what a report takes (pages and their rewrite), so the file stays within a
+     * few budgets, and the compaction (a rewrite of the live data) runs once per several vets, not each.
+     */
+    static final double COMPACT_AFTER_BUDGET_SHARE = 0.5;
 
     private static final String SUCCESSES = "status IN ('consistent', 'inconsistent')";
     private static final String FAILURES = "status NOT IN ('consistent', 'inconsistent')";
@@ -51,13 +53,11 @@ public final class RunHistory implements AutoCloseable {
     private static final int MAX_NODES_TEXT = 4000;
 
     private final StateStore db;
-    private final Connection connection;
     private final String url;
     private long droppedSinceCompaction;
 
     private RunHistory(StateStore db) {
         this.db = db;
-        this.connection = db.connection();
         this.url = db.url();
     }
 
@@ -82,10 +82,11 @@ public final class RunHistory implements AutoCloseable {
         } catch (SQLException e) {
             throw failure("record vet " + s.id(), e);
         }
-        if (droppedSinceCompaction >= COMPACT_AFTER_BYTES) {
-            droppedSinceCompaction = 0;
+        if (droppedSinceCompaction >= maxBytes * COMPACT_AFTER_BUDGET_SHARE) {
             try {
-                db.compact(COMPACT_TIME);
+                if (db.compact()) {
+                    droppedSinceCompaction = 0;
+                }
             } catch (SQLException | RuntimeException e) {
                 // The run is recorded; a file that did not shrink this time is tried again later.
                 org.slf4j.LoggerFactory.getLogger(RunHistory.class)
@@ -97,7 +98,7 @@ public final class RunHistory implements AutoCloseable {
     /** The bytes the stored reports take together. */
     public synchronized long reportBytes() {
         try (PreparedStatement query =
-                        connection.prepareStatement("SELECT COALESCE(SUM(report_bytes), 0) FROM vet_runs");
+                        connection().prepareStatement("SELECT COALESCE(SUM(report_bytes), 0) FROM vet_runs");
                 ResultSet rows = query.executeQuery()) {
             rows.next();
             return rows.getLong(1);
@@ -110,10 +111,11 @@ public final class RunHistory implements AutoCloseable {
             throws SQLException {
         RunSummary s = run.summary();
         try {
-            connection.setAutoCommit(false);
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO vet_runs (id, started_at,"
-                    + " duration_ms, status, inconsistencies, trigger_kind, dry_run, nodes, report,"
-                    + " report_encoding, report_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            connection().setAutoCommit(false);
+            try (PreparedStatement insert = connection()
+                    .prepareStatement("INSERT INTO vet_runs (id, started_at,"
+                            + " duration_ms, status, inconsistencies, trigger_kind, dry_run, nodes, report,"
+                            + " report_encoding, report_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, s.id());
                 insert.setObject(2, OffsetDateTime.ofInstant(s.startedAt(), ZoneOffset.UTC));
                 insert.setLong(3, s.durationMs());
@@ -129,7 +131,7 @@ public final class RunHistory implements AutoCloseable {
             }
             long dropped =
                     prune(SUCCESSES, keepSuccesses) + prune(FAILURES, keepFailures) + pruneToBudget(s.id(), maxBytes);
-            connection.commit();
+            connection().commit();
             db.sync();
             droppedSinceCompaction += dropped;
         } catch (SQLException e) {
@@ -148,7 +150,7 @@ public final class RunHistory implements AutoCloseable {
         String sql = "SELECT id, status, started_at, duration_ms, inconsistencies FROM vet_runs"
                 + (beforeId == null ? "" : " WHERE id < ?")
                 + " ORDER BY id DESC FETCH FIRST ? ROWS ONLY";
-        try (PreparedStatement query = connection.prepareStatement(sql)) {
+        try (PreparedStatement query = connection().prepareStatement(sql)) {
             int i = 1;
             if (beforeId != null) {
                 query.setString(i++, beforeId);
@@ -174,7 +176,7 @@ public final class RunHistory implements AutoCloseable {
     /** The report of run {@code id} as it was recorded, or empty when there is no such run (or it was pruned). */
     public synchronized Optional<byte[]> report(String id) {
         try (PreparedStatement query =
-                connection.prepareStatement("SELECT report, report_encoding FROM vet_runs WHERE id = ?")) {
+                connection().prepareStatement("SELECT report, report_encoding FROM vet_runs WHERE id = ?")) {
             query.setString(1, id);
             try (ResultSet rows = query.executeQuery()) {
                 if (!rows.next()) {
@@ -205,8 +207,9 @@ public final class RunHistory implements AutoCloseable {
     /** Deletes the runs matching {@code where} beyond the newest {@code keep}; the report bytes dropped. */
     private long prune(String where, int keep) throws SQLException {
         String newestToDrop;
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT id FROM vet_runs WHERE " + where + " ORDER BY id DESC OFFSET ? ROWS FETCH NEXT 1 ROW ONLY")) {
+        try (PreparedStatement query = connection()
+                .prepareStatement("SELECT id FROM vet_runs WHERE " + where
+                        + " ORDER BY id DESC OFFSET ? ROWS FETCH NEXT 1 ROW ONLY")) {
             query.setInt(1, keep);
             try (ResultSet rows = query.executeQuery()) {
                 if (!rows.next()) {
@@ -216,8 +219,9 @@ public final class RunHistory implements AutoCloseable {
             }
         }
         long dropped;
-        try (PreparedStatement sum = connection.prepareStatement(
-                "SELECT COALESCE(SUM(report_bytes), 0) FROM vet_runs WHERE " + where + " AND id <= ?")) {
+        try (PreparedStatement sum = connection()
+                .prepareStatement(
+                        "SELECT COALESCE(SUM(report_bytes), 0) FROM vet_runs WHERE " + where + " AND id <= ?")) {
             sum.setString(1, newestToDrop);
             try (ResultSet rows = sum.executeQuery()) {
                 rows.next();
@@ -225,7 +229,7 @@ public final class RunHistory implements AutoCloseable {
             }
         }
         try (PreparedStatement delete =
-                connection.prepareStatement("DELETE FROM vet_runs WHERE " + where + " AND id <= ?")) {
+                connection().prepareStatement("DELETE FROM vet_runs WHERE " + where + " AND id <= ?")) {
             delete.setString(1, newestToDrop);
             delete.executeUpdate();
         }
@@ -239,7 +243,7 @@ public final class RunHistory implements AutoCloseable {
     private long pruneToBudget(String keptId, long maxBytes) throws SQLException {
         long excess;
         try (PreparedStatement sum =
-                        connection.prepareStatement("SELECT COALESCE(SUM(report_bytes), 0) FROM vet_runs");
+                        connection().prepareStatement("SELECT COALESCE(SUM(report_bytes), 0) FROM vet_runs");
                 ResultSet rows = sum.executeQuery()) {
             rows.next();
             excess = rows.getLong(1) - maxBytes;
@@ -249,9 +253,9 @@ public final class RunHistory implements AutoCloseable {
         }
         List<String> drop = new ArrayList<>();
         long dropped = 0;
-        try (PreparedStatement oldest =
-                connection.prepareStatement("SELECT id, report_bytes FROM vet_runs WHERE id <> ?"
-                        + " ORDER BY CASE WHEN " + SUCCESSES + " THEN 0 ELSE 1 END, id")) {
+        try (PreparedStatement oldest = connection()
+                .prepareStatement("SELECT id, report_bytes FROM vet_runs WHERE id <> ?" + " ORDER BY CASE WHEN "
+                        + SUCCESSES + " THEN 0 ELSE 1 END, id")) {
             oldest.setString(1, keptId);
             try (ResultSet rows = oldest.executeQuery()) {
                 while (dropped < excess && rows.next()) {
@@ -260,7 +264,7 @@ public final class RunHistory implements AutoCloseable {
                 }
             }
         }
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM vet_runs WHERE id = ?")) {
+        try (PreparedStatement delete = connection().prepareStatement("DELETE FROM vet_runs WHERE id = ?")) {
             for (String id : drop) {
                 delete.setString(1, id);
                 delete.addBatch();
@@ -268,6 +272,11 @@ public final class RunHistory implements AutoCloseable {
             delete.executeBatch();
         }
         return dropped;
+    }
+
+    /** The store's connection now: compaction replaces it. */
+    private Connection connection() {
+        return db.connection();
     }
 
     private HistoryException failure(String what, SQLException e) {
