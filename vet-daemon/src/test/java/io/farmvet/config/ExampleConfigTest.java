@@ -81,6 +81,7 @@ class ExampleConfigTest {
         assertThat(config.state().dir()).isEqualTo(dir.resolve("state"));
         assertThat(config.history().keepSuccesses()).isEqualTo(FarmvetConfig.DEFAULT_KEEP_SUCCESSES);
         assertThat(config.history().keepFailures()).isEqualTo(FarmvetConfig.DEFAULT_KEEP_FAILURES);
+        assertThat(config.history().maxBytes()).isEqualTo(FarmvetConfig.DEFAULT_HISTORY_MAX_BYTES);
     }
 
     @Test
@@ -131,6 +132,7 @@ class ExampleConfigTest {
                         "server.metrics-token-file",
                         "state.dir",
                         "history.keep-successes",
+                        "history.max-bytes",
                         "history.keep-failures");
     }
 

@@ -169,7 +169,8 @@ class VetRepairTest {
         assertThat(third.nodes().get(0).repairs())
                 .extracting(e -> e.outcome().wireName())
                 .containsOnly("repaired");
-        assertThat(Files.readAllLines(state.resolve("repairs.jsonl"))).hasSize(4);
+        // sent and accepted for each repair, then repaired.
+        assertThat(Files.readAllLines(state.resolve("repairs.jsonl"))).hasSize(6);
     }
 
     @Test
