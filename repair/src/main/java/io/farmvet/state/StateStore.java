@@ -145,7 +145,12 @@ public final class StateStore implements AutoCloseable {
                 statement.execute("SHUTDOWN COMPACT");
             }
             connection.close();
-            connection = DriverManager.getConnection(url, "sa", "");
+            try {
+                connection = DriverManager.getConnection(url, "sa", "");
+            } catch (SQLException e) {
+                OPEN.remove(url); // this store is closed now, and says so on its next use
+                throw e;
+            }
             return true;
         }
     }
