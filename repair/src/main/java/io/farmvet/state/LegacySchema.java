@@ -27,20 +27,17 @@ final class LegacySchema {
             return false;
         }
         try (PreparedStatement query = connection.prepareStatement(
-                        "SELECT component, version FROM schema_version WHERE version > ? ORDER BY component");
-                ResultSet rows = setting(query, LAST_LEGACY_VERSION).executeQuery()) {
-            if (rows.next()) {
-                throw new SQLException(url + " holds " + rows.getString(1) + " schema version " + rows.getInt(2)
-                        + ", written by a newer farmvet; this one knows up to " + LAST_LEGACY_VERSION
-                        + ": run the newer farmvet, or point state.dir at another folder");
+                "SELECT component, version FROM schema_version WHERE version > ? ORDER BY component")) {
+            query.setInt(1, LAST_LEGACY_VERSION);
+            try (ResultSet rows = query.executeQuery()) {
+                if (rows.next()) {
+                    throw new SQLException(url + " holds " + rows.getString(1) + " schema version " + rows.getInt(2)
+                            + ", written by a newer farmvet; this one knows up to " + LAST_LEGACY_VERSION
+                            + ": run the newer farmvet, or point state.dir at another folder");
+                }
             }
         }
         return true;
-    }
-
-    private static PreparedStatement setting(PreparedStatement query, int version) throws SQLException {
-        query.setInt(1, version);
-        return query;
     }
 
     private static boolean hasTable(Connection connection, String name) throws SQLException {

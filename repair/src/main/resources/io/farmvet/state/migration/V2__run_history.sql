@@ -1,4 +1,5 @@
--- The daemon's run history, as farmvet 0.1 created it (its schema_version component 'history', version 1).
+-- The daemon's run history, as farmvet 0.1 created it (its schema_version component 'history', version 1);
+-- ${large_binary} is BLOB on H2 (see StateStore).
 CREATE TABLE IF NOT EXISTS vet_runs (
     id VARCHAR(64) PRIMARY KEY,
     started_at TIMESTAMP(3) WITH TIME ZONE NOT NULL,
@@ -8,6 +9,6 @@ CREATE TABLE IF NOT EXISTS vet_runs (
     trigger_kind VARCHAR(20) NOT NULL,
     dry_run BOOLEAN NOT NULL,
     nodes VARCHAR(4000),
-    report BLOB NOT NULL
+    report ${large_binary} NOT NULL
 );
 CREATE INDEX IF NOT EXISTS vet_runs_status_id ON vet_runs(status, id);
