@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Confirmation#of} with both looks ({@link Confirmation#withoutSettle} when no second look is
  *       needed); a node or primary that failed on the second look gets no confirmation and no repair;
  *   <li>{@link #plan}: safety valve, no repeats, dry run; nothing is sent;
- *   <li>{@link #execute}: send, record each request in the ledger before it goes out, and in the audit log.
+ *   <li>{@link #execute}: send, record each request in the ledger before it goes out, and in the audit log (a
+ *       {@code sent} line before it goes out, an answer line after, paired by the ledger row's id).
  * </ol>
  *
  * <p>Thread-safe: nodes may be handled in parallel, but one node by one caller at a time (pressure bounds are per
@@ -238,8 +239,9 @@ public final class Repairer {
 
     /**
      * Sends the plan's requests within the node's bounds and records each: in the ledger before it goes out
-     * (a request whose row cannot be written is not sent) and after its answer, and in the audit log. Returns
-     * when every request has ended.
+     * (a request whose row cannot be written is not sent) and after its answer, and in the audit log likewise.
+     * A request whose answer is not awaited because the calling thread was interrupted (farmvet is stopping)
+     * stays pending. Returns when every request has ended.
      */
     public NodeRepairs execute(RepairPlan plan) {
         List<RepairEntry> entries = new ArrayList<>(plan.decided());
