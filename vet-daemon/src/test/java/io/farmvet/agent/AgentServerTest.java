@@ -16,6 +16,7 @@ import io.farmvet.git.StableIds;
 import io.farmvet.listing.ListingKind;
 import io.farmvet.listing.ListingLimits;
 import io.farmvet.listing.ListingReader;
+import io.farmvet.repair.send.AgentResync;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -138,7 +139,7 @@ class AgentServerTest {
     }
 
     private HttpResponse<byte[]> post(AgentServer agent, String body) {
-        return send(HttpRequest.newBuilder(agent.uri().resolve(AgentHandler.RESYNC_PATH))
+        return send(HttpRequest.newBuilder(agent.uri().resolve(AgentResync.PATH))
                 .header("Authorization", "Bearer " + TOKEN)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
@@ -305,7 +306,7 @@ class AgentServerTest {
                 send(HttpRequest.newBuilder(listing).header("Authorization", "Bearer " + TOKEN + "x")),
                 send(HttpRequest.newBuilder(listing).header("Authorization", "Basic " + TOKEN)),
                 send(HttpRequest.newBuilder(URI.create(listing + "?token=" + TOKEN + "&access_token=" + TOKEN))),
-                send(HttpRequest.newBuilder(agent.uri().resolve(AgentHandler.RESYNC_PATH))
+                send(HttpRequest.newBuilder(agent.uri().resolve(AgentResync.PATH))
                         .POST(HttpRequest.BodyPublishers.ofString("{}"))));
 
         for (HttpResponse<byte[]> response : refused) {
@@ -323,7 +324,7 @@ class AgentServerTest {
         AgentServer agent = startMirrorAgentUnchecked();
 
         HttpResponse<byte[]> unknown = get(agent, "/rest/mirroring/latest/repo-hashes/other");
-        HttpResponse<byte[]> getResync = get(agent, AgentHandler.RESYNC_PATH);
+        HttpResponse<byte[]> getResync = get(agent, AgentResync.PATH);
         HttpResponse<byte[]> postListing =
                 send(HttpRequest.newBuilder(agent.uri().resolve("/rest/mirroring/latest/repo-hashes"))
                         .header("Authorization", "Bearer " + TOKEN)
@@ -551,7 +552,7 @@ class AgentServerTest {
     @Test
     void oversizedHeadersAndBodiesAndOtherContentTypesAreRefused() {
         AgentServer agent = startMirrorAgentUnchecked();
-        URI resync = agent.uri().resolve(AgentHandler.RESYNC_PATH);
+        URI resync = agent.uri().resolve(AgentResync.PATH);
 
         HttpResponse<byte[]> bigHeader = send(HttpRequest.newBuilder(agent.uri().resolve("/status"))
                 .header("X-Padding", "x".repeat(AgentSettings.MAX_REQUEST_HEADER_BYTES)));
@@ -559,7 +560,7 @@ class AgentServerTest {
         // still sending the body could see the connection closed before it reads the 413.
         String bigBody = statusLine(
                 agent,
-                "POST " + AgentHandler.RESYNC_PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
+                "POST " + AgentResync.PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
                         + "\r\nContent-Type: application/json\r\nContent-Length: "
                         + (AgentSettings.MAX_REQUEST_BODY_BYTES + 1) + "\r\n\r\n");
         HttpResponse<byte[]> text = send(HttpRequest.newBuilder(resync)
