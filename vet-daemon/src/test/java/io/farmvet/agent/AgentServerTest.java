@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.farmvet.config.Secret;
 import io.farmvet.git.RepositoryHasher;
 import io.farmvet.git.RepositoryHashes;
 import io.farmvet.git.StableIds;
@@ -625,16 +624,34 @@ class AgentServerTest {
     }
 
     @Test
-    void theTokenFileLosesItsTrailingNewlineAndAnEmptyOneIsRefused() throws IOException {
-        Path crlf = Files.writeString(tmp.resolve("crlf"), "abc def\r\n");
+    void issue11_theTokenFileLosesItsByteOrderMarkAndSurroundingWhitespaceAndTheAgentExpectsJustTheToken()
+            throws IOException {
+        Path padded = Files.writeString(tmp.resolve("padded"), "\uFEFF" + TOKEN + "   \r\n");
+        AgentSettings settings = AgentSettings.of(mirror, null, AgentCommand.token(padded.toString()))
+                .withListen("127.0.0.1", 0);
+        AgentServer agent = started(AgentServer.start(settings));
+
+        HttpResponse<byte[]> listing = get(agent, "/rest/mirroring/latest/repo-hashes");
+
+        assertThat(settings.token().toString()).doesNotContain(TOKEN);
+        assertThat(readListing(listing, ListingKind.FULL)).isEqualTo(expectedListing(mirror, ListingKind.FULL));
+    }
+
+    @Test
+    void aTokenFileThatIsEmptyBlankOrSpacedIsRefusedNamingTheOption() throws IOException {
         Path empty = Files.writeString(tmp.resolve("empty"), "\n");
+        Path blank = Files.writeString(tmp.resolve("blank"), "\uFEFF  \n");
+        Path spaced = Files.writeString(tmp.resolve("spaced"), "abc def\n");
 
-        Secret token = AgentCommand.token(crlf.toString());
-
-        assertThat(token.reveal()).isEqualTo("abc def");
-        assertThat(token.toString()).doesNotContain("abc");
-        assertThatThrownBy(() -> AgentCommand.token(empty.toString())).hasMessageContaining("empty");
+        assertThatThrownBy(() -> AgentCommand.token(empty.toString()))
+                .hasMessage("--token-file: " + empty + " is empty; write the token into it (one line)");
+        assertThatThrownBy(() -> AgentCommand.token(blank.toString()))
+                .hasMessageStartingWith("--token-file: " + blank + " holds only whitespace");
+        assertThatThrownBy(() -> AgentCommand.token(spaced.toString()))
+                .hasMessageStartingWith("--token-file: " + spaced + " holds a space inside the token")
+                .hasMessageNotContaining("abc");
         assertThatThrownBy(() -> AgentCommand.token(tmp.resolve("none").toString()))
-                .hasMessageContaining("no such file");
+                .hasMessageStartingWith("--token-file: ")
+                .hasMessageContaining("does not exist");
     }
 }
