@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Every endpoint but {@code /status} needs {@code Authorization: Bearer <token>} when the agent has a token, checked
- * by {@link BearerGate} as on every surface farmvet serves. Wrong method: 405 with {@code Allow}. Unknown path: 404. Error bodies are {@code {"error": "..."}}.
+ * by {@link BearerGate} as on every surface farmvet serves. Wrong method: 405 with {@code Allow}. Unknown path:
+ * 404. Error bodies are {@code {"error": "..."}}.
  *
  * <p>Thread-safe: requests run concurrently on Jetty's pool; shared state is in thread-safe collaborators.
  */
