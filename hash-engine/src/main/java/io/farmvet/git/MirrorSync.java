@@ -1,8 +1,7 @@
 package io.farmvet.git;
 
+import io.farmvet.secret.SecretMasker;
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,9 +11,7 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -93,10 +90,6 @@ public final class MirrorSync {
     private static final DateTimeFormatter QUARANTINE_STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{[^}]*}");
-    private static final Pattern URL_USER_INFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@");
-    private static final Pattern URL_USER_INFO_ANYWHERE =
-            Pattern.compile("\\b([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@\\s]*@");
-    private static final Pattern SCP_USER = Pattern.compile("^([^/:@]+)@([^/:]+:)");
 
     /** What a {@link #sync} or {@link #quarantine} did. */
     public enum Action {
@@ -381,80 +374,13 @@ public final class MirrorSync {
      * https://***@host/x}, {@code git@host:x} becomes {@code ***@host:x}. Other text is returned as it is.
      */
     public static String maskUrl(String url) {
-        if (url == null) {
-            return null;
-        }
-        Matcher scheme = URL_USER_INFO.matcher(url);
-        if (scheme.find()) {
-            return scheme.group(1) + "***@" + url.substring(scheme.end());
-        }
-        Matcher scp = SCP_USER.matcher(url);
-        if (scp.find()) {
-            return "***@" + url.substring(scp.start(2));
-        }
-        return url;
-    }
-
-    /** The URL's user-info as it may appear in a message: raw, decoded, and its password part alone. */
-    static Set<String> urlSecrets(String url) {
-        Set<String> secrets = new LinkedHashSet<>();
-        if (url == null) {
-            return secrets;
-        }
-        Matcher scheme = URL_USER_INFO.matcher(url);
-        String userInfo = scheme.find() ? scheme.group(2) : null;
-        if (userInfo == null) {
-            Matcher scp = SCP_USER.matcher(url);
-            userInfo = scp.find() ? scp.group(1) : null;
-        }
-        if (userInfo == null || userInfo.isEmpty()) {
-            return secrets;
-        }
-        secrets.add(userInfo);
-        int colon = userInfo.indexOf(':');
-        if (colon >= 0 && colon < userInfo.length() - 1) {
-            secrets.add(userInfo.substring(colon + 1));
-        }
-        for (String secret : List.copyOf(secrets)) {
-            try {
-                secrets.add(URLDecoder.decode(secret, StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                // Not valid percent-encoding: the raw form is all that can appear.
-            }
-        }
-        secrets.removeIf(String::isBlank);
-        return secrets;
+        return SecretMasker.none().url(url);
     }
 
     private static MirrorSyncException failure(String message, String url, Exception cause) {
-        Set<String> secrets = urlSecrets(url);
-        String causeText = mask(String.valueOf(cause.getMessage()), secrets);
-        String full = message + ": " + causeText;
-        return new MirrorSyncException(full, secrets.isEmpty() ? cause : maskedCopy(cause, secrets, 0));
-    }
-
-    /** A copy of the cause chain whose messages are masked; stack traces are kept. */
-    private static Throwable maskedCopy(Throwable t, Set<String> secrets, int depth) {
-        if (t == null || depth > 16) {
-            return null;
-        }
-        String text = t.getClass().getName() + (t.getMessage() == null ? "" : ": " + mask(t.getMessage(), secrets));
-        IOException copy = new IOException(text, maskedCopy(t.getCause(), secrets, depth + 1));
-        copy.setStackTrace(t.getStackTrace());
-        return copy;
-    }
-
-    private static String mask(String text, Set<String> secrets) {
-        // JGit quotes the URL in its messages, sometimes with the user name but without the password: mask the
-        // user-info of every URL in the text, then any secret left elsewhere.
-        String masked = URL_USER_INFO_ANYWHERE.matcher(text).replaceAll("$1***@");
-        // Longest first, so that "user:pw" is masked whole before "pw" alone would leave "user:***".
-        List<String> ordered = new ArrayList<>(secrets);
-        ordered.sort((a, b) -> Integer.compare(b.length(), a.length()));
-        for (String secret : ordered) {
-            masked = masked.replace(secret, "***");
-        }
-        return masked;
+        SecretMasker masker = SecretMasker.of(SecretMasker.urlSecrets(url));
+        String full = message + ": " + masker.text(String.valueOf(cause.getMessage()));
+        return new MirrorSyncException(full, masker.throwable(cause));
     }
 
     private static void requireName(String what, String name) {

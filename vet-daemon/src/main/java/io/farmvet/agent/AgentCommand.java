@@ -1,11 +1,10 @@
 package io.farmvet.agent;
 
 import io.farmvet.config.Secret;
+import io.farmvet.config.SecretFile;
 import io.farmvet.git.MirrorSync;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -129,28 +128,15 @@ public final class AgentCommand {
         return settings;
     }
 
-    /** Reads the token once; one trailing newline ({@code \n} or {@code \r\n}) is not part of it. */
+    /** Reads the token once, by the rules of every secret file ({@link SecretFile}). */
     static Secret token(String file) {
         if (file == null) {
             return null;
         }
-        Path path = Path.of(file);
-        String value;
         try {
-            value = Files.readString(path);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("--token-file " + file + ": no such file");
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--token-file " + file + ": cannot read it: " + e);
+            return SecretFile.read(Path.of(file), SecretFile.Kind.TOKEN, "--token-file");
+        } catch (SecretFile.Refused e) {
+            throw new IllegalArgumentException(e.getMessage());
         }
-        if (value.endsWith("\r\n")) {
-            value = value.substring(0, value.length() - 2);
-        } else if (value.endsWith("\n")) {
-            value = value.substring(0, value.length() - 1);
-        }
-        if (value.isBlank()) {
-            throw new IllegalArgumentException("--token-file " + file + ": the file is empty");
-        }
-        return new Secret(value, path);
     }
 }

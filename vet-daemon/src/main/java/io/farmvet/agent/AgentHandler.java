@@ -3,15 +3,16 @@ package io.farmvet.agent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.farmvet.agent.RepositoryIndex.Location;
+import io.farmvet.compare.Kind;
 import io.farmvet.config.Secret;
 import io.farmvet.git.StableIds;
 import io.farmvet.listing.ListingKind;
+import io.farmvet.repair.send.AgentResync;
+import io.farmvet.server.BearerGate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -35,17 +36,17 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /rest/mirroring/latest/repo-hashes} and its {@code /content} and {@code /metadata} variants: the
  *       listing, streamed while it is computed ({@link ListingStreamer}), chunked, {@code application/json}; at most
  *       {@link AgentSettings#MAX_CONCURRENT_LISTINGS} at once, further ones get 503 with {@code Retry-After}.
- *   <li>{@code POST /rest/farmvet/1/resync}: the contract of {@code io.farmvet.repair.send.AgentAdapter}, body
- *       {@link ResyncBody}. 202 {@code {"repoId": N, "state": "queued"|"running"}} when queued or joined; 400 for
+ *   <li>{@code POST /rest/farmvet/1/resync}: the contract of {@link AgentResync}, which {@code AgentAdapter}
+ *       sends. 202 {@code {"repoId": N, "state": "queued"|"running"}} when queued or joined; 400 for
  *       a malformed body or names that do not match the id; 404 for an id not under {@code DIR} without names;
  *       409 when a resync of another kind is pending for the repository; 413 for a body over 64 KiB; 415 for a
  *       non-JSON content type; 429 when too many resyncs are pending; 503 while starting, and always on an agent
  *       without an upstream.
  * </ul>
  *
- * Every endpoint but {@code /status} needs {@code Authorization: Bearer <token>} when the agent has a token (401
- * with {@code WWW-Authenticate: Bearer} otherwise; a token anywhere else, such as the query string, does not
- * count). Wrong method: 405 with {@code Allow}. Unknown path: 404. Error bodies are {@code {"error": "..."}}.
+ * Every endpoint but {@code /status} needs {@code Authorization: Bearer <token>} when the agent has a token, checked
+ * by {@link BearerGate} as on every surface farmvet serves. Wrong method: 405 with {@code Allow}. Unknown path:
+ * 404. Error bodies are {@code {"error": "..."}}.
  *
  * <p>Thread-safe: requests run concurrently on Jetty's pool; shared state is in thread-safe collaborators.
  */
@@ -53,7 +54,6 @@ final class AgentHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(AgentHandler.class);
 
     static final String STATUS_PATH = "/status";
-    static final String RESYNC_PATH = "/rest/farmvet/1/resync";
     private static final String JSON_TYPE = "application/json";
 
     /** Seconds a client should wait before asking again while the agent starts or is busy. */
@@ -69,7 +69,7 @@ final class AgentHandler extends Handler.Abstract {
     private final ListingStreamer streamer;
     private final RepositoryIndex index;
     private final ResyncQueue queue;
-    private final byte[] token;
+    private final BearerGate gate;
     private final Semaphore listingSlots = new Semaphore(AgentSettings.MAX_CONCURRENT_LISTINGS);
 
     /** @param queue null on an agent without an upstream */
@@ -78,7 +78,7 @@ final class AgentHandler extends Handler.Abstract {
         this.streamer = streamer;
         this.index = index;
         this.queue = queue;
-        this.token = token == null ? null : token.reveal().getBytes(StandardCharsets.UTF_8);
+        this.gate = BearerGate.of(token, "the agent's --token-file");
     }
 
     @Override
@@ -92,16 +92,11 @@ final class AgentHandler extends Handler.Abstract {
             return status(response, callback);
         }
         ListingKind kind = LISTINGS.get(path);
-        if (kind == null && !RESYNC_PATH.equals(path)) {
+        if (kind == null && !AgentResync.PATH.equals(path)) {
             return error(response, callback, HttpStatus.NOT_FOUND_404, "no such endpoint: " + path);
         }
-        if (!authorized(request)) {
-            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"farmvet\"");
-            return error(
-                    response,
-                    callback,
-                    HttpStatus.UNAUTHORIZED_401,
-                    "send the agent's token as Authorization: Bearer <token>");
+        if (!gate.admit(request, response, callback)) {
+            return true;
         }
         if (kind != null) {
             if (!"GET".equals(method)) {
@@ -113,20 +108,6 @@ final class AgentHandler extends Handler.Abstract {
             return methodNotAllowed(response, callback, "POST");
         }
         return resync(request, response, callback);
-    }
-
-    private boolean authorized(Request request) {
-        if (token == null) {
-            return true;
-        }
-        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        String scheme = "Bearer ";
-        if (header == null || !header.regionMatches(true, 0, scheme, 0, scheme.length())) {
-            return false;
-        }
-        byte[] given = header.substring(scheme.length()).strip().getBytes(StandardCharsets.UTF_8);
-        // Time depends on the expected token's length only (JDK MessageDigest.isEqual), not on where they differ.
-        return MessageDigest.isEqual(token, given);
     }
 
     private boolean status(Response response, Callback callback) {
@@ -219,10 +200,10 @@ final class AgentHandler extends Handler.Abstract {
         if (bytes.length > max) {
             return error(response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "the body is over " + max + " bytes");
         }
-        ResyncBody body;
+        AgentResync body;
         try {
-            body = ResyncBody.parse(bytes);
-        } catch (ResyncBody.Invalid e) {
+            body = AgentResync.parse(bytes);
+        } catch (AgentResync.Invalid e) {
             return error(response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage());
         }
         Location local = index.find(body.repoId());
@@ -248,7 +229,7 @@ final class AgentHandler extends Handler.Abstract {
                             + body.projectId());
         }
         ResyncQueue.Action action;
-        if (body.kinds().contains(ResyncBody.Kind.EXTRA)) {
+        if (body.kinds().contains(Kind.EXTRA)) {
             if (local == null) {
                 return error(
                         response,
@@ -274,7 +255,7 @@ final class AgentHandler extends Handler.Abstract {
                 "resync {} ({}) {}: {} {}",
                 location,
                 body.repoId(),
-                body.kinds().toString().toLowerCase(Locale.ROOT),
+                body.kinds(),
                 submission.joined() ? "joined the pending job, which is" : "accepted,",
                 submission.state().wireName());
         Map<String, Object> answer = new LinkedHashMap<>();

@@ -4,9 +4,6 @@ import io.farmvet.config.ConfigValues.BadValue;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -14,26 +11,17 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The files a config points at: secrets ({@code bearer-token-file}, {@code password-file}) and the extra CA
- * bundle ({@code http.ca-file}). Every check ends in a message that says what to do. Secret values never
- * reach a message or a log line. Stateless.
+ * The files a config points at: secrets ({@code bearer-token-file}, {@code password-file}), read by
+ * {@link SecretFile}, and the extra CA bundle ({@code http.ca-file}). Every check ends in a message that says
+ * what to do. Secret values never reach a message or a log line. Stateless.
  */
 final class ConfigFiles {
-    private static final Logger log = LoggerFactory.getLogger(ConfigFiles.class);
-
-    /** A token or password is a line of text; 64 KiB is far beyond any real one and keeps a mistake cheap. */
-    static final int MAX_SECRET_FILE_BYTES = 64 << 10;
 
     /** The Debian system bundle of ~140 CAs is about 220 KB; a private CA file is a few KB. */
     static final int MAX_CA_FILE_BYTES = 1 << 20;
@@ -55,41 +43,22 @@ final class ConfigFiles {
     }
 
     /**
-     * Reads a secret: the whole file less ONE trailing {@code \n} or {@code \r\n}, which editors add. Anything
-     * else that would break an HTTP header (another line break, a control character) is an error rather than
-     * something to trim silently, since a silently changed password fails later with a baffling 401.
+     * Reads a secret with {@link SecretFile}, its problem as a {@link BadValue} of {@code keyPath}.
      *
-     * @param what "token" or "password", for the messages
+     * @param what "token", "password" or "header value": what the file holds
      */
     static Secret readSecret(Path file, String what, String keyPath) throws BadValue {
-        byte[] bytes = readBounded(file, MAX_SECRET_FILE_BYTES, "with the " + what + " (one line)");
-        String value;
+        SecretFile.Kind kind =
+                switch (what) {
+                    case "token" -> SecretFile.Kind.TOKEN;
+                    case "password" -> SecretFile.Kind.PASSWORD;
+                    default -> SecretFile.Kind.HEADER_VALUE;
+                };
         try {
-            value = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new BadValue(file + " is not UTF-8 text; write only the " + what + " into it, on one line");
+            return SecretFile.read(file, kind, keyPath);
+        } catch (SecretFile.Refused e) {
+            throw new BadValue(e.problem());
         }
-        if (value.endsWith("\r\n")) {
-            value = value.substring(0, value.length() - 2);
-        } else if (value.endsWith("\n")) {
-            value = value.substring(0, value.length() - 1);
-        }
-        if (value.isEmpty()) {
-            throw new BadValue(file + " is empty; write the " + what + " into it (one line)");
-        }
-        if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-            throw new BadValue(file + " holds more than one line; write only the " + what + " into it, on one line");
-        }
-        if (value.chars().anyMatch(Character::isISOControl)) {
-            throw new BadValue(file + " holds control characters; write only the " + what + " into it, on one line");
-        }
-        warnIfShared(file, keyPath);
-        return new Secret(value, file);
     }
 
     /** Checks that the file holds at least one PEM certificate the JDK can parse. */
@@ -112,7 +81,7 @@ final class ConfigFiles {
     }
 
     /** Reads at most {@code max} bytes of a regular, readable file, or says which of those it is not. */
-    private static byte[] readBounded(Path file, int max, String content) throws BadValue {
+    static byte[] readBounded(Path file, int max, String content) throws BadValue {
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(file, BasicFileAttributes.class);
@@ -142,23 +111,6 @@ final class ConfigFiles {
             throw new BadValue(file + " is not readable by this process; make it readable by the user farmvet runs as");
         } catch (IOException e) {
             throw new BadValue(file + " cannot be read (" + e + ")");
-        }
-    }
-
-    /** A secret that other users can read is a secret shared; say so, but it is the operator's call. */
-    private static void warnIfShared(Path file, String keyPath) {
-        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-        if (view == null) {
-            return;
-        }
-        try {
-            Set<PosixFilePermission> permissions = view.readAttributes().permissions();
-            if (permissions.contains(PosixFilePermission.GROUP_READ)
-                    || permissions.contains(PosixFilePermission.OTHERS_READ)) {
-                log.warn("{}: secret file {} is readable by group or others; run chmod 600 {}", keyPath, file, file);
-            }
-        } catch (IOException e) {
-            log.debug("{}: cannot read the permissions of {}", keyPath, file, e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.farmvet.fetch;
 
 import io.farmvet.listing.ListingFormatException;
+import io.farmvet.secret.SecretMasker;
 import io.farmvet.util.Units;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -19,11 +20,16 @@ import org.apache.hc.core5.http.TruncatedChunkException;
 /**
  * Turns whatever broke one server's fetch into a {@link FetchException} an operator can act on: who, what, after
  * how long and how much, and what to check. One per fetch.
+ *
+ * <p>Every message it builds, and every cause it chains, passes through the request's {@link SecretMasker}: an
+ * error page, a parse error quoting a listing's field, or a client's exception may all carry what the request sent
+ * (a debugging proxy echoes the {@code Authorization} header; a listing field may hold it, issue 11).
  */
 final class FetchFailure {
     private final String server;
     private final String url;
     private final String configPath;
+    private final SecretMasker masker;
     private final ServerProgress progress;
     private final Duration connectTimeout;
     private final Duration readTimeout;
@@ -34,12 +40,14 @@ final class FetchFailure {
             String server,
             String url,
             String configPath,
+            SecretMasker masker,
             ServerProgress progress,
             Duration connectTimeout,
             Duration readTimeout) {
         this.server = server;
         this.url = url;
         this.configPath = configPath;
+        this.masker = masker;
         this.progress = progress;
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
@@ -62,26 +70,31 @@ final class FetchFailure {
         return configPath;
     }
 
+    /** Any text built from the server's answer or about the request, with the request's secrets masked. */
+    String mask(String text) {
+        return masker.text(text);
+    }
+
     FetchException status(String what) {
-        return new FetchException(server + ": GET " + url + " " + what, null);
+        return failed(server + ": GET " + masker.url(url) + " " + what, null);
     }
 
     FetchException explain(Throwable e) {
         String reason = cancelReason;
         if (reason != null) {
-            return new FetchException(server + ": " + reason + " " + soFar(), e);
+            return failed(server + ": " + reason + " " + soFar(), e);
         }
         String host = URI.create(url).getHost();
         String message;
         if (e instanceof ListingFormatException) {
             message = e.getMessage() + "; " + soFar().replace("after ", "read ");
-            return new FetchException(message, e);
+            return failed(message, e);
         } else if (e instanceof ConnectTimeoutException) {
             message = "no connection to " + host + " within " + Units.duration(connectTimeout)
                     + " (http.connect-timeout); check that the server is up and reachable from here";
         } else if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
-            message = "cannot connect to " + url + ": " + e.getMessage() + "; check that the server is up and "
-                    + configPath + ".url is right";
+            message = "cannot connect to " + masker.url(url) + ": " + e.getMessage()
+                    + "; check that the server is up and " + configPath + ".url is right";
         } else if (e instanceof UnknownHostException) {
             message = "unknown host " + host + "; check " + configPath + ".url";
         } else if (e instanceof SocketTimeoutException) {
@@ -101,7 +114,11 @@ final class FetchFailure {
         } else {
             message = "unexpected error " + soFar() + ": " + e;
         }
-        return new FetchException(server + ": " + message, e);
+        return failed(server + ": " + message, e);
+    }
+
+    private FetchException failed(String message, Throwable cause) {
+        return new FetchException(masker.text(message), cause == null ? null : masker.throwable(cause));
     }
 
     /** {@code after 41210 repositories (12.4 MB, 30012 ms)}. */

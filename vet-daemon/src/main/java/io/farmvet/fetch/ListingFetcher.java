@@ -3,6 +3,7 @@ package io.farmvet.fetch;
 import io.farmvet.config.FarmvetConfig;
 import io.farmvet.listing.ListingKind;
 import io.farmvet.listing.ListingReader;
+import io.farmvet.secret.SecretMasker;
 import java.io.Closeable;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -76,8 +77,14 @@ public final class ListingFetcher implements Closeable {
         if (authorization != null) {
             get.setHeader(HttpHeaders.AUTHORIZATION, authorization);
         }
-        FetchFailure failure =
-                new FetchFailure(server.name(), url, configPath, progress, http.connectTimeout(), http.readTimeout());
+        FetchFailure failure = new FetchFailure(
+                server.name(),
+                url,
+                configPath,
+                SecretMasker.forRequest(url, authorization),
+                progress,
+                http.connectTimeout(),
+                http.readTimeout());
         return new ListingRequest(client, get, reader, kind, failure, progress);
     }
 

@@ -11,10 +11,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Comparator;
-import java.util.List;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -188,7 +184,7 @@ public final class ListingRequest implements AutoCloseable {
         try (InputStream in = entity.getContent()) {
             // Read past the excerpt by SECRET_MARGIN, so that a secret straddling its end is masked whole.
             byte[] bytes = in.readNBytes(ERROR_BODY_EXCERPT + SECRET_MARGIN);
-            String text = maskCredentials(new String(bytes, StandardCharsets.UTF_8))
+            String text = failure.mask(new String(bytes, StandardCharsets.UTF_8))
                     .replaceAll("\\s+", " ")
                     .strip();
             boolean more = bytes.length > ERROR_BODY_EXCERPT || text.length() > ERROR_BODY_EXCERPT;
@@ -197,41 +193,6 @@ public final class ListingRequest implements AutoCloseable {
         } catch (IOException e) {
             return "";
         }
-    }
-
-    /**
-     * The server's answer with this request's credentials masked: a debugging proxy or a misconfigured server
-     * may echo the request, Authorization header included, in its error page (issue 6). Masks the header's
-     * value, its credentials and, for Basic, the decoded {@code user:password} and the password.
-     */
-    private String maskCredentials(String text) {
-        Header authorization = request.getFirstHeader(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || authorization.getValue() == null) {
-            return text;
-        }
-        String value = authorization.getValue();
-        List<String> secrets = new ArrayList<>(List.of(value));
-        int space = value.indexOf(' ');
-        if (space > 0) {
-            String credentials = value.substring(space + 1).strip();
-            secrets.add(credentials);
-            if (value.regionMatches(true, 0, "Basic ", 0, 6)) {
-                try {
-                    String decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
-                    secrets.add(decoded);
-                    secrets.add(decoded.substring(decoded.indexOf(':') + 1));
-                } catch (IllegalArgumentException notBase64) {
-                    // Then the header is masked as sent, which is all a server could echo.
-                }
-            }
-        }
-        secrets.sort(Comparator.comparingInt(String::length).reversed());
-        for (String secret : secrets) {
-            if (!secret.isEmpty()) {
-                text = text.replace(secret, "***");
-            }
-        }
-        return text;
     }
 
     /** Counts the bytes as the parser pulls them, for progress and for the error messages. */

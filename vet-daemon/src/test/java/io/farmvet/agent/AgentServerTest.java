@@ -9,13 +9,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.farmvet.config.Secret;
 import io.farmvet.git.RepositoryHasher;
 import io.farmvet.git.RepositoryHashes;
 import io.farmvet.git.StableIds;
 import io.farmvet.listing.ListingKind;
 import io.farmvet.listing.ListingLimits;
 import io.farmvet.listing.ListingReader;
+import io.farmvet.repair.send.AgentResync;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -138,7 +138,7 @@ class AgentServerTest {
     }
 
     private HttpResponse<byte[]> post(AgentServer agent, String body) {
-        return send(HttpRequest.newBuilder(agent.uri().resolve(AgentHandler.RESYNC_PATH))
+        return send(HttpRequest.newBuilder(agent.uri().resolve(AgentResync.PATH))
                 .header("Authorization", "Bearer " + TOKEN)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
@@ -305,7 +305,7 @@ class AgentServerTest {
                 send(HttpRequest.newBuilder(listing).header("Authorization", "Bearer " + TOKEN + "x")),
                 send(HttpRequest.newBuilder(listing).header("Authorization", "Basic " + TOKEN)),
                 send(HttpRequest.newBuilder(URI.create(listing + "?token=" + TOKEN + "&access_token=" + TOKEN))),
-                send(HttpRequest.newBuilder(agent.uri().resolve(AgentHandler.RESYNC_PATH))
+                send(HttpRequest.newBuilder(agent.uri().resolve(AgentResync.PATH))
                         .POST(HttpRequest.BodyPublishers.ofString("{}"))));
 
         for (HttpResponse<byte[]> response : refused) {
@@ -323,7 +323,7 @@ class AgentServerTest {
         AgentServer agent = startMirrorAgentUnchecked();
 
         HttpResponse<byte[]> unknown = get(agent, "/rest/mirroring/latest/repo-hashes/other");
-        HttpResponse<byte[]> getResync = get(agent, AgentHandler.RESYNC_PATH);
+        HttpResponse<byte[]> getResync = get(agent, AgentResync.PATH);
         HttpResponse<byte[]> postListing =
                 send(HttpRequest.newBuilder(agent.uri().resolve("/rest/mirroring/latest/repo-hashes"))
                         .header("Authorization", "Bearer " + TOKEN)
@@ -551,7 +551,7 @@ class AgentServerTest {
     @Test
     void oversizedHeadersAndBodiesAndOtherContentTypesAreRefused() {
         AgentServer agent = startMirrorAgentUnchecked();
-        URI resync = agent.uri().resolve(AgentHandler.RESYNC_PATH);
+        URI resync = agent.uri().resolve(AgentResync.PATH);
 
         HttpResponse<byte[]> bigHeader = send(HttpRequest.newBuilder(agent.uri().resolve("/status"))
                 .header("X-Padding", "x".repeat(AgentSettings.MAX_REQUEST_HEADER_BYTES)));
@@ -559,7 +559,7 @@ class AgentServerTest {
         // still sending the body could see the connection closed before it reads the 413.
         String bigBody = statusLine(
                 agent,
-                "POST " + AgentHandler.RESYNC_PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
+                "POST " + AgentResync.PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
                         + "\r\nContent-Type: application/json\r\nContent-Length: "
                         + (AgentSettings.MAX_REQUEST_BODY_BYTES + 1) + "\r\n\r\n");
         HttpResponse<byte[]> text = send(HttpRequest.newBuilder(resync)
@@ -624,16 +624,34 @@ class AgentServerTest {
     }
 
     @Test
-    void theTokenFileLosesItsTrailingNewlineAndAnEmptyOneIsRefused() throws IOException {
-        Path crlf = Files.writeString(tmp.resolve("crlf"), "abc def\r\n");
+    void issue11_theTokenFileLosesItsByteOrderMarkAndSurroundingWhitespaceAndTheAgentExpectsJustTheToken()
+            throws IOException {
+        Path padded = Files.writeString(tmp.resolve("padded"), "\uFEFF" + TOKEN + "   \r\n");
+        AgentSettings settings = AgentSettings.of(mirror, null, AgentCommand.token(padded.toString()))
+                .withListen("127.0.0.1", 0);
+        AgentServer agent = started(AgentServer.start(settings));
+
+        HttpResponse<byte[]> listing = get(agent, "/rest/mirroring/latest/repo-hashes");
+
+        assertThat(settings.token().toString()).doesNotContain(TOKEN);
+        assertThat(readListing(listing, ListingKind.FULL)).isEqualTo(expectedListing(mirror, ListingKind.FULL));
+    }
+
+    @Test
+    void aTokenFileThatIsEmptyBlankOrSpacedIsRefusedNamingTheOption() throws IOException {
         Path empty = Files.writeString(tmp.resolve("empty"), "\n");
+        Path blank = Files.writeString(tmp.resolve("blank"), "\uFEFF  \n");
+        Path spaced = Files.writeString(tmp.resolve("spaced"), "abc def\n");
 
-        Secret token = AgentCommand.token(crlf.toString());
-
-        assertThat(token.reveal()).isEqualTo("abc def");
-        assertThat(token.toString()).doesNotContain("abc");
-        assertThatThrownBy(() -> AgentCommand.token(empty.toString())).hasMessageContaining("empty");
+        assertThatThrownBy(() -> AgentCommand.token(empty.toString()))
+                .hasMessage("--token-file: " + empty + " is empty; write the token into it (one line)");
+        assertThatThrownBy(() -> AgentCommand.token(blank.toString()))
+                .hasMessageStartingWith("--token-file: " + blank + " holds only whitespace");
+        assertThatThrownBy(() -> AgentCommand.token(spaced.toString()))
+                .hasMessageStartingWith("--token-file: " + spaced + " holds a space inside the token")
+                .hasMessageNotContaining("abc");
         assertThatThrownBy(() -> AgentCommand.token(tmp.resolve("none").toString()))
-                .hasMessageContaining("no such file");
+                .hasMessageStartingWith("--token-file: ")
+                .hasMessageContaining("does not exist");
     }
 }

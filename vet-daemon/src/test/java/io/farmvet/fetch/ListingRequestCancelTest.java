@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.farmvet.listing.ListingKind;
 import io.farmvet.listing.ListingLimits;
 import io.farmvet.listing.ListingReader;
+import io.farmvet.secret.SecretMasker;
 import java.time.Duration;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -48,8 +49,8 @@ class ListingRequestCancelTest {
 
     private static ListingRequest request() {
         ServerProgress progress = new ServerProgress("primary");
-        FetchFailure failure =
-                new FetchFailure("primary", URL, "primary", progress, Duration.ofSeconds(1), Duration.ofSeconds(1));
+        FetchFailure failure = new FetchFailure(
+                "primary", URL, "primary", SecretMasker.none(), progress, Duration.ofSeconds(1), Duration.ofSeconds(1));
         return new ListingRequest(
                 new RacingClient(),
                 new HttpGet(URL),

@@ -1,23 +1,16 @@
 package io.farmvet.repair.send;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import io.farmvet.compare.Kind;
 import io.farmvet.repair.RepairMode;
 import io.farmvet.repair.RepairTarget;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import io.farmvet.secret.SecretMasker;
 import java.net.URI;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * {@code repair.mode: agent}: farmvet's own node agent. This is the contract the agent implements:
+ * {@code repair.mode: agent}: farmvet's own node agent. This is the contract the agent implements (written once,
+ * for both sides, in {@link AgentResync}):
  *
  * <pre>
  * POST {nodeUrl}/rest/farmvet/1/resync
@@ -47,11 +40,6 @@ import java.util.Set;
  * Immutable; thread-safe.
  */
 public final class AgentAdapter implements RepairAdapter {
-    /** The agent's resync endpoint, under the node's base URL. */
-    public static final String RESYNC_PATH = "/rest/farmvet/1/resync";
-
-    private static final JsonFactory JSON = new JsonFactory();
-
     @Override
     public RepairMode mode() {
         return RepairMode.AGENT;
@@ -59,7 +47,7 @@ public final class AgentAdapter implements RepairAdapter {
 
     @Override
     public Optional<RepairRequest> request(RepairTarget target) {
-        URI uri = URI.create(target.node().baseUrl() + RESYNC_PATH);
+        URI uri = URI.create(target.node().baseUrl() + AgentResync.PATH);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("Accept", "application/json");
@@ -67,7 +55,12 @@ public final class AgentAdapter implements RepairAdapter {
         if (authorization != null) {
             headers.put("Authorization", authorization);
         }
-        return Optional.of(new RepairRequest("POST", uri, headers, body(target), credentialSecrets(authorization)));
+        return Optional.of(new RepairRequest(
+                "POST",
+                uri,
+                headers,
+                AgentResync.of(target).toJson(),
+                SecretMasker.authorizationSecrets(authorization)));
     }
 
     @Override
@@ -75,46 +68,8 @@ public final class AgentAdapter implements RepairAdapter {
         return status == 200 || status == 202;
     }
 
-    static String body(RepairTarget target) {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
-            json.writeNumberField("repoId", target.repositoryId());
-            json.writeNumberField("projectId", target.projectId());
-            json.writeArrayFieldStart("kinds");
-            for (Kind kind : target.kinds()) {
-                json.writeString(kind.wireName());
-            }
-            json.writeEndArray();
-            // The names let a node clone a repository it does not have; they come from the primary's listing.
-            if (target.projectKey() != null) {
-                json.writeStringField("projectKey", target.projectKey());
-            }
-            if (target.slug() != null) {
-                json.writeStringField("slug", target.slug());
-            }
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to a string cannot fail", e);
-        }
-        return out.toString();
-    }
-
-    /** The header value and, for {@code Scheme credentials}, the credentials alone: both must be masked. */
-    static Set<String> credentialSecrets(String authorization) {
-        if (authorization == null || authorization.isBlank()) {
-            return Set.of();
-        }
-        Set<String> secrets = new LinkedHashSet<>(List.of(authorization));
-        int space = authorization.indexOf(' ');
-        if (space > 0 && space < authorization.length() - 1) {
-            secrets.add(authorization.substring(space + 1).trim());
-        }
-        return secrets;
-    }
-
     @Override
     public String toString() {
-        return "agent POST {nodeUrl}" + RESYNC_PATH;
+        return "agent POST {nodeUrl}" + AgentResync.PATH;
     }
 }

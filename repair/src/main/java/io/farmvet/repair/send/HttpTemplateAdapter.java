@@ -2,6 +2,7 @@ package io.farmvet.repair.send;
 
 import io.farmvet.repair.RepairMode;
 import io.farmvet.repair.RepairTarget;
+import io.farmvet.secret.SecretMasker;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,8 +36,8 @@ public final class HttpTemplateAdapter implements RepairAdapter {
             throw new IllegalArgumentException("repair.http.url does not give an absolute http(s) URL for node "
                     + target.node().name() + " and repository " + target.repositoryId());
         }
-        Set<String> secrets =
-                new LinkedHashSet<>(AgentAdapter.credentialSecrets(target.node().authorizationHeader()));
+        Set<String> secrets = new LinkedHashSet<>(
+                SecretMasker.authorizationSecrets(target.node().authorizationHeader()));
         Map<String, String> headers = new LinkedHashMap<>();
         boolean hasAuthorization = false;
         for (Map.Entry<String, String> header : template.headers().entrySet()) {
@@ -44,8 +45,8 @@ public final class HttpTemplateAdapter implements RepairAdapter {
                     header.getValue(), values, Placeholders::headerValue, Placeholders::headerValue);
             headers.put(header.getKey(), value);
             hasAuthorization |= header.getKey().equalsIgnoreCase("Authorization");
-            if (Masking.secretName(header.getKey())) {
-                secrets.addAll(AgentAdapter.credentialSecrets(value));
+            if (SecretMasker.secretName(header.getKey())) {
+                secrets.addAll(SecretMasker.authorizationSecrets(value));
             }
         }
         if (!hasAuthorization && target.node().authorizationHeader() != null) {

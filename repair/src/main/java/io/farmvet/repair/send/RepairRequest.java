@@ -1,9 +1,9 @@
 package io.farmvet.repair.send;
 
+import io.farmvet.secret.SecretMasker;
 import java.net.URI;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -19,7 +19,7 @@ public final class RepairRequest {
     private final URI uri;
     private final Map<String, String> headers;
     private final String body;
-    private final Set<String> secrets;
+    private final SecretMasker masker;
 
     /**
      * @param secrets values that must never be shown (credentials); blank ones are ignored. The URL's user-info
@@ -31,13 +31,7 @@ public final class RepairRequest {
         this.uri = Objects.requireNonNull(uri, "uri");
         this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
         this.body = body;
-        Set<String> kept = new LinkedHashSet<>(Masking.urlSecrets(uri));
-        for (String secret : secrets) {
-            if (secret != null && !secret.isBlank()) {
-                kept.add(secret);
-            }
-        }
-        this.secrets = Collections.unmodifiableSet(kept);
+        this.masker = SecretMasker.of(SecretMasker.urlSecrets(uri.toString())).and(secrets);
     }
 
     public String method() {
@@ -60,7 +54,7 @@ public final class RepairRequest {
 
     /** Method and URL, secrets masked: what the ledger and the audit log keep. */
     public String summary() {
-        return method + " " + Masking.url(uri, secrets);
+        return method + " " + masker.url(uri.toString());
     }
 
     /** The whole request, secrets masked: the detail of a dry run. */
@@ -68,7 +62,7 @@ public final class RepairRequest {
         StringBuilder text = new StringBuilder(summary());
         if (!headers.isEmpty()) {
             text.append(headers.entrySet().stream()
-                    .map(h -> h.getKey() + ": " + Masking.headerValue(h.getKey(), h.getValue()))
+                    .map(h -> h.getKey() + ": " + SecretMasker.headerValue(h.getKey(), h.getValue()))
                     .collect(Collectors.joining(", ", " headers {", "}")));
         }
         if (body != null) {
@@ -79,7 +73,7 @@ public final class RepairRequest {
 
     /** Masks this request's secrets in any text, such as an error message or an answer's body. */
     public String mask(String text) {
-        return Masking.text(text, secrets);
+        return masker.text(text);
     }
 
     @Override

@@ -13,12 +13,11 @@ import io.farmvet.daemon.VetRequest;
 import io.farmvet.daemon.VetRunner;
 import io.farmvet.daemon.history.HistoryException;
 import io.farmvet.daemon.history.RunSummary;
+import io.farmvet.server.BearerGate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -54,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * GET  /-/ready              200 when config, store and scheduler are up; 503 saying which is not
  * </pre>
  *
- * Tokens are compared in constant time, after hashing both to SHA-256 so that not even the length leaks; a
- * token in the query string is never looked at. Error bodies are {@code {"error": "..."}}. Thread-safe.
+ * The bearer check is {@link BearerGate}'s, as on every surface farmvet serves. Error bodies are {@code {"error":
+ * "..."}}. Thread-safe.
  */
 final class ApiHandler extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
@@ -71,6 +70,7 @@ final class ApiHandler extends Handler.Abstract {
     private static final String JSON = "application/json";
     private static final String TEXT = "text/plain; charset=utf-8";
     private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String TOKEN_SOURCE = "server.token-file (server.metrics-token-file for /metrics)";
 
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
@@ -387,50 +387,9 @@ final class ApiHandler extends Handler.Abstract {
         return false;
     }
 
-    /**
-     * Whether the request carries exactly one {@code Authorization: Bearer <token>} matching {@code token}; a
-     * null {@code token} means the resource is open. Answers 401 when not.
-     */
+    /** Whether {@link BearerGate} lets the request through to a resource guarded by {@code token} (null: open). */
     private static boolean authorized(Request request, Response response, Callback callback, Secret token) {
-        if (token == null) {
-            return true;
-        }
-        List<String> values = request.getHeaders().getValuesList(HttpHeader.AUTHORIZATION);
-        String given = values.size() == 1 ? bearer(values.get(0)) : null;
-        if (given != null && MessageDigest.isEqual(sha256(given), sha256(token.reveal()))) {
-            return true;
-        }
-        // Never log the header: a wrong token is often a right token for something else.
-        log.warn(
-                "refused {} {} from {}: {}",
-                request.getMethod(),
-                request.getHttpURI().getPath(),
-                Request.getRemoteAddr(request),
-                values.isEmpty() ? "no bearer token" : "wrong or malformed bearer token");
-        response.getHeaders()
-                .put(
-                        HttpHeader.WWW_AUTHENTICATE,
-                        values.isEmpty()
-                                ? "Bearer realm=\"farmvet\""
-                                : "Bearer realm=\"farmvet\", error=\"invalid_token\"");
-        error(response, callback, 401, "send Authorization: Bearer <token> with the token of the daemon's config");
-        return false;
-    }
-
-    private static String bearer(String header) {
-        String prefix = "Bearer ";
-        if (header.length() <= prefix.length() || !header.regionMatches(true, 0, prefix, 0, prefix.length())) {
-            return null;
-        }
-        return header.substring(prefix.length()).strip();
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return BearerGate.of(token, TOKEN_SOURCE).admit(request, response, callback);
     }
 
     /**
