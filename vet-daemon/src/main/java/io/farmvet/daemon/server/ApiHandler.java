@@ -93,7 +93,35 @@ final class ApiHandler extends Handler.Abstract {
             log.error("{} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
             error(response, callback, 500, "internal error: " + e.getClass().getSimpleName() + "; see the log");
         }
+        backend.requestServed(routeTemplate(request), request.getMethod(), response.getStatus());
         return true;
+    }
+
+    /**
+     * The route of a request that matched none (404) or whose path is not plain (400): one value, so that what
+     * clients send cannot grow the metric's label set.
+     */
+    static final String OTHER_ROUTE = "other";
+
+    /** The routes as the metrics name them: {@link #route}'s, with the id as {@code {id}}. */
+    static final Set<String> ROUTES =
+            Set.of("/-/healthy", "/-/ready", "/metrics", "/-/reload", VETS, VETS_PREFIX + "{id}", OTHER_ROUTE);
+
+    /**
+     * The route {@code request} went to, as a template: a vet's id is {@code {id}}, and a path that is not plain
+     * or matches nothing is {@link #OTHER_ROUTE}, so that no client can grow the metric's label set.
+     */
+    static String routeTemplate(Request request) {
+        String path = request.getHttpURI().getParam() == null
+                ? plainPath(request.getHttpURI().getPath())
+                : null;
+        if (path == null) {
+            return OTHER_ROUTE;
+        }
+        if (path.startsWith(VETS_PREFIX) && path.indexOf('/', VETS_PREFIX.length()) < 0) {
+            return VETS_PREFIX + "{id}";
+        }
+        return ROUTES.contains(path) ? path : OTHER_ROUTE;
     }
 
     private void route(Request request, Response response, Callback callback) throws Exception {
