@@ -364,7 +364,7 @@ public final class Daemon implements ApiBackend, AutoCloseable {
         byte[] json;
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            JsonReport.write(finished.report(), out);
+            JsonReport.writeRun(flight.id(), flight.startedAt(), finished.report(), out);
             json = out.toByteArray();
         } catch (IOException e) {
             throw new IllegalStateException("writing a report to memory failed", e);
