@@ -434,6 +434,22 @@ class FarmMetricsTest {
         assertThat(listed).containsExactlyElementsOf(FarmMetrics.NODE_STATES);
     }
 
+    /** Every farmvet and process metric the scrape has is in deploy/README.md's table, by its full name. */
+    @Test
+    void everyFarmvetAndProcessMetricIsInDeployReadme() throws Exception {
+        metrics.requestServed("/metrics", "GET", 200);
+        String readme = Files.readString(Path.of("..", "deploy", "README.md"));
+        List<String> families = PromText.parse(metrics.scrape()).help.keySet().stream()
+                .filter(name -> name.startsWith("farmvet_") || name.startsWith("process_"))
+                .map(name -> name.replaceAll("_(max|bucket|count|sum)$", ""))
+                .distinct()
+                .toList();
+
+        assertThat(families).isNotEmpty().allSatisfy(name -> assertThat(readme)
+                .as("deploy/README.md names %s", name)
+                .contains("`" + name + "`"));
+    }
+
     /**
      * Writes a scrape with every kind of series filled in to {@code target/metrics-sample.prom}, where
      * {@code deploy/check.sh} runs {@code promtool check metrics} on it.
