@@ -170,6 +170,22 @@ public final class ListingRequest implements AutoCloseable {
         }
     }
 
+    /**
+     * An error answer's body to quote, decoded when it is gzip (it is read to a bound, so a bomb costs nothing);
+     * empty in any other coding, which could not be quoted as text.
+     */
+    private InputStream errorBody(HttpEntity entity) throws IOException {
+        Header coding = response.getFirstHeader(HttpHeaders.CONTENT_ENCODING);
+        String name = coding == null || coding.getValue() == null
+                ? ""
+                : coding.getValue().strip().toLowerCase(Locale.ROOT);
+        return switch (name) {
+            case "", "identity" -> entity.getContent();
+            case "gzip", "x-gzip" -> new GZIPInputStream(entity.getContent());
+            default -> InputStream.nullInputStream();
+        };
+    }
+
     /** Aborts the request from any thread; the pending or next {@link #read} fails with {@code reason}. */
     public void cancel(String reason) {
         failure.cancelled(reason);
@@ -233,7 +249,7 @@ public final class ListingRequest implements AutoCloseable {
         if (entity == null) {
             return "";
         }
-        try (InputStream in = entity.getContent()) {
+        try (InputStream in = errorBody(entity)) {
             // Read past the excerpt by SECRET_MARGIN, so that a secret straddling its end is masked whole.
             byte[] bytes = in.readNBytes(ERROR_BODY_EXCERPT + SECRET_MARGIN);
             String text = maskCredentials(new String(bytes, StandardCharsets.UTF_8))

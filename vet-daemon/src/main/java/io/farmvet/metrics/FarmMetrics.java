@@ -60,8 +60,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Maxima.</b> The timers' {@code _max} is the longest observation of the last {@link #MAX_WINDOW} (23 to 24
  * hours: it drops one of {@value #MAX_WINDOW_SLOTS} slots an hour). Micrometer's defaults made
  * {@code farmvet_vet_duration_seconds_max} fall to 0 minutes after each vet, between vets 15 minutes apart
- * (issue 11); a day outlives any
- * schedule a farm vet runs on, and does not move when a reload changes the schedule.
+ * (issue 11). A day outlives any schedule a farm vet runs on, and does not move when a reload changes the
+ * schedule.
  *
  * <p><b>Prometheus and JMX are two registries fed by the same calls.</b> Prometheus gets histogram buckets,
  * from which PromQL computes any percentile over any window across instances; JMX gets a Dropwizard timer with

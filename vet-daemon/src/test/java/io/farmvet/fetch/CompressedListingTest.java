@@ -115,6 +115,25 @@ class CompressedListingTest {
     }
 
     @Test
+    void issue11_aGzipErrorPageIsQuotedDecoded() throws Exception {
+        byte[] page = FakeServer.gzip("{\"errors\":[{\"message\":\"mirror is busy indexing\"}]}");
+        FakeServer primary = serve(FakeServer.json(json));
+        FakeServer node = serve((request, out) -> {
+            out.write(("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                            + "Content-Encoding: gzip\r\nContent-Length: " + page.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(page);
+        });
+
+        VetReport report = vet(new TestConfigs().primary(primary.url()).node("n", node.url()));
+
+        assertThat(report.nodes().get(0).error())
+                .startsWith("n: GET " + node.url() + "/")
+                .contains("answered 503 Service Unavailable")
+                .endsWith(": {\"errors\":[{\"message\":\"mirror is busy indexing\"}]}");
+    }
+
+    @Test
     void issue11_aGzipStatusAnswerIsRead() throws Exception {
         FakeServer primary = serve(FakeServer.json(json));
         FakeServer node = serve(FakeServer.route(

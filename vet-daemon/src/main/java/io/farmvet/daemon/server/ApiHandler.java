@@ -108,9 +108,8 @@ final class ApiHandler extends Handler.Abstract {
      */
     static final String OTHER_ROUTE = "other";
 
-    /** The routes as the metrics name them: {@link #route}'s, with the id as {@code {id}}. */
-    static final Set<String> ROUTES =
-            Set.of("/-/healthy", "/-/ready", "/metrics", "/-/reload", VETS, VETS_PREFIX + "{id}", OTHER_ROUTE);
+    /** {@link #route}'s fixed paths; with {@code /api/v1/vets/{id}} and {@link #OTHER_ROUTE}, the metric's routes. */
+    private static final Set<String> FIXED_ROUTES = Set.of("/-/healthy", "/-/ready", "/metrics", "/-/reload", VETS);
 
     /**
      * The route {@code request} went to, as a template: a vet's id is {@code {id}}, and a path that is not plain
@@ -126,7 +125,7 @@ final class ApiHandler extends Handler.Abstract {
         if (path.startsWith(VETS_PREFIX) && path.indexOf('/', VETS_PREFIX.length()) < 0) {
             return VETS_PREFIX + "{id}";
         }
-        return ROUTES.contains(path) ? path : OTHER_ROUTE;
+        return FIXED_ROUTES.contains(path) ? path : OTHER_ROUTE;
     }
 
     private void route(Request request, Response response, Callback callback) throws Exception {
