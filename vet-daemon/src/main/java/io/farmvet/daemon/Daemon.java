@@ -180,6 +180,15 @@ public final class Daemon implements ApiBackend, AutoCloseable {
         return observer.scrape();
     }
 
+    @Override
+    public void requestServed(String route, String method, int status) {
+        try {
+            observer.requestServed(route, method, status);
+        } catch (RuntimeException e) {
+            log.error("the metrics observer failed", e);
+        }
+    }
+
     /** How many finished vets could not be written to the run history since start. */
     public long historyWriteFailures() {
         return historyWriteFailures.get();
@@ -355,7 +364,7 @@ public final class Daemon implements ApiBackend, AutoCloseable {
         byte[] json;
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            JsonReport.write(finished.report(), out);
+            JsonReport.writeRun(flight.id(), flight.startedAt(), finished.report(), out);
             json = out.toByteArray();
         } catch (IOException e) {
             throw new IllegalStateException("writing a report to memory failed", e);

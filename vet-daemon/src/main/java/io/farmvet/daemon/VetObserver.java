@@ -45,6 +45,12 @@ public interface VetObserver {
      */
     default void historyWriteFailed() {}
 
+    /**
+     * The REST API answered a request on {@code route} (a template such as {@code /api/v1/vets/{id}}, or
+     * {@code other}) with {@code status}. No-op unless the metrics count it.
+     */
+    default void requestServed(String route, String method, int status) {}
+
     /** A reload changed the configured nodes: new ones get their series, gone ones lose them. */
     default void nodesChanged(List<String> nodeNames) {}
 }

@@ -3,6 +3,7 @@ package io.farmvet.fetch;
 import io.farmvet.listing.ListingFormatException;
 import io.farmvet.secret.SecretMasker;
 import io.farmvet.util.Units;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -11,10 +12,12 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.zip.ZipException;
 import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.MalformedChunkCodingException;
+import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.TruncatedChunkException;
 
 /**
@@ -35,6 +38,7 @@ final class FetchFailure {
     private final Duration readTimeout;
     private final long startNanos = System.nanoTime();
     private volatile String cancelReason;
+    private volatile boolean gzip;
 
     FetchFailure(
             String server,
@@ -56,6 +60,11 @@ final class FetchFailure {
     /** Records why the fetch is being cancelled, so the error the read then raises can say it. */
     void cancelled(String reason) {
         cancelReason = reason;
+    }
+
+    /** The body is gzip: sizes then say the bytes on the wire too, and a broken gzip stream is named as such. */
+    void gzip(boolean gzip) {
+        this.gzip = gzip;
     }
 
     boolean isCancelled() {
@@ -102,6 +111,12 @@ final class FetchFailure {
         } else if (e instanceof SSLException) {
             message = "TLS with " + host + " failed: " + e.getMessage()
                     + "; if its certificate comes from an internal CA, add that CA to http.ca-file";
+        } else if (e instanceof NoHttpResponseException) {
+            message = "GET " + url + ": the server closed the connection without answering, twice (the GET was "
+                    + "retried once on a fresh connection); check the server's log, and any proxy or load balancer "
+                    + "in front of it";
+        } else if (gzip && (e instanceof ZipException || e instanceof EOFException)) {
+            message = "the gzip-compressed listing is corrupt or cut short " + soFar() + ": " + e.getMessage();
         } else if (e instanceof ConnectionClosedException
                 || e instanceof TruncatedChunkException
                 || e instanceof MalformedChunkCodingException) {
@@ -121,10 +136,16 @@ final class FetchFailure {
         return new FetchException(masker.text(message), cause == null ? null : masker.throwable(cause));
     }
 
-    /** {@code after 41210 repositories (12.4 MB, 30012 ms)}. */
+    /**
+     * {@code after 41210 repositories (12.4 MB, 30012 ms)}; for a gzip body the decoded size, then the bytes on
+     * the wire: {@code (12.4 MB decoded from 1.9 MB gzip, 30012 ms)}.
+     */
     String soFar() {
         long ms = (System.nanoTime() - startNanos) / 1_000_000;
-        return "after " + progress.repositories() + " repositories (" + Units.bytes(progress.bytes()) + ", " + ms
-                + " ms)";
+        String size = Units.bytes(progress.bytes());
+        if (gzip) {
+            size += " decoded from " + Units.bytes(progress.wireBytes()) + " gzip";
+        }
+        return "after " + progress.repositories() + " repositories (" + size + ", " + ms + " ms)";
     }
 }

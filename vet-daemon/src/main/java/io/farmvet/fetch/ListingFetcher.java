@@ -25,11 +25,18 @@ import org.apache.hc.core5.util.Timeout;
  * is complete: {@link ListingRequest#send} sends the request and checks the answer's head,
  * {@link ListingRequest#read} streams the body into a handler. Until then TCP flow control holds the node's stream.
  *
- * <p>Redirects are not followed: they would carry the credentials to another host. Nothing is retried
- * automatically: a vet is cheap to run again, a half-repeated stream is not. Thread-safe.
+ * <p>Redirects are not followed: they would carry the credentials to another host. One retry only, of a GET
+ * the server closed the connection on without answering ({@link UnansweredGetRetry}); nothing else is retried,
+ * least of all a body read: a vet is cheap to run again, a half-repeated stream is not.
+ *
+ * <p>Bodies are asked for in gzip ({@value #ACCEPT_ENCODING}) and decoded by {@link ListingRequest}, not by
+ * HttpClient's content decompression (disabled): that one also asks for and accepts deflate and passes unknown
+ * codings through undecoded, where farmvet wants one coding, refused by name otherwise. Thread-safe.
  */
 public final class ListingFetcher implements Closeable {
     static final String USER_AGENT = "farmvet/0.1";
+    /** Listings compress several times over (issue 14), and a proxy may compress on its own: say what we read. */
+    static final String ACCEPT_ENCODING = "gzip";
 
     private final CloseableHttpClient client;
     private final ListingReader reader;
@@ -56,7 +63,7 @@ public final class ListingFetcher implements Closeable {
                         .setRedirectsEnabled(false)
                         .build())
                 .disableRedirectHandling()
-                .disableAutomaticRetries()
+                .setRetryStrategy(new UnansweredGetRetry())
                 .disableCookieManagement()
                 .disableContentCompression()
                 .setUserAgent(USER_AGENT)
@@ -73,6 +80,7 @@ public final class ListingFetcher implements Closeable {
         String url = server.url() + "/" + kind.path();
         HttpGet get = new HttpGet(url);
         get.setHeader(HttpHeaders.ACCEPT, "application/json");
+        get.setHeader(HttpHeaders.ACCEPT_ENCODING, ACCEPT_ENCODING);
         String authorization = server.auth().authorizationHeader();
         if (authorization != null) {
             get.setHeader(HttpHeaders.AUTHORIZATION, authorization);

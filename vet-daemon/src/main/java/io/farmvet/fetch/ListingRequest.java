@@ -11,6 +11,13 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongConsumer;
+import java.util.zip.GZIPInputStream;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -28,6 +35,11 @@ public final class ListingRequest implements AutoCloseable {
     private static final int ERROR_BODY_EXCERPT = 300;
     /** Longer than any bearer token or Basic credentials in practice: see {@link #bodyExcerpt}. */
     private static final int SECRET_MARGIN = 1024;
+    /**
+     * The inflater's input buffer: 64 KiB takes a socket read's worth of compressed bytes per call (the JDK's
+     * default of 512 bytes costs a read call per 512 bytes on the wire).
+     */
+    private static final int GZIP_BUFFER_BYTES = 64 * 1024;
 
     private final CloseableHttpClient client;
     private final HttpGet request;
@@ -36,6 +48,7 @@ public final class ListingRequest implements AutoCloseable {
     private final FetchFailure failure;
     private final ServerProgress progress;
     private ClassicHttpResponse response;
+    private boolean gzip;
 
     ListingRequest(
             CloseableHttpClient client,
@@ -53,8 +66,8 @@ public final class ListingRequest implements AutoCloseable {
     }
 
     /**
-     * Sends the request and checks the answer's head: status 200, a body that may be JSON, a size within
-     * {@code listing.max-size}.
+     * Sends the request and checks the answer's head: status 200, a body that may be JSON, no coding or gzip, a
+     * size within {@code listing.max-size}.
      *
      * @throws FetchException the server could not be reached or did not answer with a listing
      */
@@ -83,9 +96,12 @@ public final class ListingRequest implements AutoCloseable {
                         + "error page? check " + failure.configPath() + ".url and " + failure.configPath()
                         + ".auth");
             }
+            gzip = isGzip(response.getFirstHeader(HttpHeaders.CONTENT_ENCODING));
+            failure.gzip(gzip);
             long length = entity.getContentLength();
             long max = reader.limits().maxDocumentBytes();
-            if (length > max) {
+            // A gzip body's length says little about the listing's size: the reader bounds the decoded bytes.
+            if (!gzip && length > max) {
                 throw failure.status("announces " + Units.bytes(length) + ", more than listing.max-size ("
                         + Units.bytes(max) + "); raise listing.max-size if the farm really is that large");
             }
@@ -104,7 +120,7 @@ public final class ListingRequest implements AutoCloseable {
     public ListingSummary read(ListingHandler handler) throws FetchException {
         progress.state(ServerProgress.State.READING);
         Counted counted = new Counted(handler, progress);
-        try (InputStream body = new Counting(response.getEntity().getContent(), progress)) {
+        try (InputStream body = body()) {
             ListingSummary summary = reader.read(body, progress.server(), kind, counted);
             progress.state(ServerProgress.State.DONE);
             return summary;
@@ -116,6 +132,58 @@ public final class ListingRequest implements AutoCloseable {
         } finally {
             close();
         }
+    }
+
+    /**
+     * The decoded body, counted as the parser pulls it; under gzip the bytes on the wire are counted too. The
+     * reader's {@code listing.max-size} then bounds the decoded bytes, so a gzip bomb is refused as too large.
+     */
+    private InputStream body() throws IOException {
+        InputStream wire = response.getEntity().getContent();
+        if (!gzip) {
+            return new Counting(wire, progress::addBytes);
+        }
+        return new Counting(
+                new GZIPInputStream(new Counting(wire, progress::addWireBytes), GZIP_BUFFER_BYTES), progress::addBytes);
+    }
+
+    /**
+     * Whether the body is gzip (true) or not coded (false); any other coding is refused, naming it: farmvet asks
+     * for gzip only ({@link ListingFetcher#ACCEPT_ENCODING}), and a body it cannot decode would fail the parse
+     * as an unreadable character (issue 11).
+     */
+    private boolean isGzip(Header contentEncoding) throws FetchException {
+        if (contentEncoding == null || contentEncoding.getValue() == null) {
+            return false;
+        }
+        String coding = contentEncoding.getValue().strip().toLowerCase(Locale.ROOT);
+        switch (coding) {
+            case "", "identity":
+                return false;
+            case "gzip", "x-gzip":
+                return true;
+            default:
+                throw failure.status("answered with Content-Encoding \""
+                        + contentEncoding.getValue().strip()
+                        + "\", which farmvet cannot decode: it asks for " + ListingFetcher.ACCEPT_ENCODING
+                        + " only; have the server (or the proxy in front of it) send gzip or no coding");
+        }
+    }
+
+    /**
+     * An error answer's body to quote, decoded when it is gzip (it is read to a bound, so a bomb costs nothing);
+     * empty in any other coding, which could not be quoted as text.
+     */
+    private InputStream errorBody(HttpEntity entity) throws IOException {
+        Header coding = response.getFirstHeader(HttpHeaders.CONTENT_ENCODING);
+        String name = coding == null || coding.getValue() == null
+                ? ""
+                : coding.getValue().strip().toLowerCase(Locale.ROOT);
+        return switch (name) {
+            case "", "identity" -> entity.getContent();
+            case "gzip", "x-gzip" -> new GZIPInputStream(entity.getContent());
+            default -> InputStream.nullInputStream();
+        };
     }
 
     /** Aborts the request from any thread; the pending or next {@link #read} fails with {@code reason}. */
@@ -181,7 +249,7 @@ public final class ListingRequest implements AutoCloseable {
         if (entity == null) {
             return "";
         }
-        try (InputStream in = entity.getContent()) {
+        try (InputStream in = errorBody(entity)) {
             // Read past the excerpt by SECRET_MARGIN, so that a secret straddling its end is masked whole.
             byte[] bytes = in.readNBytes(ERROR_BODY_EXCERPT + SECRET_MARGIN);
             String text = failure.mask(new String(bytes, StandardCharsets.UTF_8))
@@ -195,20 +263,20 @@ public final class ListingRequest implements AutoCloseable {
         }
     }
 
-    /** Counts the bytes as the parser pulls them, for progress and for the error messages. */
+    /** Counts the bytes as they are pulled through it, for progress and for the error messages. */
     private static final class Counting extends FilterInputStream {
-        private final ServerProgress progress;
+        private final LongConsumer count;
 
-        Counting(InputStream in, ServerProgress progress) {
+        Counting(InputStream in, LongConsumer count) {
             super(in);
-            this.progress = progress;
+            this.count = count;
         }
 
         @Override
         public int read() throws IOException {
             int b = super.read();
             if (b >= 0) {
-                progress.addBytes(1);
+                count.accept(1);
             }
             return b;
         }
@@ -217,7 +285,7 @@ public final class ListingRequest implements AutoCloseable {
         public int read(byte[] buffer, int off, int len) throws IOException {
             int n = super.read(buffer, off, len);
             if (n > 0) {
-                progress.addBytes(n);
+                count.accept(n);
             }
             return n;
         }

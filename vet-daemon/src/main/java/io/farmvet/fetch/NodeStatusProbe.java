@@ -6,9 +6,11 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import java.util.zip.GZIPInputStream;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.slf4j.Logger;
@@ -34,6 +36,7 @@ public final class NodeStatusProbe {
         this.url = url;
         this.get = new HttpGet(url);
         get.setHeader(HttpHeaders.ACCEPT, "application/json");
+        get.setHeader(HttpHeaders.ACCEPT_ENCODING, ListingFetcher.ACCEPT_ENCODING);
     }
 
     /**
@@ -50,7 +53,15 @@ public final class NodeStatusProbe {
             if (entity == null) {
                 return NodeState.UNKNOWN;
             }
-            try (InputStream in = entity.getContent()) {
+            Header coding = response.getFirstHeader(HttpHeaders.CONTENT_ENCODING);
+            String name = coding == null ? "" : coding.getValue().strip().toLowerCase(Locale.ROOT);
+            boolean gzip = name.equals("gzip") || name.equals("x-gzip");
+            if (!gzip && !name.isEmpty() && !name.equals("identity")) {
+                log.debug("GET {}: Content-Encoding {} is not one farmvet decodes", url, coding.getValue());
+                return NodeState.UNKNOWN;
+            }
+            // MAX_BYTES bounds the decoded bytes, so a gzip bomb costs no more than a plain answer.
+            try (InputStream in = gzip ? new GZIPInputStream(entity.getContent()) : entity.getContent()) {
                 return stateIn(in.readNBytes(MAX_BYTES));
             }
         } catch (IOException e) {

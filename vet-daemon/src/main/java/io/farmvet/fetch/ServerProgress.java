@@ -20,6 +20,7 @@ public final class ServerProgress {
 
     private final String server;
     private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong wireBytes = new AtomicLong();
     private final AtomicLong repositories = new AtomicLong();
     private volatile State state = State.WAITING;
 
@@ -31,8 +32,14 @@ public final class ServerProgress {
         return server;
     }
 
+    /** Bytes of the listing read so far, decoded (as the parser sees them). */
     public long bytes() {
         return bytes.get();
+    }
+
+    /** Bytes received compressed, before decoding; 0 while the body is not compressed. */
+    public long wireBytes() {
+        return wireBytes.get();
     }
 
     public long repositories() {
@@ -45,6 +52,11 @@ public final class ServerProgress {
 
     void addBytes(long n) {
         bytes.setRelease(bytes.getPlain() + n);
+    }
+
+    /** Only from the fetching thread, as {@link #addBytes}. */
+    void addWireBytes(long n) {
+        wireBytes.setRelease(wireBytes.getPlain() + n);
     }
 
     /** Only from the fetching thread, as {@link #addBytes}. */

@@ -26,6 +26,7 @@ import io.micrometer.jmx.JmxConfig;
 import io.micrometer.jmx.JmxMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,8 +53,15 @@ import org.slf4j.LoggerFactory;
  * timer for each outcome, each node's listing, drift, state, repair and cycle-time series, and the primary's
  * listing series ({@code node="primary"}). Values that are not known yet are {@code NaN} (a node's repository
  * count before its first listing, or after one that did not arrive whole), timestamps that never happened are
- * {@code 0}. Every series carries {@code farm}. The {@code record} methods only update numbers; {@link #scrape}
- * only formats them, so a scrape never waits for, or starts, any vet work.
+ * {@code 0}. Every series carries {@code farm}. The one exception is {@code farmvet_http_requests_total}, whose
+ * series appear with the first request of each route, method and status. The {@code record} methods only update
+ * numbers; {@link #scrape} only formats them, so a scrape never waits for, or starts, any vet work.
+ *
+ * <p><b>Maxima.</b> The timers' {@code _max} is the longest observation of the last {@link #MAX_WINDOW} (23 to 24
+ * hours: it drops one of {@value #MAX_WINDOW_SLOTS} slots an hour). Micrometer's defaults made
+ * {@code farmvet_vet_duration_seconds_max} fall to 0 minutes after each vet, between vets 15 minutes apart
+ * (issue 11). A day outlives any schedule a farm vet runs on, and does not move when a reload changes the
+ * schedule.
  *
  * <p><b>Prometheus and JMX are two registries fed by the same calls.</b> Prometheus gets histogram buckets,
  * from which PromQL computes any percentile over any window across instances; JMX gets a Dropwizard timer with
@@ -148,8 +156,26 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
             Duration.ofDays(2),
             Duration.ofDays(7));
 
+    /**
+     * A timer's {@code _max} is kept in {@value #MAX_WINDOW_SLOTS} slots of this length, one dropped as each
+     * passes: Micrometer's "expiry" is the length of one slot, not of the window (its defaults, 2 minutes and 3
+     * slots, forget a vet 4 to 6 minutes after it).
+     */
+    static final Duration MAX_SLOT = Duration.ofHours(1);
+
+    static final int MAX_WINDOW_SLOTS = 24;
+
+    /** How long a timer's {@code _max} remembers an observation at most; see the class comment. */
+    static final Duration MAX_WINDOW = MAX_SLOT.multipliedBy(MAX_WINDOW_SLOTS);
+
+    /** {@code farmvet_build_info}'s version: the jar's, or this when run from classes (tests, the IDE). */
+    static final String DEVELOPMENT_VERSION = "development";
+
     /** Serialises JMX ownership checks between instances; JMX names are per JVM, not per instance. */
     private static final Object JMX_OWNERSHIP = new Object();
+
+    private static final Set<String> HTTP_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
     private static final String RELOAD_SUCCESS = "success";
     private static final String RELOAD_FAILURE = "failure";
@@ -174,6 +200,7 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
     private final Cell reloadSuccessful = new Cell(1);
     private final Cell lastReloadSuccessSeconds;
     private final Map<String, Counter> reloads = new LinkedHashMap<>();
+    private final Counter historyWriteFailures;
     private final ServerSeries primary;
     private final Map<String, NodeSeries> nodes = new LinkedHashMap<>();
     private boolean closed;
@@ -194,7 +221,8 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
         this.mbeanServer = Objects.requireNonNull(mbeanServer, "mbeanServer");
         this.lastReloadSuccessSeconds = new Cell(nowSeconds());
 
-        prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        prometheus = new PrometheusMeterRegistry(
+                PrometheusConfig.DEFAULT, new PrometheusRegistry(), micrometerClock(this.clock));
         prometheus.config().commonTags("farm", this.farm);
 
         BitbucketJmxNames jmxNames = new BitbucketJmxNames();
@@ -219,6 +247,10 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
         }
 
         registerFarmSeries();
+        historyWriteFailures = Counter.builder("farmvet.history.write.failures")
+                .description("Finished vets that could not be written to the run history (read-only or full"
+                        + " state.dir); their reports are served from memory until a restart")
+                .register(prometheus);
         primary = new ServerSeries(FarmvetConfig.PRIMARY_NAME);
         for (String node : new LinkedHashSet<>(nodeNames)) {
             addNode(node);
@@ -227,7 +259,9 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
         // Process and JVM series: process_start_time_seconds lets the "not run recently" alert wait out a
         // fresh start, and heap and GC matter to a daemon that holds the primary's listing in memory.
         // Not ProcessorMetrics: its process_cpu_time_ns_total and system_cpu_count fail promtool's lint.
+        // process_cpu_seconds_total and friends under Prometheus' names: see ProcessMetrics.
         new UptimeMetrics().bindTo(prometheus);
+        new ProcessMetrics().bindTo(prometheus);
         new JvmMemoryMetrics().bindTo(prometheus);
         new JvmThreadMetrics().bindTo(prometheus);
         gcMetrics = new JvmGcMetrics();
@@ -301,6 +335,28 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
         if (ok) {
             lastReloadSuccessSeconds.value = nowSeconds();
         }
+    }
+
+    /** The daemon could not write a finished vet to its run history. */
+    @Override
+    public synchronized void historyWriteFailed() {
+        historyWriteFailures.increment();
+    }
+
+    /**
+     * Counts one answered REST request: {@code route} is the route's template ({@code /api/v1/vets/{id}}, never a
+     * raw path) or {@code other}; {@code method} is kept for the methods HTTP defines, others count as
+     * {@code other}.
+     */
+    @Override
+    public synchronized void requestServed(String route, String method, int status) {
+        Counter.builder("farmvet.http.requests")
+                .description("REST requests answered by the daemon, by route template, method and status")
+                .tag("route", Objects.requireNonNull(route, "route"))
+                .tag("method", HTTP_METHODS.contains(method) ? method : "other")
+                .tag("status", Integer.toString(status))
+                .register(prometheus)
+                .increment();
     }
 
     /**
@@ -437,6 +493,8 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
                                     + " vet, by the vet's outcome")
                             .tag("outcome", outcome)
                             .serviceLevelObjectives(VET_BUCKETS.toArray(Duration[]::new))
+                            .distributionStatisticExpiry(MAX_SLOT)
+                            .distributionStatisticBufferLength(MAX_WINDOW_SLOTS)
                             .register(prometheus));
             Cell cell = new Cell(0);
             lastOutcome.put(outcome, cell);
@@ -447,6 +505,12 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
                     Tags.of("outcome", outcome),
                     null);
         }
+        gauge(
+                "farmvet.build.info",
+                "Always 1; the version label is the running farmvet's",
+                new Cell(1),
+                Tags.of("version", version()),
+                null);
         gauge("farmvet.vet.running", "1 while a vet runs, else 0", running, Tags.empty(), null);
         gauge(
                 "farmvet.vet.last.start.timestamp",
@@ -531,6 +595,26 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
             throw new IllegalArgumentException(what + " must not be blank");
         }
         return name;
+    }
+
+    static String version() {
+        String version = FarmMetrics.class.getPackage().getImplementationVersion();
+        return version == null ? DEVELOPMENT_VERSION : version;
+    }
+
+    /** The registry's clock: the timers' maxima rotate on its wall time, which tests move. */
+    private static io.micrometer.core.instrument.Clock micrometerClock(Clock clock) {
+        return new io.micrometer.core.instrument.Clock() {
+            @Override
+            public long wallTime() {
+                return clock.millis();
+            }
+
+            @Override
+            public long monotonicTime() {
+                return io.micrometer.core.instrument.Clock.SYSTEM.monotonicTime();
+            }
+        };
     }
 
     private static List<String> repairOutcomes() {
@@ -660,6 +744,8 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
                             "Time from sending a repair request to the vet that found the repository" + " repaired")
                     .tags(tags)
                     .serviceLevelObjectives(REPAIR_CYCLE_BUCKETS.toArray(Duration[]::new))
+                    .distributionStatisticExpiry(MAX_SLOT)
+                    .distributionStatisticBufferLength(MAX_WINDOW_SLOTS)
                     .register(prometheus);
             meters.add(cycleTime);
         }

@@ -8,11 +8,13 @@ import io.farmvet.repair.RepairEntry;
 import io.farmvet.vet.VetReport;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Instant;
 
 /**
- * Writes a {@link VetReport} as the one JSON document of {@code farmvet vet --json} (and later of the REST API):
+ * Writes a {@link VetReport} as the one JSON document of {@code farmvet vet --json} and, with the run's {@code id}
+ * first, of the REST API's {@code GET /api/v1/vets/{id}} ({@link #writeRun}):
  *
- * <pre>{"farm", "status", "startedAt", "durationMs", "primary": {"url", "repositories", "bytes", "durationMs",
+ * <pre>{"id" (the API only), "farm", "status", "startedAt", "durationMs", "primary": {"url", "repositories", "bytes", "durationMs",
  * "error"}, "nodes": [{"name", "url", "status", "state", "error", "repositories", "bytes", "durationMs",
  * "inconsistencies": [{"repoId", "projectId", "kinds": [...]}],
  * "repairs": [{"repoId", "kinds": [...], "outcome", "detail"}]}], "repairError"}</pre>
@@ -26,13 +28,30 @@ public final class JsonReport {
 
     /** Writes the report, pretty-printed, followed by a newline; {@code out} is flushed, not closed. */
     public static void write(VetReport report, OutputStream out) throws IOException {
+        write(null, report.startedAt(), report, out);
+    }
+
+    /**
+     * Writes the report of the daemon's run {@code id} as {@link #write} does, with {@code id} as its first field
+     * and {@code startedAt} the run's: the one the run history lists and {@code GET /api/v1/vets/{id}} answers
+     * while the vet runs. The vet reads the clock again when it begins, after the hand-off to the vet thread
+     * and the fetcher's set-up, and that second reading made the report and the list disagree (issue 11).
+     */
+    public static void writeRun(String id, Instant startedAt, VetReport report, OutputStream out) throws IOException {
+        write(java.util.Objects.requireNonNull(id, "id"), startedAt, report, out);
+    }
+
+    private static void write(String id, Instant startedAt, VetReport report, OutputStream out) throws IOException {
         try (JsonGenerator json = FACTORY.createGenerator(out)) {
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             json.useDefaultPrettyPrinter();
             json.writeStartObject();
+            if (id != null) {
+                json.writeStringField("id", id);
+            }
             json.writeStringField("farm", report.farm());
             json.writeStringField("status", report.status().wireName());
-            json.writeStringField("startedAt", report.startedAt().toString());
+            json.writeStringField("startedAt", startedAt.toString());
             json.writeNumberField("durationMs", report.durationMs());
             VetReport.PrimaryResult primary = report.primary();
             json.writeObjectFieldStart("primary");

@@ -81,7 +81,16 @@ final class DaemonHarness implements AutoCloseable {
 
     /** Starts the daemon reporting to {@code metrics} instead of the recording observer. */
     DaemonHarness start(VetObserver metrics) throws Exception {
-        daemon = Daemon.start(configFile, ConfigLoader.load(configFile), metrics, Clock.systemUTC());
+        return start(metrics, Clock.systemUTC());
+    }
+
+    /** Starts the daemon on {@code clock} (its run ids, start times and history), with the recording observer. */
+    DaemonHarness start(Clock clock) throws Exception {
+        return start(observer, clock);
+    }
+
+    private DaemonHarness start(VetObserver metrics, Clock clock) throws Exception {
+        daemon = Daemon.start(configFile, ConfigLoader.load(configFile), metrics, clock);
         return this;
     }
 

@@ -62,6 +62,42 @@ class DaemonMetricsTest {
         }
     }
 
+    @Test
+    void issue11_restRequestsAreCountedByRouteTemplateAndStatus() throws Exception {
+        Listings farm = Listings.generated(20, 2);
+        try (FakeServer primary = FakeServer.start(FakeServer.json(farm.json()));
+                FakeServer node = FakeServer.start(FakeServer.node("SYNCHRONIZED", FakeServer.json(farm.json())));
+                FarmMetrics metrics = new FarmMetrics("test", List.of("mirror-1"));
+                DaemonHarness d = new DaemonHarness(dir)
+                        .config(primary.url(), NEVER, "", "mirror-1=" + node.url())
+                        .start(metrics)) {
+            String id = d.trigger(null);
+            d.awaitReport(id);
+            d.get("/api/v1/vets/" + id, DaemonHarness.TOKEN);
+            d.get("/api/v1/vets/" + id, null);
+            d.get("/no/such/" + id, DaemonHarness.TOKEN);
+            d.post("/api/v1/vets", DaemonHarness.TOKEN, "{\"dryrun\": true}");
+
+            PromText scrape = PromText.parse(d.get("/metrics", null).body());
+
+            String name = "farmvet_http_requests_total";
+            assertThat(scrape.value(name, "route", "/api/v1/vets", "method", "POST", "status", "202"))
+                    .isEqualTo(1);
+            assertThat(scrape.value(name, "route", "/api/v1/vets/{id}", "method", "GET", "status", "200"))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(scrape.value(name, "route", "/api/v1/vets/{id}", "method", "GET", "status", "401"))
+                    .isEqualTo(1);
+            assertThat(scrape.value(name, "route", "other", "method", "GET", "status", "404"))
+                    .isEqualTo(1);
+            assertThat(scrape.value(name, "route", "/api/v1/vets", "method", "POST", "status", "400"))
+                    .isEqualTo(1);
+            assertThat(scrape.find(name))
+                    .allSatisfy(s -> assertThat(s.labels().get("route")).doesNotContain(id));
+            assertThat(scrape.value("farmvet_history_write_failures_total", "farm", "test"))
+                    .isZero();
+        }
+    }
+
     private static double bound(String le) {
         return le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
     }

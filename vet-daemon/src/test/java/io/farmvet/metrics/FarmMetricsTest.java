@@ -342,6 +342,114 @@ class FarmMetricsTest {
                 .hasMessageContaining("node name 'primary' is taken");
     }
 
+    @Test
+    void issue11_theVetTimersMaximumOutlivesTheScheduleInterval() {
+        MovableClock clock = new MovableClock(NOW);
+        try (FarmMetrics moving =
+                new FarmMetrics("emea", List.of("mirror-1"), clock, MBeanServerFactory.newMBeanServer())) {
+            moving.vetFinished(consistentVet(90_000));
+            moving.repairCycleTime("mirror-1", Duration.ofMinutes(16));
+
+            // The next vet of the default schedule is 15 minutes on; Micrometer's defaults forgot within 6.
+            clock.advance(Duration.ofMinutes(15));
+            PromText text = PromText.parse(moving.scrape());
+            assertThat(text.value("farmvet_vet_duration_seconds_max", "outcome", "consistent"))
+                    .isEqualTo(90.0, within(1e-9));
+            assertThat(text.value("farmvet_repair_cycle_duration_seconds_max", "node", "mirror-1"))
+                    .isEqualTo(960.0, within(1e-9));
+
+            clock.advance(Duration.ofHours(22));
+            assertThat(PromText.parse(moving.scrape())
+                            .value("farmvet_vet_duration_seconds_max", "outcome", "consistent"))
+                    .isEqualTo(90.0, within(1e-9));
+
+            clock.advance(FarmMetrics.MAX_WINDOW);
+            assertThat(PromText.parse(moving.scrape())
+                            .value("farmvet_vet_duration_seconds_max", "outcome", "consistent"))
+                    .isZero();
+        }
+    }
+
+    @Test
+    void issue11_buildInfoAndTheProcessSeriesUnderPrometheusNames() {
+        PromText text = PromText.parse(metrics.scrape());
+
+        assertThat(text.value("farmvet_build_info", "version", FarmMetrics.version()))
+                .isEqualTo(1);
+        assertThat(text.type).containsEntry("process_cpu_seconds_total", "counter");
+        assertThat(text.value("process_cpu_seconds_total")).isPositive();
+        assertThat(text.value("process_resident_memory_bytes")).isGreaterThan(1 << 20);
+        assertThat(text.value("process_open_fds")).isPositive();
+        assertThat(text.value("process_max_fds")).isGreaterThanOrEqualTo(text.value("process_open_fds"));
+    }
+
+    @Test
+    void issue11_historyWriteFailuresAreCounted() {
+        assertThat(PromText.parse(metrics.scrape()).value("farmvet_history_write_failures_total"))
+                .isZero();
+
+        metrics.historyWriteFailed();
+        metrics.historyWriteFailed();
+
+        assertThat(PromText.parse(metrics.scrape()).value("farmvet_history_write_failures_total"))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void issue11_restRequestsAreCountedByRouteMethodAndStatus() {
+        metrics.requestServed("/api/v1/vets/{id}", "GET", 200);
+        metrics.requestServed("/api/v1/vets/{id}", "GET", 200);
+        metrics.requestServed("/api/v1/vets/{id}", "GET", 404);
+        metrics.requestServed("/api/v1/vets", "POST", 202);
+        metrics.requestServed("other", "BREW", 405);
+        PromText text = PromText.parse(metrics.scrape());
+
+        String name = "farmvet_http_requests_total";
+        assertThat(text.value(name, "route", "/api/v1/vets/{id}", "method", "GET", "status", "200"))
+                .isEqualTo(2);
+        assertThat(text.value(name, "route", "/api/v1/vets/{id}", "method", "GET", "status", "404"))
+                .isEqualTo(1);
+        assertThat(text.value(name, "route", "/api/v1/vets", "method", "POST", "status", "202"))
+                .isEqualTo(1);
+        assertThat(text.value(name, "route", "other", "method", "other", "status", "405"))
+                .isEqualTo(1);
+    }
+
+    /**
+     * deploy/README.md lists the states {@code farmvet_node_state} exports; it listed 9 of the 13 (issue 11).
+     */
+    @Test
+    void issue11_theNodeStatesInDeployReadmeAreTheExportedOnes() throws Exception {
+        String readme = Files.readString(Path.of("..", "deploy", "README.md"));
+        String row = readme.lines()
+                .filter(l -> l.startsWith("| `farmvet_node_state` |"))
+                .findFirst()
+                .orElseThrow();
+        List<String> listed = java.util.regex.Pattern.compile("`([A-Z_]+)`")
+                .matcher(row.substring(row.indexOf("states:")))
+                .results()
+                .map(m -> m.group(1))
+                .toList();
+
+        assertThat(listed).containsExactlyElementsOf(FarmMetrics.NODE_STATES);
+    }
+
+    /** Every farmvet and process metric the scrape has is in deploy/README.md's table, by its full name. */
+    @Test
+    void everyFarmvetAndProcessMetricIsInDeployReadme() throws Exception {
+        metrics.requestServed("/metrics", "GET", 200);
+        String readme = Files.readString(Path.of("..", "deploy", "README.md"));
+        List<String> families = PromText.parse(metrics.scrape()).help.keySet().stream()
+                .filter(name -> name.startsWith("farmvet_") || name.startsWith("process_"))
+                .map(name -> name.replaceAll("_(max|bucket|count|sum)$", ""))
+                .distinct()
+                .toList();
+
+        assertThat(families).isNotEmpty().allSatisfy(name -> assertThat(readme)
+                .as("deploy/README.md names %s", name)
+                .contains("`" + name + "`"));
+    }
+
     /**
      * Writes a scrape with every kind of series filled in to {@code target/metrics-sample.prom}, where
      * {@code deploy/check.sh} runs {@code promtool check metrics} on it.
@@ -356,6 +464,8 @@ class FarmMetricsTest {
         metrics.repairOutcome("mirror-1", "sent");
         metrics.repairCycleTime("mirror-1", Duration.ofMinutes(16));
         metrics.reloaded(false);
+        metrics.historyWriteFailed();
+        metrics.requestServed("/api/v1/vets/{id}", "GET", 200);
         String scrape = metrics.scrape();
 
         Path sample = Path.of("target", "metrics-sample.prom");
@@ -413,5 +523,33 @@ class FarmMetricsTest {
                 durationMs,
                 primary(),
                 List.of(vetted("mirror-1", 41_210, List.of()), vetted("mirror-2", 41_210, List.of())));
+    }
+
+    /** A clock that tests move forward by hand. */
+    private static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
     }
 }

@@ -183,16 +183,58 @@ public final class FakeServer implements AutoCloseable {
     public static Responder chunked(String body, int chunkSize) {
         return (request, out) -> {
             head(out, 200, "OK", "Content-Type: application/json", "Transfer-Encoding: chunked");
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            for (int i = 0; i < bytes.length; i += chunkSize) {
-                int n = Math.min(chunkSize, bytes.length - i);
-                out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(bytes, i, n);
-                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-            }
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            writeChunks(out, body.getBytes(StandardCharsets.UTF_8), chunkSize);
         };
+    }
+
+    /** 200 with {@code body} as it is, labelled {@code Content-Encoding: coding}, with a Content-Length. */
+    public static Responder encoded(String coding, byte[] body) {
+        return (request, out) -> {
+            head(
+                    out,
+                    200,
+                    "OK",
+                    "Content-Type: application/json",
+                    "Content-Encoding: " + coding,
+                    "Content-Length: " + body.length);
+            out.write(body);
+        };
+    }
+
+    /** 200 with {@code body} labelled gzip, chunked in chunks of {@code chunkSize} bytes, each flushed. */
+    public static Responder gzipChunked(byte[] body, int chunkSize) {
+        return (request, out) -> {
+            head(
+                    out,
+                    200,
+                    "OK",
+                    "Content-Type: application/json",
+                    "Content-Encoding: gzip",
+                    "Transfer-Encoding: chunked");
+            writeChunks(out, body, chunkSize);
+        };
+    }
+
+    /** {@code text} in UTF-8, gzip-compressed. */
+    public static byte[] gzip(String text) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(bytes)) {
+            gzip.write(text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void writeChunks(OutputStream out, byte[] bytes, int chunkSize) throws IOException {
+        for (int i = 0; i < bytes.length; i += chunkSize) {
+            int n = Math.min(chunkSize, bytes.length - i);
+            out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes, i, n);
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Announces the whole body's length, sends only its first {@code bytes} bytes, then hangs up. */

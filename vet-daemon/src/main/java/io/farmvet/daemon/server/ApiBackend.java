@@ -31,4 +31,10 @@ public interface ApiBackend {
 
     /** The Prometheus exposition. */
     String scrape();
+
+    /**
+     * The API answered a request on {@code route} (a template, see {@link ApiHandler#routeTemplate}) with
+     * {@code status}; must not throw.
+     */
+    default void requestServed(String route, String method, int status) {}
 }

@@ -1,8 +1,11 @@
 package io.farmvet.daemon.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.farmvet.config.ConfigException;
@@ -62,6 +65,8 @@ final class ApiHandler extends Handler.Abstract {
     /** A trigger body is a few dozen bytes; 64 KiB holds a node list far beyond any farm. */
     static final int MAX_BODY_BYTES = 64 * 1024;
 
+    static final String TRIGGER_EXAMPLE = "{\"dryRun\": true, \"nodes\": [\"mirror-1\"]}";
+
     static final int DEFAULT_PAGE = 20;
     static final int MAX_PAGE = 500;
 
@@ -93,7 +98,34 @@ final class ApiHandler extends Handler.Abstract {
             log.error("{} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
             error(response, callback, 500, "internal error: " + e.getClass().getSimpleName() + "; see the log");
         }
+        backend.requestServed(routeTemplate(request), request.getMethod(), response.getStatus());
         return true;
+    }
+
+    /**
+     * The route of a request that matched none (404) or whose path is not plain (400): one value, so that what
+     * clients send cannot grow the metric's label set.
+     */
+    static final String OTHER_ROUTE = "other";
+
+    /** {@link #route}'s fixed paths; with {@code /api/v1/vets/{id}} and {@link #OTHER_ROUTE}, the metric's routes. */
+    private static final Set<String> FIXED_ROUTES = Set.of("/-/healthy", "/-/ready", "/metrics", "/-/reload", VETS);
+
+    /**
+     * The route {@code request} went to, as a template: a vet's id is {@code {id}}, and a path that is not plain
+     * or matches nothing is {@link #OTHER_ROUTE}, so that no client can grow the metric's label set.
+     */
+    static String routeTemplate(Request request) {
+        String path = request.getHttpURI().getParam() == null
+                ? plainPath(request.getHttpURI().getPath())
+                : null;
+        if (path == null) {
+            return OTHER_ROUTE;
+        }
+        if (path.startsWith(VETS_PREFIX) && path.indexOf('/', VETS_PREFIX.length()) < 0) {
+            return VETS_PREFIX + "{id}";
+        }
+        return FIXED_ROUTES.contains(path) ? path : OTHER_ROUTE;
     }
 
     private void route(Request request, Response response, Callback callback) throws Exception {
@@ -299,7 +331,7 @@ final class ApiHandler extends Handler.Abstract {
         try {
             root = MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new BadRequest("the body is not valid JSON: " + e.getOriginalMessage());
+            throw new BadRequest(notJson(e, body));
         } catch (IOException e) {
             throw new BadRequest("the body cannot be read: " + e.getMessage());
         }
@@ -307,7 +339,7 @@ final class ApiHandler extends Handler.Abstract {
             return new VetRequest(VetRequest.Trigger.API, false, List.of());
         }
         if (!root.isObject()) {
-            throw new BadRequest("the body must be a JSON object like {\"dryRun\": true, \"nodes\": [\"mirror-1\"]}");
+            throw new BadRequest("the body must be a JSON object such as " + TRIGGER_EXAMPLE);
         }
         List<String> unknown = new ArrayList<>();
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
@@ -355,6 +387,35 @@ final class ApiHandler extends Handler.Abstract {
             nodes = List.copyOf(chosen);
         }
         return new VetRequest(VetRequest.Trigger.API, dryRun, nodes);
+    }
+
+    /**
+     * What is wrong with a body that is not JSON, in our words: where, and what a valid body looks like. Jackson's
+     * own message names its parser's internals and quotes its source description (issue 11).
+     */
+    static String notJson(JsonProcessingException e, byte[] body) {
+        String what;
+        if (e instanceof StreamConstraintsException) {
+            what = "it nests deeper than 8 levels or holds a string longer than " + MAX_BODY_BYTES + " bytes";
+        } else if (e instanceof JsonEOFException) {
+            what = "it ends before the JSON does";
+        } else {
+            JsonLocation at = e.getLocation();
+            long offset = at == null ? -1 : at.getByteOffset();
+            String where = at == null || at.getLineNr() < 1
+                    ? ""
+                    : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            what = (offset >= 0 && offset < body.length
+                            ? "unexpected " + quoted(body[(int) offset])
+                            : "unexpected text")
+                    + where;
+        }
+        return "the body is not valid JSON: " + what + "; send a JSON object such as " + TRIGGER_EXAMPLE
+                + " (both fields optional), or no body";
+    }
+
+    private static String quoted(byte b) {
+        return b >= 0x21 && b < 0x7f ? "'" + (char) b + "'" : String.format(Locale.ROOT, "byte 0x%02x", b & 0xff);
     }
 
     /** The body, at most {@link #MAX_BODY_BYTES}; null after answering 413. */
