@@ -83,7 +83,6 @@ final class ConfigBinder {
     private static final List<String> SERVER_KEYS = List.of("listen", "token-file", "metrics-token-file");
     private static final List<String> STATE_KEYS = List.of("dir");
     private static final List<String> HISTORY_KEYS = List.of("keep-successes", "keep-failures");
-    private static final String LISTEN_FORMS = "like 127.0.0.1:8787, localhost:8787 or [::1]:8787";
 
     private static final String SCOPE_FORMS = "all, inferred or a list of project ids like [1, 7, 42]";
 
@@ -625,11 +624,11 @@ final class ConfigBinder {
         String listen = text(m, "server", "listen", false);
         if (listen != null) {
             try {
-                Map.Entry<String, Integer> parsed = ConfigValues.listen(listen);
-                host = parsed.getKey();
-                port = parsed.getValue();
-            } catch (BadValue e) {
-                problem("server.listen", e.getMessage() + "; write it " + LISTEN_FORMS);
+                ListenAddress parsed = ListenAddress.parse(listen);
+                host = parsed.host();
+                port = parsed.port();
+            } catch (IllegalArgumentException e) {
+                problem("server.listen", e.getMessage() + "; write it " + ListenAddress.FORMS);
                 host = null;
             }
         } else if (m.has("listen")) {
