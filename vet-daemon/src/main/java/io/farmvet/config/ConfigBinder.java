@@ -88,11 +88,18 @@ final class ConfigBinder {
 
     private final Path source;
     private final Path baseDir;
+    private final ConfigLoader.Check check;
     private final List<String> problems = new ArrayList<>();
 
-    ConfigBinder(Path source) {
+    ConfigBinder(Path source, ConfigLoader.Check check) {
         this.source = source;
         this.baseDir = source.getParent() == null ? source.getRoot() : source.getParent();
+        this.check = check;
+    }
+
+    /** Whether files the config names (secrets, the CA file) are read and checked, or only their paths. */
+    private boolean readsFiles() {
+        return check == ConfigLoader.Check.FULL;
     }
 
     FarmvetConfig bind(JsonNode root) throws ConfigException {
@@ -328,11 +335,17 @@ final class ConfigBinder {
             return null;
         }
         try {
-            return ConfigFiles.readSecret(ConfigFiles.resolve(baseDir, text), what, path);
+            Path file = ConfigFiles.resolve(baseDir, text);
+            return readsFiles() ? ConfigFiles.readSecret(file, what, path) : unread(file);
         } catch (BadValue e) {
             problem(path, e.getMessage());
             return null;
         }
+    }
+
+    /** A secret left unread by {@link ConfigLoader.Check#SYNTAX_ONLY}: its value is empty, never sent anywhere. */
+    private static Secret unread(Path file) {
+        return new Secret("", file);
     }
 
     private Http http(ObjectNode m) {
@@ -348,7 +361,9 @@ final class ConfigBinder {
         if (text != null) {
             try {
                 caFile = ConfigFiles.resolve(baseDir, text);
-                ConfigFiles.checkCaFile(caFile);
+                if (readsFiles()) {
+                    ConfigFiles.checkCaFile(caFile);
+                }
             } catch (BadValue e) {
                 problem("http.ca-file", e.getMessage());
             }
@@ -516,8 +531,10 @@ final class ConfigBinder {
                 && n.get("value-file").isTextual()) {
             try {
                 Path file = ConfigFiles.resolve(baseDir, n.get("value-file").textValue());
-                return ConfigFiles.readSecret(file, "header value", path + ".value-file")
-                        .reveal();
+                Secret value = readsFiles()
+                        ? ConfigFiles.readSecret(file, "header value", path + ".value-file")
+                        : unread(file);
+                return value.reveal();
             } catch (BadValue e) {
                 problem(path + ".value-file", e.getMessage());
                 return null;
@@ -651,7 +668,7 @@ final class ConfigBinder {
             return null;
         }
         Secret token = secret(m, "server", key, "token");
-        if (token != null && token.reveal().length() < FarmvetConfig.MIN_API_TOKEN_CHARS) {
+        if (token != null && readsFiles() && token.reveal().length() < FarmvetConfig.MIN_API_TOKEN_CHARS) {
             problem(
                     "server." + key,
                     token.file() + " holds a token shorter than " + FarmvetConfig.MIN_API_TOKEN_CHARS
