@@ -83,17 +83,23 @@ final class ConfigBinder {
     private static final List<String> SERVER_KEYS = List.of("listen", "token-file", "metrics-token-file");
     private static final List<String> STATE_KEYS = List.of("dir");
     private static final List<String> HISTORY_KEYS = List.of("keep-successes", "keep-failures", "max-bytes");
-    private static final String LISTEN_FORMS = "like 127.0.0.1:8787, localhost:8787 or [::1]:8787";
 
     private static final String SCOPE_FORMS = "all, inferred or a list of project ids like [1, 7, 42]";
 
     private final Path source;
     private final Path baseDir;
+    private final ConfigLoader.Check check;
     private final List<String> problems = new ArrayList<>();
 
-    ConfigBinder(Path source) {
+    ConfigBinder(Path source, ConfigLoader.Check check) {
         this.source = source;
         this.baseDir = source.getParent() == null ? source.getRoot() : source.getParent();
+        this.check = check;
+    }
+
+    /** Whether files the config names (secrets, the CA file) are read and checked, or only their paths. */
+    private boolean readsFiles() {
+        return check == ConfigLoader.Check.FULL;
     }
 
     FarmvetConfig bind(JsonNode root) throws ConfigException {
@@ -329,11 +335,17 @@ final class ConfigBinder {
             return null;
         }
         try {
-            return ConfigFiles.readSecret(ConfigFiles.resolve(baseDir, text), what, path);
+            Path file = ConfigFiles.resolve(baseDir, text);
+            return readsFiles() ? ConfigFiles.readSecret(file, what, path) : unread(file);
         } catch (BadValue e) {
             problem(path, e.getMessage());
             return null;
         }
+    }
+
+    /** A secret left unread by {@link ConfigLoader.Check#SYNTAX_ONLY}: its value is empty, never sent anywhere. */
+    private static Secret unread(Path file) {
+        return new Secret("", file);
     }
 
     private Http http(ObjectNode m) {
@@ -349,7 +361,9 @@ final class ConfigBinder {
         if (text != null) {
             try {
                 caFile = ConfigFiles.resolve(baseDir, text);
-                ConfigFiles.checkCaFile(caFile);
+                if (readsFiles()) {
+                    ConfigFiles.checkCaFile(caFile);
+                }
             } catch (BadValue e) {
                 problem("http.ca-file", e.getMessage());
             }
@@ -517,8 +531,10 @@ final class ConfigBinder {
                 && n.get("value-file").isTextual()) {
             try {
                 Path file = ConfigFiles.resolve(baseDir, n.get("value-file").textValue());
-                return ConfigFiles.readSecret(file, "header value", path + ".value-file")
-                        .reveal();
+                Secret value = readsFiles()
+                        ? ConfigFiles.readSecret(file, "header value", path + ".value-file")
+                        : unread(file);
+                return value.reveal();
             } catch (BadValue e) {
                 problem(path + ".value-file", e.getMessage());
                 return null;
@@ -625,11 +641,11 @@ final class ConfigBinder {
         String listen = text(m, "server", "listen", false);
         if (listen != null) {
             try {
-                Map.Entry<String, Integer> parsed = ConfigValues.listen(listen);
-                host = parsed.getKey();
-                port = parsed.getValue();
-            } catch (BadValue e) {
-                problem("server.listen", e.getMessage() + "; write it " + LISTEN_FORMS);
+                ListenAddress parsed = ListenAddress.parse(listen);
+                host = parsed.host();
+                port = parsed.port();
+            } catch (IllegalArgumentException e) {
+                problem("server.listen", e.getMessage() + "; write it " + ListenAddress.FORMS);
                 host = null;
             }
         } else if (m.has("listen")) {
@@ -652,7 +668,7 @@ final class ConfigBinder {
             return null;
         }
         Secret token = secret(m, "server", key, "token");
-        if (token != null && token.reveal().length() < FarmvetConfig.MIN_API_TOKEN_CHARS) {
+        if (token != null && readsFiles() && token.reveal().length() < FarmvetConfig.MIN_API_TOKEN_CHARS) {
             problem(
                     "server." + key,
                     token.file() + " holds a token shorter than " + FarmvetConfig.MIN_API_TOKEN_CHARS

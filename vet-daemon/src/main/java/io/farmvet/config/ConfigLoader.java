@@ -55,10 +55,27 @@ public final class ConfigLoader {
                     .build())
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
+    /** How much {@link #load(Path, Check)} checks. */
+    public enum Check {
+        /** Everything, reading every file the config names: a config ready to run. */
+        FULL,
+        /**
+         * Types, keys and values only; the files the config names (secrets, the CA file) are neither read nor
+         * required to exist, so that a template can be checked before its secrets are in place. The config
+         * returned holds empty secrets and must not be run.
+         */
+        SYNTAX_ONLY
+    }
+
     private ConfigLoader() {}
 
     /** Loads and validates {@code file}; the config's {@code source} is its absolute path. */
     public static FarmvetConfig load(Path file) throws ConfigException {
+        return load(file, Check.FULL);
+    }
+
+    /** Loads and validates {@code file} as far as {@code check} says. */
+    public static FarmvetConfig load(Path file, Check check) throws ConfigException {
         Path source = file.toAbsolutePath().normalize();
         byte[] bytes;
         try {
@@ -87,7 +104,7 @@ public final class ConfigLoader {
         } catch (CharacterCodingException e) {
             throw problem(source, "is not UTF-8 text; save it as UTF-8");
         }
-        return parse(yaml, source);
+        return parse(yaml, source, check);
     }
 
     /**
@@ -96,6 +113,10 @@ public final class ConfigLoader {
      * FarmvetConfig#source()}.
      */
     public static FarmvetConfig parse(String yaml, Path source) throws ConfigException {
+        return parse(yaml, source, Check.FULL);
+    }
+
+    private static FarmvetConfig parse(String yaml, Path source, Check check) throws ConfigException {
         Path absolute = source.toAbsolutePath().normalize();
         JsonNode root;
         try (JsonParser parser = new AliasRejectingParser(MAPPER.createParser(yaml))) {
@@ -120,7 +141,7 @@ public final class ConfigLoader {
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw problem(absolute, "is empty; see farmvet.example.yaml for every key");
         }
-        return new ConfigBinder(absolute).bind(root);
+        return new ConfigBinder(absolute, check).bind(root);
     }
 
     private static ConfigException problem(Path source, String text) {

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,9 +17,6 @@ final class ConfigValues {
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     static final String NAME_RULE = "must be 1 to 64 characters from A-Z a-z 0-9 . _ -";
-
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
     private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h)");
     static final String DURATION_FORMS = "like 500ms, 5s, 2m or 1h";
@@ -144,44 +140,6 @@ final class ConfigValues {
         }
         return URI.create(
                 scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (port == -1 ? "" : ":" + port) + path);
-    }
-
-    /**
-     * {@code host:port} for a listening socket: a host name, an IPv4 address or a bracketed IPv6 address, and a
-     * port from 0 (any free port) to 65535. The host comes back without brackets. No DNS lookup here: the daemon
-     * resolves the name when it binds.
-     */
-    static Map.Entry<String, Integer> listen(String text) throws BadValue {
-        String host;
-        String port;
-        if (text.startsWith("[")) {
-            int close = text.indexOf(']');
-            if (close < 0 || close + 1 >= text.length() || text.charAt(close + 1) != ':') {
-                throw new BadValue("must be host:port, got " + quote(text));
-            }
-            host = text.substring(1, close);
-            port = text.substring(close + 2);
-            if (!IPV6.matcher(host).matches()) {
-                throw new BadValue("has no valid IPv6 address in brackets, got " + quote(text));
-            }
-        } else {
-            int colon = text.lastIndexOf(':');
-            if (colon < 0) {
-                throw new BadValue("needs a port (host:port), got " + quote(text));
-            }
-            host = text.substring(0, colon);
-            port = text.substring(colon + 1);
-            if (host.indexOf(':') >= 0) {
-                throw new BadValue("holds an IPv6 address without brackets, got " + quote(text));
-            }
-            if (!HOST.matcher(host).matches()) {
-                throw new BadValue("has no valid host name or address before the port, got " + quote(text));
-            }
-        }
-        if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) > 65535) {
-            throw new BadValue("needs a port from 0 to 65535 after the colon, got " + quote(text));
-        }
-        return Map.entry(host, Integer.parseInt(port));
     }
 
     /**

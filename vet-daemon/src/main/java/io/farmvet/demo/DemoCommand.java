@@ -6,46 +6,69 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code farmvet demo [--keep-running] [--dir DIR]}: runs a {@link Demo} in a new temporary folder (removed at the
- * end) or in {@code DIR} (a new or empty folder, kept). With {@code --keep-running} the farm stays up after the
- * second vet until Ctrl-C, and its folder is kept. Exit codes: 0 the farm converged, 1 it did not, 2 the farm
- * could not be built or started, 3 bad usage.
+ * {@code farmvet demo}: runs a {@link Demo} in a new temporary folder (removed at the end) or in {@code --dir} (a
+ * new or empty folder, kept). With {@code --keep-running} the farm stays up after the second vet until Ctrl-C,
+ * and its folder is kept.
  */
-public final class DemoCommand {
+@Command(
+        name = "demo",
+        header = "build a demo farm on this machine, let it drift, vet and repair it, vet again",
+        description = {
+            "Builds a demo farm of Git repositories on this machine (a primary and mirrors, each served by a"
+                    + " farmvet agent), lets it drift, vets and repairs it through the agents, and vets again.",
+            "Needs nothing but Java: no Bitbucket, no git, nothing from the network; everything listens on loopback."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the farm converged",
+            "1:it did not",
+            "2:the farm could not be built or started",
+            "3:bad usage (--dir not a new or empty folder)"
+        })
+public final class DemoCommand implements Callable<Integer> {
     public static final int EXIT_CANNOT_RUN = 2;
     public static final int EXIT_USAGE = 3;
 
-    static final String USAGE = "usage: farmvet demo [--keep-running] [--dir DIR]";
+    private final PrintStream out;
+    private final PrintStream err;
 
-    private DemoCommand() {}
+    @Spec
+    CommandSpec spec;
 
-    public static int run(List<String> args, PrintStream out, PrintStream err) {
-        boolean keepRunning = false;
-        Path dir = null;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (arg.equals("--keep-running")) {
-                keepRunning = true;
-            } else if (arg.equals("--dir") && i + 1 < args.size() && dir == null) {
-                dir = Path.of(args.get(++i));
-            } else if (arg.startsWith("--dir=") && dir == null) {
-                dir = Path.of(arg.substring("--dir=".length()));
-            } else {
-                err.println("farmvet demo: unexpected argument '" + arg + "'");
-                err.println(USAGE);
-                return EXIT_USAGE;
-            }
-        }
+    @Option(
+            names = "--keep-running",
+            description = "keep the farm and its agents up after the second vet, until Ctrl-C, to try farmvet on it")
+    boolean keepRunning;
+
+    @Option(
+            names = "--dir",
+            paramLabel = "DIR",
+            description = "build the farm in DIR (new or empty) and keep it; default: a temporary folder, removed at"
+                    + " the end unless --keep-running")
+    Path dir;
+
+    public DemoCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() {
+        Path dir = this.dir;
         boolean temporary = dir == null;
         try {
             dir = temporary ? Files.createTempDirectory("farmvet-demo-") : usable(dir);
         } catch (IllegalArgumentException e) {
-            err.println("farmvet demo: " + e.getMessage());
-            return EXIT_USAGE;
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         } catch (IOException e) {
             err.println("farmvet demo: cannot create the demo folder: " + e);
             return EXIT_CANNOT_RUN;

@@ -18,6 +18,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The command line as an operator runs it: real config files, real loopback servers, exit codes. */
 class MainTest {
@@ -157,24 +159,208 @@ class MainTest {
     }
 
     @Test
-    void badUsageExitsThreeWithAHint() {
+    void checkConfigSyntaxOnlyReadsNoFileTheConfigNames() throws Exception {
+        // A template whose secrets and CA file do not exist yet, as an operator writes it before deploying them.
+        Path template = dir.resolve("template.yaml");
+        Files.writeString(template, """
+                farm:
+                  name: emea
+                primary:
+                  url: https://bitbucket.example.com
+                  auth:
+                    bearer-token-file: secrets/primary.token
+                nodes:
+                  - name: mirror-1
+                    url: https://m1.example.com
+                    auth:
+                      basic:
+                        username: farmvet
+                        password-file: secrets/mirror-1.password
+                http:
+                  ca-file: secrets/ca.pem
+                server:
+                  token-file: secrets/api.token
+                """);
+
+        assertThat(run("check-config", "--syntax-only", template.toString())).isZero();
+        assertThat(stdout()).startsWith(template + ": OK as far as --syntax-only checks");
+        assertThat(stderr()).isEmpty();
+
+        assertThat(run("check-config", template.toString())).isEqualTo(3);
+        assertThat(stderr())
+                .contains("primary.auth.bearer-token-file")
+                .contains("nodes[0].auth.basic.password-file")
+                .contains("http.ca-file")
+                .contains("server.token-file");
+    }
+
+    @Test
+    void checkConfigSyntaxOnlyStillFindsBadKeysAndValues() throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, """
+                farm:
+                  name: emea
+                  scoop: all
+                primary:
+                  url: ftp://x
+                nodes: []
+                http:
+                  connect-timeout: soon
+                server:
+                  listen: "[::1]8787"
+                """);
+
+        assertThat(run("check-config", "--syntax-only", bad.toString())).isEqualTo(3);
+        assertThat(stderr())
+                .contains("farm.scoop: unknown key")
+                .contains("primary.url")
+                .contains("http.connect-timeout: must be a duration")
+                .contains("server.listen: must be host:port");
+    }
+
+    static List<String> commands() {
+        return List.of(
+                "vet",
+                "diff",
+                "check-config",
+                "run",
+                "agent",
+                "demo",
+                "bench",
+                "bench vet",
+                "bench hash",
+                "completion",
+                "version",
+                "help");
+    }
+
+    @ParameterizedTest
+    @MethodSource("commands")
+    void everyCommandsHelpGoesToStdoutAndExitsZero(String command) {
+        for (String help : List.of("--help", "-h")) {
+            List<String> line = new ArrayList<>(List.of(command.split(" ")));
+            line.add(help);
+
+            assertThat(run(line.toArray(String[]::new))).as(line.toString()).isZero();
+            assertThat(stdout()).contains("Usage: farmvet " + command + " [-hV]");
+            assertThat(stderr()).isEmpty();
+            out.reset();
+        }
+        List<String> line = new ArrayList<>(List.of("help"));
+        line.addAll(List.of(command.split(" ")));
+        assertThat(run(line.toArray(String[]::new))).isZero();
+        assertThat(stdout()).contains("Usage: farmvet " + command + " [-hV]");
+    }
+
+    @Test
+    void helpAloneListsTheCommandsOnStdout() {
+        assertThat(run("help")).isZero();
+        assertThat(stdout())
+                .startsWith("finds and repairs drift between a Git primary and its mirror farm")
+                .contains("Usage: farmvet [-hV] COMMAND")
+                .containsPattern("(?m)^  vet +vet the farm once now")
+                .containsPattern("(?m)^  completion +print a bash or zsh completion script")
+                .contains("Exit codes:")
+                .contains("3   bad usage or config, or no command given");
+        assertThat(stderr()).isEmpty();
+    }
+
+    @Test
+    void noCommandListsTheCommandsOnStderrAndExitsThree() {
         assertThat(run()).isEqualTo(3);
-        assertThat(stderr()).contains("usage: farmvet <command>");
-        err.reset();
+        assertThat(stdout()).isEmpty();
+        assertThat(stderr()).contains("Usage: farmvet [-hV] COMMAND").contains("check-config");
+    }
+
+    @Test
+    void versionComesFromTheManifest() {
+        assertThat(run("version")).isZero();
+        // Tests run from classes, not from the jar, so the manifest has no version.
+        assertThat(stdout()).isEqualTo("farmvet (development build)" + System.lineSeparator());
+        out.reset();
+        assertThat(run("--version")).isZero();
+        assertThat(stdout()).isEqualTo("farmvet (development build)" + System.lineSeparator());
+    }
+
+    @Test
+    void aMistypedCommandOrOptionGetsTheNearestNameAndExitsThree() {
         assertThat(run("vett")).isEqualTo(3);
-        assertThat(stderr()).contains("farmvet: unknown command 'vett'").contains("farmvet help");
-        err.reset();
-        assertThat(run("vet")).isEqualTo(3);
-        assertThat(stderr()).contains("--config is required");
+        assertThat(stderr())
+                .isEqualTo("farmvet: unknown command 'vett'; did you mean 'vet'?\n"
+                        + "run 'farmvet help' for the list of commands\n");
         err.reset();
         assertThat(run("vet", "--config", "x.yaml", "--jsn")).isEqualTo(3);
-        assertThat(stderr()).contains("unknown option '--jsn' (known: --json, --dry-run, --config)");
+        assertThat(stderr())
+                .isEqualTo("farmvet vet: unknown option '--jsn'; did you mean '--json'?\n"
+                        + "run 'farmvet help vet' for its usage\n");
+        err.reset();
+        assertThat(run("check-config", "--syntax-olny", "x.yaml")).isEqualTo(3);
+        assertThat(stderr()).contains("unknown option '--syntax-olny'; did you mean '--syntax-only'?");
+        err.reset();
+        assertThat(run("bench", "hsh")).isEqualTo(3);
+        assertThat(stderr())
+                .contains("farmvet bench: unknown command 'hsh'; did you mean 'hash'?")
+                .contains("run 'farmvet help bench' for its usage");
+        err.reset();
+        assertThat(run("help", "chek-config")).isEqualTo(3);
+        assertThat(stderr()).contains("farmvet: unknown command 'chek-config'; did you mean 'check-config'?");
+        err.reset();
+        // Nothing near: no guess.
+        assertThat(run("xyzzy")).isEqualTo(3);
+        assertThat(stderr()).contains("farmvet: unknown command 'xyzzy'\n");
+        assertThat(stdout()).isEmpty();
+    }
+
+    @Test
+    void badValuesExitThreeNamingTheOption() {
+        assertThat(run("vet")).isEqualTo(3);
+        assertThat(stderr()).contains("farmvet vet: Missing required option: '--config=FILE'");
         err.reset();
         assertThat(run("diff", "a.json", "b.json", "--scope", "some")).isEqualTo(3);
-        assertThat(stderr()).contains("--scope must be all, inferred or a comma-separated list of project ids");
+        assertThat(stderr())
+                .contains("'--scope'")
+                .contains("must be all, inferred or a comma-separated list of project ids, not 'some'");
+        err.reset();
+        assertThat(run("diff", "a.json")).isEqualTo(3);
+        assertThat(stderr()).contains("NODE.json");
+        err.reset();
+        assertThat(run("diff", "a.json", "b.json", "c.json")).isEqualTo(3);
+        assertThat(stderr()).contains("unexpected argument 'c.json'");
         err.reset();
         assertThat(run("diff", "no-such-primary.json", "no-such-node.json")).isEqualTo(3);
         assertThat(stderr()).contains("no such file: no-such-primary.json");
+        err.reset();
+        assertThat(run("bench", "vet", "--runs", "few")).isEqualTo(3);
+        assertThat(stderr()).contains("farmvet bench vet: --runs must be a whole number");
+        err.reset();
+        assertThat(run("bench", "vet", "--drift", "2")).isEqualTo(3);
+        assertThat(stderr()).contains("--drift must be between 0 and 1");
+        err.reset();
+        assertThat(run("bench")).isEqualTo(3);
+        assertThat(stderr()).contains("Usage: farmvet bench [-hV] vet|hash");
+        err.reset();
+        assertThat(run("completion", "fish")).isEqualTo(3);
+        assertThat(stderr()).contains("SHELL must be one of bash, zsh, not 'fish'");
+        err.reset();
+        assertThat(run("run")).isEqualTo(3);
+        assertThat(stderr()).contains("'--config=FILE'");
+    }
+
+    @Test
+    void anArgumentStartingWithAtIsAFileNameNotAFileOfArguments() throws Exception {
+        Files.writeString(dir.resolve("args"), "--help\n");
+
+        assertThat(run("check-config", "@" + dir.resolve("args"))).isEqualTo(3);
+        assertThat(stdout()).isEmpty();
+        assertThat(stderr()).contains("@" + dir.resolve("args")).contains("does not exist");
+    }
+
+    @Test
+    void runsHelpSaysHowItExits() {
+        assertThat(run("help", "run")).isZero();
+        assertThat(stdout())
+                .contains("0   stopped cleanly on SIGTERM or SIGINT")
+                .contains("3   bad usage, or it cannot start");
     }
 
     private Path farm(Listings primary, Listings node) throws Exception {

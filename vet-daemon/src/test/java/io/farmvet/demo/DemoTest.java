@@ -3,6 +3,7 @@ package io.farmvet.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.farmvet.cli.Main;
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.git.RepositoryHasher;
 import io.farmvet.git.RepositoryHashes;
@@ -144,10 +145,11 @@ class DemoTest {
         Files.writeString(dir.resolve("something"), "mine");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-        int code = DemoCommand.run(
-                List.of("--dir", dir.toString()),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = new Main(
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        false)
+                .run("demo", "--dir", dir.toString());
 
         assertThat(code).isEqualTo(DemoCommand.EXIT_USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("not empty");
@@ -158,13 +160,16 @@ class DemoTest {
     void refusesUnknownArguments() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-        int code = DemoCommand.run(
-                List.of("--keep-runing"),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = new Main(
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        false)
+                .run("demo", "--keep-runing");
 
         assertThat(code).isEqualTo(DemoCommand.EXIT_USAGE);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("'--keep-runing'", DemoCommand.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("farmvet demo: unknown option '--keep-runing'; did you mean '--keep-running'?")
+                .contains("farmvet help demo");
     }
 
     // ---- what a repository looks like on disk ----
