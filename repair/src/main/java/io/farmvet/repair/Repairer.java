@@ -2,6 +2,7 @@ package io.farmvet.repair;
 
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.PrimaryTable;
+import io.farmvet.concurrent.NamedThreads;
 import io.farmvet.repair.audit.AuditLog;
 import io.farmvet.repair.audit.AuditRecord;
 import io.farmvet.repair.ledger.RepairLedger;
@@ -31,7 +32,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -258,13 +258,8 @@ public final class Repairer {
                 settings.retries(),
                 sleeper);
         int threads = Math.min(settings.concurrency(), plan.toSend().size());
-        AtomicInteger threadNumber = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
-            Thread thread =
-                    new Thread(runnable, "farmvet-repair-" + plan.node().name() + "-" + threadNumber.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(
+                threads, NamedThreads.of("repair-" + plan.node().name()));
         List<Future<RepairEntry>> futures = new ArrayList<>();
         try {
             for (RepairPlan.Send send : plan.toSend()) {

@@ -1,5 +1,6 @@
 package io.farmvet.agent;
 
+import io.farmvet.concurrent.NamedThreads;
 import io.farmvet.git.MirrorSync;
 import io.farmvet.git.RepositoryHasher;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -77,12 +77,7 @@ public final class AgentServer implements AutoCloseable {
                 ? null
                 : new ResyncQueue(
                         sync, index, settings.resyncConcurrency(), AgentSettings.MAX_PENDING_RESYNCS, beforeResync);
-        AtomicInteger hashThread = new AtomicInteger();
-        this.hashPool = Executors.newFixedThreadPool(settings.hashThreads(), task -> {
-            Thread thread = new Thread(task, "farmvet-agent-hash-" + hashThread.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.hashPool = Executors.newFixedThreadPool(settings.hashThreads(), NamedThreads.of("agent-hash"));
         ListingStreamer streamer = new ListingStreamer(root, hasher, hashPool, 2 * settings.hashThreads());
 
         QueuedThreadPool threads = new QueuedThreadPool(AgentSettings.MAX_HTTP_THREADS, AgentSettings.MIN_HTTP_THREADS);
@@ -122,9 +117,7 @@ public final class AgentServer implements AutoCloseable {
             throw new IOException(
                     "cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
-        Thread scan = new Thread(agent::scan, "farmvet-agent-scan");
-        scan.setDaemon(true);
-        scan.start();
+        NamedThreads.of("agent-scan").start(agent::scan);
         return agent;
     }
 

@@ -1,6 +1,7 @@
 package io.farmvet.agent;
 
 import io.farmvet.agent.RepositoryIndex.Location;
+import io.farmvet.concurrent.NamedThreads;
 import io.farmvet.git.MirrorSync;
 import io.farmvet.git.MirrorSyncException;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -131,14 +131,14 @@ final class ResyncQueue {
         this.index = index;
         this.maxPending = maxPending;
         this.beforeRun = beforeRun;
-        AtomicInteger threadNumber = new AtomicInteger();
         // The queue needs no bound of its own: submit() keeps at most maxPending jobs.
         this.pool = new ThreadPoolExecutor(
-                concurrency, concurrency, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), task -> {
-                    Thread thread = new Thread(task, "farmvet-resync-" + threadNumber.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                concurrency,
+                concurrency,
+                0,
+                TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(),
+                NamedThreads.of("resync"));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.farmvet.vet;
 import io.farmvet.compare.FarmComparison;
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.NodeComparison;
+import io.farmvet.concurrent.NamedThreads;
 import io.farmvet.config.FarmvetConfig;
 import io.farmvet.fetch.ListingFetcher;
 import io.farmvet.fetch.NodeState;
@@ -20,10 +21,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +73,7 @@ public final class Vet {
                 config.farm().name(),
                 config.primary().url(),
                 config.nodes().size());
-        ExecutorService pool = Executors.newCachedThreadPool(threads("farmvet-vet"));
+        ExecutorService pool = Executors.newCachedThreadPool(NamedThreads.of("vet"));
         try (Deadline deadline = new Deadline(config.vet().deadline())) {
             List<Integer> everyNode = new ArrayList<>();
             for (int i = 0; i < config.nodes().size(); i++) {
@@ -182,14 +181,5 @@ public final class Vet {
             probe.cancel();
             return NodeState.UNREACHABLE;
         }
-    }
-
-    static ThreadFactory threads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }
