@@ -19,6 +19,7 @@ import io.farmvet.repair.send.RequestSender;
 import io.farmvet.repair.send.SendResult;
 import io.farmvet.repair.send.Sleeper;
 import io.farmvet.repair.send.TokenBucket;
+import io.farmvet.util.Units;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -114,9 +115,9 @@ public final class Repairer {
         for (Verification verification : settled) {
             RepairRecord repair = verification.repair();
             String detail = verification.outcome() == VerificationOutcome.REPAIRED
-                    ? "verified " + seconds(verification.cycleTime()) + " after the request"
-                    : "still inconsistent on " + repair.checks() + " vets over "
-                            + verification.cycleTime().toMinutes() + " min after the request";
+                    ? "verified " + Units.duration(verification.cycleTime()) + " after the request"
+                    : "still inconsistent on " + Units.count(repair.checks(), "vet", "vets") + " over "
+                            + Units.duration(verification.cycleTime()) + " after the request";
             Duration cycleTime =
                     verification.outcome() == VerificationOutcome.REPAIRED ? verification.cycleTime() : null;
             entries.add(
@@ -317,11 +318,6 @@ public final class Repairer {
                 outcome.wireName(),
                 result.accepted() ? null : detail));
         return new RepairEntry(target.repositoryId(), target.kinds(), outcome, detail);
-    }
-
-    /** {@code 0.4 s}, {@code 12.0 s}, {@code 900.0 s}: a resync can land in well under a second. */
-    private static String seconds(Duration duration) {
-        return String.format(java.util.Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
     }
 
     /** The ledger is the record that prevents repeats; a failing audit log is logged, not allowed to stop it. */

@@ -3,6 +3,7 @@ package io.farmvet.agent;
 import io.farmvet.concurrent.NamedThreads;
 import io.farmvet.git.MirrorSync;
 import io.farmvet.git.RepositoryHasher;
+import io.farmvet.util.Units;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -126,10 +127,10 @@ public final class AgentServer implements AutoCloseable {
         try {
             int repositories = index.rescan();
             LOG.info(
-                    "scanned {}: {} repositories in {} ms",
+                    "scanned {}: {} in {}",
                     settings.repositories(),
-                    repositories,
-                    (System.nanoTime() - startNanos) / 1_000_000);
+                    Units.count(repositories, "repository", "repositories"),
+                    Units.millis((System.nanoTime() - startNanos) / 1_000_000));
         } catch (IOException | RuntimeException e) {
             // Lookups rescan on a miss, so the agent can still serve; say why the first scan failed.
             LOG.error("cannot scan {}: {}; resync requests will rescan", settings.repositories(), e.toString());

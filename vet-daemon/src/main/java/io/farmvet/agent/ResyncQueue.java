@@ -4,6 +4,7 @@ import io.farmvet.agent.RepositoryIndex.Location;
 import io.farmvet.concurrent.NamedThreads;
 import io.farmvet.git.MirrorSync;
 import io.farmvet.git.MirrorSyncException;
+import io.farmvet.util.Units;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -90,13 +91,13 @@ final class ResyncQueue {
                 }
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
                 LOG.info(
-                        "resync {} ({}): {} {} in {} ms, {} ref update(s), HEAD {}{}",
+                        "resync {} ({}): {} {} in {}, {}, HEAD {}{}",
                         location,
                         repositoryId,
                         result.action().name().toLowerCase(Locale.ROOT),
                         result.path(),
-                        ms,
-                        result.refUpdates(),
+                        Units.millis(ms),
+                        Units.count(result.refUpdates(), "ref update", "ref updates"),
                         result.head().isEmpty() ? "(none)" : result.head(),
                         result.note().isEmpty() ? "" : "; " + result.note());
                 completed.incrementAndGet();
@@ -202,12 +203,14 @@ final class ResyncQueue {
             }
         }
         if (!dropped.isEmpty()) {
-            LOG.info("stopping: {} queued resync(s) dropped; the next vet will ask again", dropped.size());
+            LOG.info(
+                    "stopping: {} dropped; the next vet will ask again",
+                    Units.count(dropped.size(), "queued resync", "queued resyncs"));
         }
         if (pool.awaitTermination(bound.toMillis(), TimeUnit.MILLISECONDS)) {
             return true;
         }
-        LOG.warn("stopping: resyncs still running after {} s are interrupted", bound.toSeconds());
+        LOG.warn("stopping: resyncs still running after {} are interrupted", Units.duration(bound));
         pool.shutdownNow();
         return false;
     }

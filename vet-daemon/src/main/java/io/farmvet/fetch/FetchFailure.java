@@ -104,10 +104,10 @@ final class FetchFailure {
         return new FetchException(server + ": " + message, e);
     }
 
-    /** {@code after 41210 repositories (12.4 MB, 30012 ms)}. */
+    /** {@code after 41210 repositories (12.4 MB, 30.012s)}. */
     String soFar() {
         long ms = (System.nanoTime() - startNanos) / 1_000_000;
-        return "after " + progress.repositories() + " repositories (" + Units.bytes(progress.bytes()) + ", " + ms
-                + " ms)";
+        return "after " + Units.count(progress.repositories(), "repository", "repositories") + " ("
+                + Units.bytes(progress.bytes()) + ", " + Units.millis(ms) + ")";
     }
 }

@@ -81,7 +81,7 @@ final class Deadline implements AutoCloseable {
             throw new IllegalStateException("vet interrupted again while its fetches were being cancelled", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(
-                    "a fetch did not stop within " + CANCEL_GRACE_MS + " ms of being cancelled", e);
+                    "a fetch did not stop within " + Units.millis(CANCEL_GRACE_MS) + " of being cancelled", e);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
