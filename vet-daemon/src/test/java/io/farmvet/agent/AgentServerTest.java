@@ -1,11 +1,12 @@
 package io.farmvet.agent;
 
-import static io.farmvet.agent.Git.cloneMirror;
-import static io.farmvet.agent.Git.commit;
-import static io.farmvet.agent.Git.git;
-import static io.farmvet.agent.Git.initWithMain;
+import static io.farmvet.git.GitCli.cloneMirror;
+import static io.farmvet.git.GitCli.commit;
+import static io.farmvet.git.GitCli.git;
+import static io.farmvet.git.GitCli.initWithMain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -157,23 +158,17 @@ class AgentServerTest {
     }
 
     private void awaitSynchronized(AgentServer agent) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            HttpResponse<byte[]> status =
-                    send(HttpRequest.newBuilder(agent.uri().resolve("/status")));
-            last = new String(status.body(), StandardCharsets.UTF_8);
-            if (status.statusCode() == 200 && last.contains("\"SYNCHRONIZED\"")) {
-                return;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("agent not SYNCHRONIZED within " + WAIT + "; last /status: " + last);
+        await("agent " + agent.uri() + " SYNCHRONIZED")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> {
+                    HttpResponse<byte[]> status =
+                            send(HttpRequest.newBuilder(agent.uri().resolve("/status")));
+                    assertThat(new String(status.body(), StandardCharsets.UTF_8))
+                            .as("/status answering %d", status.statusCode())
+                            .contains("\"SYNCHRONIZED\"");
+                    assertThat(status.statusCode()).isEqualTo(200);
+                });
     }
 
     /** repository id -> "content metadata" (either may be absent), read with farmvet's own reader. */

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 
 /**
  * Starts real daemons for tests: a config file written to a folder, a real Quartz scheduler, a real H2 store and
@@ -165,14 +166,8 @@ final class DaemonHarness implements AutoCloseable {
         return report[0];
     }
 
-    /** Polls {@code condition} every 50 ms for at most {@link #WAIT}. */
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("gave up waiting for " + what + " after " + WAIT.toSeconds() + " s");
-            }
-            Thread.sleep(50);
-        }
+    /** Waits at most {@link #WAIT} for {@code condition}, asking every 50 ms. */
+    static void await(String what, BooleanSupplier condition) {
+        Awaitility.await(what).atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
     }
 }
