@@ -17,11 +17,11 @@ import io.farmvet.git.StableIds;
 import io.farmvet.listing.ListingKind;
 import io.farmvet.listing.ListingLimits;
 import io.farmvet.listing.ListingReader;
+import io.farmvet.testing.TestHttp;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -59,8 +59,7 @@ class AgentServerTest {
     private Path mirror;
     private Path tokenFile;
     private final List<AgentServer> agents = new ArrayList<>();
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final TestHttp client = new TestHttp(WAIT);
     private final RepositoryHasher hasher = new RepositoryHasher();
 
     /** Upstream: PROJ/{alpha,beta,gamma}.git and OTHER/delta.git; the mirror is a git clone --mirror of each. */
@@ -109,38 +108,12 @@ class AgentServerTest {
 
     // ---- HTTP helpers ----
 
-    /** Writes {@code head} to the agent on a plain socket and returns the status line of its answer. */
-    private static String statusLine(AgentServer agent, String head) {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", agent.port())) {
-            socket.setSoTimeout((int) WAIT.toMillis());
-            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-            return new java.io.BufferedReader(new java.io.InputStreamReader(
-                            socket.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1))
-                    .readLine();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private HttpResponse<byte[]> send(HttpRequest.Builder request) {
-        try {
-            return http.send(request.timeout(WAIT).build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     private HttpResponse<byte[]> get(AgentServer agent, String path) {
-        return send(HttpRequest.newBuilder(agent.uri().resolve(path)).header("Authorization", "Bearer " + TOKEN));
+        return client.send(TestHttp.request(agent.uri().resolve(path), TOKEN));
     }
 
     private HttpResponse<byte[]> post(AgentServer agent, String body) {
-        return send(HttpRequest.newBuilder(agent.uri().resolve(AgentHandler.RESYNC_PATH))
-                .header("Authorization", "Bearer " + TOKEN)
+        return client.send(TestHttp.request(agent.uri().resolve(AgentHandler.RESYNC_PATH), TOKEN)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
@@ -163,7 +136,7 @@ class AgentServerTest {
                 .pollInterval(Duration.ofMillis(20))
                 .untilAsserted(() -> {
                     HttpResponse<byte[]> status =
-                            send(HttpRequest.newBuilder(agent.uri().resolve("/status")));
+                            client.send(HttpRequest.newBuilder(agent.uri().resolve("/status")));
                     assertThat(new String(status.body(), StandardCharsets.UTF_8))
                             .as("/status answering %d", status.statusCode())
                             .contains("\"SYNCHRONIZED\"");
@@ -279,8 +252,9 @@ class AgentServerTest {
     void statusNeedsNoTokenAndAcceptsOnlyGet() throws IOException {
         AgentServer agent = startMirrorAgent();
 
-        HttpResponse<byte[]> status = send(HttpRequest.newBuilder(agent.uri().resolve("/status")));
-        HttpResponse<byte[]> posted = send(
+        HttpResponse<byte[]> status =
+                client.send(HttpRequest.newBuilder(agent.uri().resolve("/status")));
+        HttpResponse<byte[]> posted = client.send(
                 HttpRequest.newBuilder(agent.uri().resolve("/status")).POST(HttpRequest.BodyPublishers.ofString("{}")));
 
         assertThat(status.statusCode()).isEqualTo(200);
@@ -295,12 +269,12 @@ class AgentServerTest {
         URI listing = agent.uri().resolve("/rest/mirroring/latest/repo-hashes");
 
         List<HttpResponse<byte[]>> refused = List.of(
-                send(HttpRequest.newBuilder(listing)),
-                send(HttpRequest.newBuilder(listing).header("Authorization", "Bearer wrong-token")),
-                send(HttpRequest.newBuilder(listing).header("Authorization", "Bearer " + TOKEN + "x")),
-                send(HttpRequest.newBuilder(listing).header("Authorization", "Basic " + TOKEN)),
-                send(HttpRequest.newBuilder(URI.create(listing + "?token=" + TOKEN + "&access_token=" + TOKEN))),
-                send(HttpRequest.newBuilder(agent.uri().resolve(AgentHandler.RESYNC_PATH))
+                client.send(HttpRequest.newBuilder(listing)),
+                client.send(HttpRequest.newBuilder(listing).header("Authorization", "Bearer wrong-token")),
+                client.send(HttpRequest.newBuilder(listing).header("Authorization", "Bearer " + TOKEN + "x")),
+                client.send(HttpRequest.newBuilder(listing).header("Authorization", "Basic " + TOKEN)),
+                client.send(HttpRequest.newBuilder(URI.create(listing + "?token=" + TOKEN + "&access_token=" + TOKEN))),
+                client.send(HttpRequest.newBuilder(agent.uri().resolve(AgentHandler.RESYNC_PATH))
                         .POST(HttpRequest.BodyPublishers.ofString("{}"))));
 
         for (HttpResponse<byte[]> response : refused) {
@@ -320,7 +294,7 @@ class AgentServerTest {
         HttpResponse<byte[]> unknown = get(agent, "/rest/mirroring/latest/repo-hashes/other");
         HttpResponse<byte[]> getResync = get(agent, AgentHandler.RESYNC_PATH);
         HttpResponse<byte[]> postListing =
-                send(HttpRequest.newBuilder(agent.uri().resolve("/rest/mirroring/latest/repo-hashes"))
+                client.send(HttpRequest.newBuilder(agent.uri().resolve("/rest/mirroring/latest/repo-hashes"))
                         .header("Authorization", "Bearer " + TOKEN)
                         .POST(HttpRequest.BodyPublishers.noBody()));
 
@@ -459,7 +433,8 @@ class AgentServerTest {
         } finally {
             clients.shutdownNow();
         }
-        HttpResponse<byte[]> status = send(HttpRequest.newBuilder(agent.uri().resolve("/status")));
+        HttpResponse<byte[]> status =
+                client.send(HttpRequest.newBuilder(agent.uri().resolve("/status")));
         assertThat(json(status).get("state").asText()).isEqualTo("RUNNING");
         release.countDown();
         awaitSynchronized(agent);
@@ -502,10 +477,9 @@ class AgentServerTest {
 
         assertThat(agent.fetchCount()).isEqualTo(1);
         assertMirrorMatchesUpstream("PROJ/alpha");
-        assertThatThrownBy(() -> http.send(
-                        HttpRequest.newBuilder(agent.uri().resolve("/status")).build(),
-                        HttpResponse.BodyHandlers.discarding()))
-                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> client.send(
+                        HttpRequest.newBuilder(agent.uri().resolve("/status")), HttpResponse.BodyHandlers.discarding()))
+                .hasCauseInstanceOf(IOException.class);
     }
 
     @Test
@@ -548,16 +522,17 @@ class AgentServerTest {
         AgentServer agent = startMirrorAgentUnchecked();
         URI resync = agent.uri().resolve(AgentHandler.RESYNC_PATH);
 
-        HttpResponse<byte[]> bigHeader = send(HttpRequest.newBuilder(agent.uri().resolve("/status"))
-                .header("X-Padding", "x".repeat(AgentSettings.MAX_REQUEST_HEADER_BYTES)));
+        HttpResponse<byte[]> bigHeader =
+                client.send(HttpRequest.newBuilder(agent.uri().resolve("/status"))
+                        .header("X-Padding", "x".repeat(AgentSettings.MAX_REQUEST_HEADER_BYTES)));
         // Only the head of the oversized request is sent: the agent refuses on the announced length, and a client
         // still sending the body could see the connection closed before it reads the 413.
-        String bigBody = statusLine(
-                agent,
+        String bigBody = client.statusLine(
+                agent.uri(),
                 "POST " + AgentHandler.RESYNC_PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
                         + "\r\nContent-Type: application/json\r\nContent-Length: "
                         + (AgentSettings.MAX_REQUEST_BODY_BYTES + 1) + "\r\n\r\n");
-        HttpResponse<byte[]> text = send(HttpRequest.newBuilder(resync)
+        HttpResponse<byte[]> text = client.send(HttpRequest.newBuilder(resync)
                 .header("Authorization", "Bearer " + TOKEN)
                 .header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("{}")));
@@ -613,7 +588,7 @@ class AgentServerTest {
                 started(AgentServer.start(AgentSettings.of(mirror, null, null).withListen("127.0.0.1", 0)));
 
         HttpResponse<byte[]> listing =
-                send(HttpRequest.newBuilder(agent.uri().resolve("/rest/mirroring/latest/repo-hashes")));
+                client.send(HttpRequest.newBuilder(agent.uri().resolve("/rest/mirroring/latest/repo-hashes")));
 
         assertThat(readListing(listing, ListingKind.FULL)).isEqualTo(expectedListing(mirror, ListingKind.FULL));
     }
