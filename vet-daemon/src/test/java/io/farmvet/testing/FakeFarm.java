@@ -3,6 +3,7 @@ package io.farmvet.testing;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -18,6 +19,8 @@ public final class FakeFarm implements AfterEachCallback {
     public static final FakeServer.Responder ACCEPTED = FakeServer.status(202, "Accepted", "{\"state\":\"queued\"}");
 
     private final List<FakeServer> servers = new ArrayList<>();
+    /** Released when the test ends, so that a server holding a request on purpose lets go of its thread. */
+    private final CountDownLatch testOver = new CountDownLatch(1);
 
     public FakeServer serve(FakeServer.Responder responder) throws IOException {
         return serve(FakeServer.start(responder));
@@ -39,6 +42,11 @@ public final class FakeFarm implements AfterEachCallback {
         return FakeServer.node("SYNCHRONIZED", FakeServer.route(RESYNC_PATH, ACCEPTED, listing));
     }
 
+    /** Reads the request and never answers it: a server that hangs, until the test is over. */
+    public FakeServer.Responder hangs() {
+        return (request, out) -> testOver.await();
+    }
+
     /** The resync requests {@code server} received, in order. */
     public static List<FakeServer.Request> resyncs(FakeServer server) {
         return server.requests().stream()
@@ -48,6 +56,7 @@ public final class FakeFarm implements AfterEachCallback {
 
     @Override
     public void afterEach(ExtensionContext context) throws IOException {
+        testOver.countDown();
         for (FakeServer server : servers) {
             server.close();
         }

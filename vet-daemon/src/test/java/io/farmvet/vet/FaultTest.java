@@ -433,11 +433,7 @@ class FaultTest {
         FakeServer primary = servers.serve(FakeServer.json(JSON));
         // The node accepts the connection and reads the request, then says nothing for longer than repair.timeout.
         FakeServer node = servers.serve(FakeServer.node(
-                "SYNCHRONIZED",
-                FakeServer.route(
-                        RESYNC_PATH,
-                        (request, out) -> Thread.sleep(Duration.ofSeconds(20).toMillis()),
-                        FakeServer.json(DRIFTED.json()))));
+                "SYNCHRONIZED", FakeServer.route(RESYNC_PATH, servers.hangs(), FakeServer.json(DRIFTED.json()))));
 
         Measured vet = measured(new TestConfigs()
                 .primary(primary.url())
