@@ -1,5 +1,6 @@
 package io.farmvet.git;
 
+import io.farmvet.concurrent.NamedThreads;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -187,13 +188,7 @@ public final class FleetHasher {
     }
 
     private static ThreadFactory threadFactory() {
-        int walkNumber = WALK_NUMBER.incrementAndGet();
-        AtomicInteger threadNumber = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, "farmvet-hash-" + walkNumber + "-" + threadNumber.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+        return NamedThreads.of("hash-" + WALK_NUMBER.incrementAndGet());
     }
 
     /** State of one walk, shared by the walking thread and the pool. */

@@ -16,22 +16,23 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the real {@code git} CLI for golden tests, with a fixed identity and clock so object ids are the same on
- * every run, and without the user's or system's git config.
+ * Runs the real {@code git} CLI for golden tests and builds real repositories with it, with a fixed identity and
+ * clock so object ids are the same on every run, and without the user's or system's git config. Shared with the
+ * other modules' tests through hash-engine's test-jar.
  */
-final class GitCli {
+public final class GitCli {
     /** The contract's one-liner, verbatim. */
-    static final String CONTENT_ONE_LINER =
+    public static final String CONTENT_ONE_LINER =
             "git for-each-ref --format='%(objectname) %(refname)' refs/heads refs/tags | LC_ALL=C sort -k2";
 
-    static final String EMPTY_INPUT_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    public static final String EMPTY_INPUT_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     private static final String FIXED_DATE = "2024-01-02T03:04:05Z";
 
     private GitCli() {}
 
     /** Runs {@code git args...} in {@code dir}; returns stdout; fails the test on a non-zero exit. */
-    static String git(Path dir, String... args) {
+    public static String git(Path dir, String... args) {
         List<String> command = new ArrayList<>();
         command.add("git");
         command.addAll(List.of(args));
@@ -39,27 +40,27 @@ final class GitCli {
     }
 
     /** Runs {@code script} with {@code sh -c} in {@code dir}, {@code LC_ALL=C}; returns stdout. */
-    static String sh(Path dir, String script) {
+    public static String sh(Path dir, String script) {
         return run(dir, List.of("sh", "-c", script), null);
     }
 
-    static String shWithInput(Path dir, String script, String stdin) {
+    public static String shWithInput(Path dir, String script, String stdin) {
         return run(dir, List.of("sh", "-c", script), stdin);
     }
 
     /** What the contract's one-liner prints (before {@code sha256sum}). */
-    static String cliContentInput(Path gitDir) {
+    public static String cliContentInput(Path gitDir) {
         return sh(gitDir, CONTENT_ONE_LINER);
     }
 
     /** The contract's one-liner including {@code sha256sum}, as the lower-case hex it prints. */
-    static String cliContentHash(Path gitDir) {
+    public static String cliContentHash(Path gitDir) {
         String out = sh(gitDir, CONTENT_ONE_LINER + " | sha256sum");
         return out.substring(0, out.indexOf(' '));
     }
 
     /** {@code git init --bare} with {@code main} as the initial branch. */
-    static Path initBare(Path gitDir) {
+    public static Path initBare(Path gitDir) {
         try {
             Files.createDirectories(gitDir.getParent());
         } catch (IOException e) {
@@ -73,7 +74,7 @@ final class GitCli {
     }
 
     /** A commit of the empty tree; different messages give different commits. */
-    static String commit(Path gitDir, String message, String... parents) {
+    public static String commit(Path gitDir, String message, String... parents) {
         String tree = sh(gitDir, "git mktree </dev/null").trim();
         List<String> command = new ArrayList<>(List.of("git", "commit-tree", tree, "-m", message));
         for (String parent : parents) {
@@ -84,11 +85,22 @@ final class GitCli {
     }
 
     /** A bare repository with {@code main} at a commit named {@code message}; returns the commit id. */
-    static String initWithMain(Path gitDir, String message) {
+    public static String initWithMain(Path gitDir, String message) {
         initBare(gitDir);
         String commit = commit(gitDir, message);
         git(gitDir, "update-ref", "refs/heads/main", commit);
         return commit;
+    }
+
+    /** {@code git clone --mirror source target}, creating the target's parent. */
+    public static Path cloneMirror(Path source, Path target) {
+        try {
+            Files.createDirectories(target.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        git(target.getParent(), "clone", "-q", "--mirror", source.toString(), target.toString());
+        return target;
     }
 
     private static String run(Path dir, List<String> command, String stdin) {

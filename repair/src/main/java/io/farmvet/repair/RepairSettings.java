@@ -1,6 +1,7 @@
 package io.farmvet.repair;
 
 import io.farmvet.repair.send.HttpTemplate;
+import io.farmvet.util.Units;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -90,7 +91,7 @@ public record RepairSettings(
         requirePositive("repair.backoff-max", backoffMax);
         if (backoffMax.compareTo(backoffInitial) < 0) {
             throw new IllegalArgumentException("repair.backoff-max: must not be less than repair.backoff-initial ("
-                    + backoffInitial + "), was " + backoffMax);
+                    + Units.duration(backoffInitial) + "), was " + Units.duration(backoffMax));
         }
         requirePositive("repair.timeout", timeout);
         if (verifyVets < 1) {
@@ -137,14 +138,14 @@ public record RepairSettings(
     private static void requirePositive(String key, Duration value) {
         Objects.requireNonNull(value, key);
         if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(key + ": must be greater than 0, was " + value);
+            throw new IllegalArgumentException(key + ": must be greater than 0, was " + Units.duration(value));
         }
     }
 
     private static void requireNotNegative(String key, Duration value) {
         Objects.requireNonNull(value, key);
         if (value.isNegative()) {
-            throw new IllegalArgumentException(key + ": must not be negative, was " + value);
+            throw new IllegalArgumentException(key + ": must not be negative, was " + Units.duration(value));
         }
     }
 

@@ -2,6 +2,7 @@ package io.farmvet.repair;
 
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.PrimaryTable;
+import io.farmvet.concurrent.NamedThreads;
 import io.farmvet.repair.audit.AuditLog;
 import io.farmvet.repair.audit.AuditRecord;
 import io.farmvet.repair.ledger.RepairLedger;
@@ -18,6 +19,7 @@ import io.farmvet.repair.send.RequestSender;
 import io.farmvet.repair.send.SendResult;
 import io.farmvet.repair.send.Sleeper;
 import io.farmvet.repair.send.TokenBucket;
+import io.farmvet.util.Units;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +33,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -115,9 +116,9 @@ public final class Repairer {
         for (Verification verification : settled) {
             RepairRecord repair = verification.repair();
             String detail = verification.outcome() == VerificationOutcome.REPAIRED
-                    ? "verified " + seconds(verification.cycleTime()) + " after the request"
-                    : "still inconsistent on " + repair.checks() + " vets over "
-                            + verification.cycleTime().toMinutes() + " min after the request";
+                    ? "verified " + Units.duration(verification.cycleTime()) + " after the request"
+                    : "still inconsistent on " + Units.count(repair.checks(), "vet", "vets") + " over "
+                            + Units.duration(verification.cycleTime()) + " after the request";
             Duration cycleTime =
                     verification.outcome() == VerificationOutcome.REPAIRED ? verification.cycleTime() : null;
             entries.add(
@@ -261,13 +262,8 @@ public final class Repairer {
                 settings.retries(),
                 sleeper);
         int threads = Math.min(settings.concurrency(), plan.toSend().size());
-        AtomicInteger threadNumber = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
-            Thread thread =
-                    new Thread(runnable, "farmvet-repair-" + plan.node().name() + "-" + threadNumber.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(
+                threads, NamedThreads.of("repair-" + plan.node().name()));
         List<Future<RepairEntry>> futures = new ArrayList<>();
         try {
             for (RepairPlan.Send send : plan.toSend()) {
@@ -378,11 +374,6 @@ public final class Repairer {
         return target.projectKey() == null || target.slug() == null
                 ? "repository " + target.repositoryId()
                 : "repository " + target.repositoryId() + " " + target.projectKey() + "/" + target.slug();
-    }
-
-    /** {@code 0.4 s}, {@code 12.0 s}, {@code 900.0 s}: a resync can land in well under a second. */
-    private static String seconds(Duration duration) {
-        return String.format(java.util.Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
     }
 
     /** The ledger is the record that prevents repeats; a failing audit log is logged, not allowed to stop it. */

@@ -25,6 +25,7 @@ import io.farmvet.repair.testing.RecordingServer;
 import io.farmvet.repair.testing.RecordingServer.Received;
 import io.farmvet.repair.testing.RecordingServer.Reply;
 import io.farmvet.repair.testing.Tables;
+import io.farmvet.util.Units;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -260,11 +260,8 @@ class RepairerTest {
         assertThat(vet2.entries())
                 .extracting(
                         RepairEntry::repoId, e -> e.outcome().wireName(), RepairEntry::detail, RepairEntry::cycleTime)
-                .containsExactly(tuple(
-                        10L,
-                        "repaired",
-                        String.format(Locale.ROOT, "verified %.1f s after the request", cycle.toMillis() / 1000.0),
-                        cycle));
+                .containsExactly(
+                        tuple(10L, "repaired", "verified " + Units.duration(cycle) + " after the request", cycle));
         Instant requestedAt = vet2.settled().get(0).repair().requestedAt();
         assertThat(vet2.settled().get(0).cycleTime()).isEqualTo(Duration.between(requestedAt, time.instant()));
         assertThat(vet2.settled().get(0).cycleTime()).isBetween(Duration.ofMinutes(15), Duration.ofMinutes(16));

@@ -9,6 +9,7 @@ import io.farmvet.git.StableIds;
 import io.farmvet.listing.ListingKind;
 import io.farmvet.repair.send.AgentResync;
 import io.farmvet.server.BearerGate;
+import io.farmvet.util.Units;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -141,12 +142,12 @@ final class AgentHandler extends Handler.Abstract {
             // Closing sends the last chunk; only a listing written to its end may be finished this way.
             out.close();
             LOG.info(
-                    "listing {}: {} projects, {} repositories, {} left out, {} ms",
+                    "listing {}: {}, {}, {} left out, {}",
                     kind.path(),
-                    summary.projects(),
-                    summary.repositories(),
+                    Units.count(summary.projects(), "project", "projects"),
+                    Units.count(summary.repositories(), "repository", "repositories"),
                     summary.leftOut(),
-                    (System.nanoTime() - startNanos) / 1_000_000);
+                    Units.millis((System.nanoTime() - startNanos) / 1_000_000));
             callback.succeeded();
         } catch (IOException e) {
             // Mostly a client that went away; the unfinished chunked body tells a reader the listing is incomplete.

@@ -1,7 +1,9 @@
 package io.farmvet.agent;
 
+import io.farmvet.concurrent.NamedThreads;
 import io.farmvet.git.MirrorSync;
 import io.farmvet.git.RepositoryHasher;
+import io.farmvet.util.Units;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -11,7 +13,6 @@ import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -77,12 +78,7 @@ public final class AgentServer implements AutoCloseable {
                 ? null
                 : new ResyncQueue(
                         sync, index, settings.resyncConcurrency(), AgentSettings.MAX_PENDING_RESYNCS, beforeResync);
-        AtomicInteger hashThread = new AtomicInteger();
-        this.hashPool = Executors.newFixedThreadPool(settings.hashThreads(), task -> {
-            Thread thread = new Thread(task, "farmvet-agent-hash-" + hashThread.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.hashPool = Executors.newFixedThreadPool(settings.hashThreads(), NamedThreads.of("agent-hash"));
         ListingStreamer streamer = new ListingStreamer(root, hasher, hashPool, 2 * settings.hashThreads());
 
         QueuedThreadPool threads = new QueuedThreadPool(AgentSettings.MAX_HTTP_THREADS, AgentSettings.MIN_HTTP_THREADS);
@@ -122,9 +118,7 @@ public final class AgentServer implements AutoCloseable {
             throw new IOException(
                     "cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
-        Thread scan = new Thread(agent::scan, "farmvet-agent-scan");
-        scan.setDaemon(true);
-        scan.start();
+        NamedThreads.of("agent-scan").start(agent::scan);
         return agent;
     }
 
@@ -133,10 +127,10 @@ public final class AgentServer implements AutoCloseable {
         try {
             int repositories = index.rescan();
             LOG.info(
-                    "scanned {}: {} repositories in {} ms",
+                    "scanned {}: {} in {}",
                     settings.repositories(),
-                    repositories,
-                    (System.nanoTime() - startNanos) / 1_000_000);
+                    Units.count(repositories, "repository", "repositories"),
+                    Units.millis((System.nanoTime() - startNanos) / 1_000_000));
         } catch (IOException | RuntimeException e) {
             // Lookups rescan on a miss, so the agent can still serve; say why the first scan failed.
             LOG.error("cannot scan {}: {}; resync requests will rescan", settings.repositories(), e.toString());

@@ -1,8 +1,10 @@
 package io.farmvet.agent;
 
 import io.farmvet.agent.RepositoryIndex.Location;
+import io.farmvet.concurrent.NamedThreads;
 import io.farmvet.git.MirrorSync;
 import io.farmvet.git.MirrorSyncException;
+import io.farmvet.util.Units;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -90,13 +91,13 @@ final class ResyncQueue {
                 }
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
                 LOG.info(
-                        "resync {} ({}): {} {} in {} ms, {} ref update(s), HEAD {}{}",
+                        "resync {} ({}): {} {} in {}, {}, HEAD {}{}",
                         location,
                         repositoryId,
                         result.action().name().toLowerCase(Locale.ROOT),
                         result.path(),
-                        ms,
-                        result.refUpdates(),
+                        Units.millis(ms),
+                        Units.count(result.refUpdates(), "ref update", "ref updates"),
                         result.head().isEmpty() ? "(none)" : result.head(),
                         result.note().isEmpty() ? "" : "; " + result.note());
                 completed.incrementAndGet();
@@ -131,14 +132,14 @@ final class ResyncQueue {
         this.index = index;
         this.maxPending = maxPending;
         this.beforeRun = beforeRun;
-        AtomicInteger threadNumber = new AtomicInteger();
         // The queue needs no bound of its own: submit() keeps at most maxPending jobs.
         this.pool = new ThreadPoolExecutor(
-                concurrency, concurrency, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), task -> {
-                    Thread thread = new Thread(task, "farmvet-resync-" + threadNumber.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                concurrency,
+                concurrency,
+                0,
+                TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(),
+                NamedThreads.of("resync"));
     }
 
     /**
@@ -202,12 +203,14 @@ final class ResyncQueue {
             }
         }
         if (!dropped.isEmpty()) {
-            LOG.info("stopping: {} queued resync(s) dropped; the next vet will ask again", dropped.size());
+            LOG.info(
+                    "stopping: {} dropped; the next vet will ask again",
+                    Units.count(dropped.size(), "queued resync", "queued resyncs"));
         }
         if (pool.awaitTermination(bound.toMillis(), TimeUnit.MILLISECONDS)) {
             return true;
         }
-        LOG.warn("stopping: resyncs still running after {} s are interrupted", bound.toSeconds());
+        LOG.warn("stopping: resyncs still running after {} are interrupted", Units.duration(bound));
         pool.shutdownNow();
         return false;
     }

@@ -1,5 +1,6 @@
 package io.farmvet.bench;
 
+import io.farmvet.concurrent.NamedThreads;
 import io.farmvet.git.FileTrees;
 import io.farmvet.git.FleetHasher;
 import io.farmvet.git.FleetSummary;
@@ -176,7 +177,7 @@ final class HashBench {
 
     private double cli(List<Path> repos, int parallelism, Map<Path, String> into)
             throws IOException, InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(parallelism);
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism, NamedThreads.of("bench-git-cli"));
         long start = System.nanoTime();
         try {
             List<Future<?>> done = new ArrayList<>();
@@ -207,7 +208,8 @@ final class HashBench {
 
     /** Builds the repositories on two threads; returns their directories. */
     private List<Path> build(Path root) throws IOException, InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(FleetHasher.DEFAULT_PARALLELISM);
+        ExecutorService pool =
+                Executors.newFixedThreadPool(FleetHasher.DEFAULT_PARALLELISM, NamedThreads.of("bench-build"));
         List<Future<Path>> built = new ArrayList<>();
         for (int i = 0; i < repositories; i++) {
             int n = i;

@@ -2,6 +2,7 @@ package io.farmvet.bench;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.farmvet.concurrent.NamedThreads;
 import io.farmvet.listing.ListingKind;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,11 +36,7 @@ final class ListingFileServer implements AutoCloseable {
             server.createContext(
                     "/" + file.getKey() + "/" + ListingKind.FULL.path(), exchange -> serve(exchange, path));
         }
-        pool = Executors.newFixedThreadPool(files.size() + 2, r -> {
-            Thread t = new Thread(r, "bench-listing-server");
-            t.setDaemon(true);
-            return t;
-        });
+        pool = Executors.newFixedThreadPool(files.size() + 2, NamedThreads.of("bench-listing-server"));
         server.setExecutor(pool);
         server.start();
     }

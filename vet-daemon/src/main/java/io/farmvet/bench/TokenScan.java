@@ -2,6 +2,7 @@ package io.farmvet.bench;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import io.farmvet.concurrent.NamedThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,11 +54,7 @@ final class TokenScan implements AutoCloseable {
                     .build())
             .disableContentCompression()
             .build();
-    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "bench-token-scan");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService pool = Executors.newCachedThreadPool(NamedThreads.of("bench-token-scan"));
 
     /** Scans {@code sources.get(0)} (the primary), then all the others at once; returns the wall time in ns. */
     long farm(List<Source> sources) throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package io.farmvet.cli;
 
+import io.farmvet.concurrent.NamedThreads;
 import io.farmvet.fetch.ServerProgress;
 import io.farmvet.util.Units;
 import io.farmvet.vet.VetProgress;
@@ -20,9 +21,7 @@ final class TerminalProgress implements AutoCloseable {
     TerminalProgress(VetProgress progress, PrintStream err) {
         this.progress = progress;
         this.err = err;
-        this.painter = new Thread(this::paintUntilInterrupted, "farmvet-progress");
-        painter.setDaemon(true);
-        painter.start();
+        this.painter = NamedThreads.of("progress").start(this::paintUntilInterrupted);
     }
 
     /**

@@ -21,6 +21,7 @@ import io.farmvet.repair.RepairMode;
 import io.farmvet.repair.RepairSettings;
 import io.farmvet.repair.audit.AuditLog;
 import io.farmvet.repair.send.HttpTemplate;
+import io.farmvet.util.Units;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -733,8 +734,8 @@ final class ConfigBinder {
         boolean deadlineSet = vetNode != null && vetNode.has("deadline");
         problem(
                 "http." + key,
-                ConfigValues.format(timeout) + (timeoutSet ? "" : " (the default)") + " is longer than vet.deadline ("
-                        + ConfigValues.format(vet.deadline()) + (deadlineSet ? "" : ", the default")
+                Units.duration(timeout) + (timeoutSet ? "" : " (the default)") + " is longer than vet.deadline ("
+                        + Units.duration(vet.deadline()) + (deadlineSet ? "" : ", the default")
                         + "); lower http." + key + " or raise vet.deadline");
     }
 
@@ -749,7 +750,7 @@ final class ConfigBinder {
             problem(
                     path,
                     "has no value; set a duration " + forms + ", or remove the key for the default ("
-                            + ConfigValues.format(defaultValue) + ")");
+                            + Units.duration(defaultValue) + ")");
             return null;
         }
         if (n.isNumber()) {

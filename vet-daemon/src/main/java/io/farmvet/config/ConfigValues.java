@@ -1,5 +1,6 @@
 package io.farmvet.config;
 
+import io.farmvet.util.Units;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -62,13 +63,13 @@ final class ConfigValues {
             };
         } catch (NumberFormatException | ArithmeticException e) {
             // Too many digits for a long, or too many hours for a Duration: far beyond any bound anyway.
-            throw new BadValue("must be at most " + format(max) + ", got " + quote(text));
+            throw new BadValue("must be at most " + Units.duration(max) + ", got " + quote(text));
         }
         if (d.isZero()) {
             throw new BadValue("must be positive, got " + quote(text));
         }
         if (d.compareTo(max) > 0) {
-            throw new BadValue("must be at most " + format(max) + ", got " + quote(text));
+            throw new BadValue("must be at most " + Units.duration(max) + ", got " + quote(text));
         }
         return d;
     }
@@ -152,21 +153,6 @@ final class ConfigValues {
                 || h.endsWith(".localhost")
                 || h.equals("[::1]")
                 || h.matches("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}");
-    }
-
-    /** The shortest exact form of a duration in the config's own units: {@code 1h}, {@code 90s}, {@code 500ms}. */
-    static String format(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 3_600_000 == 0) {
-            return ms / 3_600_000 + "h";
-        }
-        if (ms % 60_000 == 0) {
-            return ms / 60_000 + "m";
-        }
-        if (ms % 1000 == 0) {
-            return ms / 1000 + "s";
-        }
-        return ms + "ms";
     }
 
     /** A user's value, quoted and cut short, with control characters escaped so a message stays one line. */

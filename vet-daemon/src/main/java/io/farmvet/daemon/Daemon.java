@@ -10,6 +10,7 @@ import io.farmvet.daemon.history.RunSummary;
 import io.farmvet.daemon.server.ApiBackend;
 import io.farmvet.daemon.server.ApiServer;
 import io.farmvet.report.JsonReport;
+import io.farmvet.util.Units;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -243,10 +244,10 @@ public final class Daemon implements ApiBackend, AutoCloseable {
                     stateDir);
         }
         log.info(
-                "config reloaded from {}: farm {}, {} node(s), schedule \"{}\"",
+                "config reloaded from {}: farm {}, {}, schedule \"{}\"",
                 configFile,
                 next.farm().name(),
-                next.nodes().size(),
+                Units.count(next.nodes().size(), "node", "nodes"),
                 next.vet().schedule());
         try {
             observer.nodesChanged(
@@ -284,7 +285,9 @@ public final class Daemon implements ApiBackend, AutoCloseable {
                 .minus(ApiServer.STOP_GRACE)
                 .minusSeconds(5);
         if (!runner.stop(forVet.isNegative() ? Duration.ZERO : forVet)) {
-            log.warn("the running vet did not end within {} s of being cancelled; stopping anyway", forVet.toSeconds());
+            log.warn(
+                    "the running vet did not end within {} of being cancelled; stopping anyway",
+                    Units.duration(forVet));
         }
         ApiServer api = server;
         if (api != null) {

@@ -1,5 +1,6 @@
 package io.farmvet.daemon;
 
+import io.farmvet.concurrent.NamedThreads;
 import io.farmvet.config.FarmvetConfig;
 import io.farmvet.config.FarmvetConfig.Server;
 import io.farmvet.fetch.ListingFetcher;
@@ -62,11 +63,7 @@ public final class VetRunner {
     private final Clock clock;
     private final RunId ids;
     private final AtomicReference<Flight> current = new AtomicReference<>();
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "farmvet-vet");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(NamedThreads.of("vet-runner"));
     private volatile boolean stopping;
 
     /**

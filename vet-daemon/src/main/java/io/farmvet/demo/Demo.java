@@ -14,6 +14,7 @@ import io.farmvet.listing.ListingReader;
 import io.farmvet.repair.RepairEntry;
 import io.farmvet.repair.VerificationOutcome;
 import io.farmvet.report.TextReport;
+import io.farmvet.util.Units;
 import io.farmvet.vet.Vet;
 import io.farmvet.vet.VetReport;
 import java.io.IOException;
@@ -111,7 +112,7 @@ public final class Demo implements AutoCloseable {
         String late = agents.awaitSynchronized(agents.nodes(), RESYNC_TIMEOUT);
         out.println(
                 late == null
-                        ? "  every node is SYNCHRONIZED after " + millisSince(waitStart) + " ms"
+                        ? "  every node is SYNCHRONIZED after " + Units.millis(millisSince(waitStart))
                         : "  still resyncing: " + late);
 
         section("7. Vetting again: the same command");
@@ -127,16 +128,16 @@ public final class Demo implements AutoCloseable {
             out.printf(
                     Locale.ROOT,
                     "farm converged: %d of %d drifted repositories repaired and verified; all %d repositories agree"
-                            + " with the primary on every node (%.1f s)%n",
+                            + " with the primary on every node (%s)%n",
                     repaired,
                     drifts.size(),
                     fleet.size(),
-                    elapsed.toMillis() / 1000.0);
+                    Units.duration(elapsed));
         } else {
             out.printf(
                     Locale.ROOT,
-                    "farm NOT converged after one round of repairs (%.1f s): %s%n",
-                    elapsed.toMillis() / 1000.0,
+                    "farm NOT converged after one round of repairs (%s): %s%n",
+                    Units.duration(elapsed),
                     stillWrong(second));
         }
         out.flush();

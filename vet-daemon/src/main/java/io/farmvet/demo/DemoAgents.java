@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.farmvet.agent.AgentServer;
 import io.farmvet.agent.AgentSettings;
 import io.farmvet.config.Secret;
+import io.farmvet.util.Units;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -110,7 +111,7 @@ final class DemoAgents implements AutoCloseable {
                 late.add(agent.uri() + " " + state);
             }
         }
-        return late.isEmpty() ? null : String.join(", ", late) + " after " + timeout.toSeconds() + " s";
+        return late.isEmpty() ? null : String.join(", ", late) + " after " + Units.duration(timeout);
     }
 
     private String status(AgentServer agent) throws InterruptedException {

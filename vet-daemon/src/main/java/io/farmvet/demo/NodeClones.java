@@ -1,5 +1,6 @@
 package io.farmvet.demo;
 
+import io.farmvet.concurrent.NamedThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,11 +24,7 @@ final class NodeClones {
     /** Clones every node at once, one thread per node: cloning is file I/O, which overlaps well. */
     static void cloneNodes(Path primary, List<Path> nodes, List<RepositoryName> names)
             throws IOException, InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(nodes.size(), task -> {
-            Thread thread = new Thread(task, "farmvet-demo-clone");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(nodes.size(), NamedThreads.of("demo-clone"));
         try {
             List<Future<Void>> clones = new ArrayList<>();
             for (Path node : nodes) {

@@ -137,8 +137,8 @@ final class FetchFailure {
     }
 
     /**
-     * {@code after 41210 repositories (12.4 MB, 30012 ms)}; for a gzip body the decoded size, then the bytes on
-     * the wire: {@code (12.4 MB decoded from 1.9 MB gzip, 30012 ms)}.
+     * {@code after 41210 repositories (12.4 MB, 30.012s)}; for a gzip body the decoded size, then the bytes on
+     * the wire: {@code (12.4 MB decoded from 1.9 MB gzip, 30.012s)}.
      */
     String soFar() {
         long ms = (System.nanoTime() - startNanos) / 1_000_000;
@@ -146,6 +146,7 @@ final class FetchFailure {
         if (gzip) {
             size += " decoded from " + Units.bytes(progress.wireBytes()) + " gzip";
         }
-        return "after " + progress.repositories() + " repositories (" + size + ", " + ms + " ms)";
+        return "after " + Units.count(progress.repositories(), "repository", "repositories") + " (" + size + ", "
+                + Units.millis(ms) + ")";
     }
 }

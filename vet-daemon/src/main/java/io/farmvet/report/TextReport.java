@@ -22,11 +22,11 @@ public final class TextReport {
 
     public static void write(VetReport report, PrintStream out) {
         out.printf(
-                "farm %s: %s (%d inconsistencies, %d ms, started %s)%n",
+                "farm %s: %s (%s, %s, started %s)%n",
                 report.farm(),
                 report.status().wireName().toUpperCase(java.util.Locale.ROOT),
-                report.inconsistencyCount(),
-                report.durationMs(),
+                Units.count(report.inconsistencyCount(), "inconsistency", "inconsistencies"),
+                Units.millis(report.durationMs()),
                 report.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         VetReport.PrimaryResult primary = report.primary();
         if (primary.failed()) {
@@ -34,8 +34,10 @@ public final class TextReport {
             out.println("  no verdicts: nothing can be compared without the primary's listing");
         } else {
             out.printf(
-                    "  primary  %s  %d repositories, %s%n",
-                    primary.url(), primary.repositories(), Units.bytes(primary.bytes()));
+                    "  primary  %s  %s, %s%n",
+                    primary.url(),
+                    Units.count(primary.repositories(), "repository", "repositories"),
+                    Units.bytes(primary.bytes()));
         }
         for (VetReport.NodeResult node : report.nodes()) {
             writeNode(node, out);
@@ -55,11 +57,11 @@ public final class TextReport {
         }
         List<Inconsistency> found = node.inconsistencies();
         out.printf(
-                "  %s  %s%s  %d repositories, %s: %s%n",
+                "  %s  %s%s  %s, %s: %s%n",
                 node.name(),
                 node.url(),
                 state,
-                node.repositories(),
+                Units.count(node.repositories(), "repository", "repositories"),
                 Units.bytes(node.bytes()),
                 found.isEmpty() ? "consistent" : found.size() + " inconsistent (" + countByKind(found) + ")");
         for (int i = 0; i < Math.min(MAX_LISTED, found.size()); i++) {

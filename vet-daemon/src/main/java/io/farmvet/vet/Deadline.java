@@ -1,5 +1,6 @@
 package io.farmvet.vet;
 
+import io.farmvet.concurrent.NamedThreads;
 import io.farmvet.fetch.ListingRequest;
 import io.farmvet.util.Units;
 import java.time.Duration;
@@ -24,7 +25,7 @@ final class Deadline implements AutoCloseable {
     private final Set<ListingRequest> requests = ConcurrentHashMap.newKeySet();
     private final AtomicReference<String> stopped = new AtomicReference<>();
     private final ScheduledExecutorService timer =
-            Executors.newSingleThreadScheduledExecutor(Vet.threads("farmvet-deadline"));
+            Executors.newSingleThreadScheduledExecutor(NamedThreads.of("deadline"));
     private final long endNanos;
 
     Deadline(Duration deadline) {
@@ -80,7 +81,7 @@ final class Deadline implements AutoCloseable {
             throw new IllegalStateException("vet interrupted again while its fetches were being cancelled", e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(
-                    "a fetch did not stop within " + CANCEL_GRACE_MS + " ms of being cancelled", e);
+                    "a fetch did not stop within " + Units.millis(CANCEL_GRACE_MS) + " of being cancelled", e);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();

@@ -46,7 +46,12 @@ final class FarmLook {
      *
      * @param table null when the primary failed
      */
-    record Look(VetReport.PrimaryResult primary, PrimaryTable table, List<NodeOutcome> nodes) {}
+    record Look(VetReport.PrimaryResult primary, PrimaryTable table, List<NodeOutcome> nodes) {
+        /** The outcome for the node at {@code index} of the config's {@code nodes}; it must be one of the look's. */
+        NodeOutcome node(int index) {
+            return nodes.stream().filter(n -> n.index() == index).findFirst().orElseThrow();
+        }
+    }
 
     Look look(List<Integer> nodeIndexes, VetProgress progress) {
         ListingRequest primaryRequest =
@@ -80,7 +85,10 @@ final class FarmLook {
             // The read seals the table at the end of the listing: indexed once, then only read by the node threads.
             ListingSummary summary = request.read(table);
             ready.complete(table);
-            log.info("primary: {} repositories ({})", table.size(), Units.bytes(summary.bytes()));
+            log.info(
+                    "primary: {} ({})",
+                    Units.count(table.size(), "repository", "repositories"),
+                    Units.bytes(summary.bytes()));
             return new VetReport.PrimaryResult(url, (long) table.size(), summary.bytes(), msSince(start), null);
         } catch (FetchException | RuntimeException e) {
             ready.completeExceptionally(e);

@@ -47,6 +47,10 @@ final class NodeReadAhead implements ListingHandler {
     private final EntryBacklog backlog;
     /** Unknown until the first entry, then whether this read holds one of the slots. */
     private Boolean slot;
+    /** Entries (repositories and projects) given to this read before the table was ready. */
+    private long entriesBeforeTable;
+    /** Completes with {@link #entriesBeforeTable} when the read first waits for the table. */
+    private final CompletableFuture<Long> waitingForTable = new CompletableFuture<>();
 
     private NodeComparison comparison;
 
@@ -59,7 +63,7 @@ final class NodeReadAhead implements ListingHandler {
 
     @Override
     public void repository(ListingEntry entry) throws EntryRejectedException {
-        if (comparison == null && !(readingAhead() && backlog.add(entry))) {
+        if (comparison == null && !(readAhead() && backlog.add(entry))) {
             start();
         }
         if (comparison != null) {
@@ -69,7 +73,7 @@ final class NodeReadAhead implements ListingHandler {
 
     @Override
     public void project(long projectId, boolean isPublic, String key) throws EntryRejectedException {
-        if (comparison == null && !(readingAhead() && backlog.addProject(projectId, isPublic, key))) {
+        if (comparison == null && !(readAhead() && backlog.addProject(projectId, isPublic, key))) {
             start();
         }
         if (comparison != null) {
@@ -99,6 +103,21 @@ final class NodeReadAhead implements ListingHandler {
         slot = false;
     }
 
+    /**
+     * Completes when the read turns to the primary's table, waiting for it if it is not ready yet, with the number
+     * of entries given to the read by then, the one that made it turn included: 1 for a read that held nothing.
+     * Tests wait on it to see where the read stopped; the read never does.
+     */
+    CompletableFuture<Long> waitingForTable() {
+        return waitingForTable;
+    }
+
+    /** Counts an entry given before the table; true while the table is not ready and this read holds a slot. */
+    private boolean readAhead() {
+        entriesBeforeTable++;
+        return readingAhead();
+    }
+
     /** True while the table is not ready and this read holds a slot (taken at the first chance). */
     private boolean readingAhead() {
         if (primary.isDone()) {
@@ -113,6 +132,7 @@ final class NodeReadAhead implements ListingHandler {
     /** Waits for the primary's table, then judges what was read ahead. */
     private void start() throws EntryRejectedException {
         PrimaryTable table;
+        waitingForTable.complete(entriesBeforeTable);
         try {
             table = primary.get();
         } catch (ExecutionException e) {

@@ -4,9 +4,6 @@ import io.farmvet.compare.FarmComparison;
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.PrimaryTable;
 import io.farmvet.config.FarmvetConfig;
-import io.farmvet.config.FarmvetConfig.Server;
-import io.farmvet.fetch.NodeState;
-import io.farmvet.repair.NodeVerification;
 import io.farmvet.repair.RepairEntry;
 import io.farmvet.repair.RepairNode;
 import io.farmvet.repair.RepairOutcome;
@@ -19,9 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -53,25 +48,26 @@ final class RepairStep {
         this.farm = farm;
     }
 
-    /** Repair entries per node index, for every vetted node; null for a node whose step was cancelled. */
-    Map<Integer, List<RepairEntry>> run(
-            FarmLook.Look first,
-            Map<Integer, List<Inconsistency>> verdicts,
-            Map<Integer, String> states,
-            LongPredicate inScope,
-            Instant listedAt,
-            VetProgress progress)
+    /**
+     * The nodes with their verification and repairs: every vetted node gets both, its repairs null when its step
+     * was cancelled; a node whose listing failed is returned as it came.
+     */
+    List<NodeVet> run(
+            FarmLook.Look first, List<NodeVet> nodes, LongPredicate inScope, Instant listedAt, VetProgress progress)
             throws RepairSession.RepairSetupException {
         try (RepairSession session = RepairSession.open(config, clock)) {
             Repairer repairer = session.repairer;
-            Map<Integer, NodeVerification> verified = new LinkedHashMap<>();
+            List<NodeVet> verified = new ArrayList<>();
             List<Integer> secondLook = new ArrayList<>();
-            for (Map.Entry<Integer, List<Inconsistency>> node : verdicts.entrySet()) {
-                RepairNode target = repairNode(node.getKey());
-                verified.put(node.getKey(), repairer.verify(target, node.getValue(), listedAt));
-                if (NodeState.allowsRepair(states.get(node.getKey()))
-                        && repairer.needsSecondLook(target, node.getValue())) {
-                    secondLook.add(node.getKey());
+            for (NodeVet node : nodes) {
+                if (!node.vetted()) {
+                    verified.add(node);
+                    continue;
+                }
+                RepairNode target = node.repairTarget();
+                verified.add(node.verified(repairer.verify(target, node.verdicts(), listedAt)));
+                if (node.allowsRepair() && repairer.needsSecondLook(target, node.verdicts())) {
+                    secondLook.add(node.index());
                 }
             }
             FarmLook.Look second = null;
@@ -82,7 +78,10 @@ final class RepairStep {
                     noSecondLook = "not confirmed: the vet deadline (vet.deadline) would pass during the settle "
                             + "delay (repair.settle " + Units.duration(settle) + ")";
                 } else {
-                    log.info("{} node(s) drifted; looking again in {} to confirm", secondLook.size(), settle);
+                    log.info(
+                            "{} drifted; looking again in {} to confirm",
+                            Units.count(secondLook.size(), "node", "nodes"),
+                            Units.duration(settle));
                     try {
                         Thread.sleep(settle.toMillis());
                         second = farm.look(secondLook, progress.secondLook());
@@ -92,47 +91,47 @@ final class RepairStep {
                     }
                 }
             }
-            Map<Integer, Future<List<RepairEntry>>> perNode = new LinkedHashMap<>();
-            for (Map.Entry<Integer, List<Inconsistency>> node : verdicts.entrySet()) {
-                int index = node.getKey();
-                FarmLook.Look again = secondLook.contains(index) ? second : null;
-                String state = states.get(index);
-                String problem = !NodeState.allowsRepair(state)
-                        ? "not repaired: the node's /status says " + state + ", not SYNCHRONIZED; a node that is "
-                                + "starting or still syncing lists less than it mirrors"
-                        : secondLook.contains(index) && second == null ? noSecondLook : null;
-                perNode.put(
-                        index,
-                        pool.submit(() -> repairNode(
-                                repairer,
-                                index,
-                                node.getValue(),
-                                first,
-                                again,
-                                problem,
-                                verified.get(index),
-                                inScope)));
+            List<Sending> sending = new ArrayList<>();
+            for (NodeVet node : verified) {
+                if (!node.vetted()) {
+                    sending.add(new Sending(node, null));
+                    continue;
+                }
+                boolean looked = secondLook.contains(node.index());
+                FarmLook.Look again = looked ? second : null;
+                String problem = !node.allowsRepair()
+                        ? "not repaired: the node's /status says " + node.state() + ", not SYNCHRONIZED; a node "
+                                + "that is starting or still syncing lists less than it mirrors"
+                        : looked && second == null ? noSecondLook : null;
+                sending.add(new Sending(
+                        node, pool.submit(() -> repairNode(repairer, node, first, again, problem, inScope))));
             }
-            Map<Integer, List<RepairEntry>> repairs = new LinkedHashMap<>();
-            for (Map.Entry<Integer, Future<List<RepairEntry>>> node : perNode.entrySet()) {
-                repairs.put(node.getKey(), awaitRepairs(node.getValue()));
+            List<NodeVet> repaired = new ArrayList<>();
+            for (Sending node : sending) {
+                repaired.add(node.await());
             }
-            return repairs;
+            return repaired;
+        }
+    }
+
+    /** A node's repair step under way on its own thread; none for a node whose listing failed. */
+    private record Sending(NodeVet node, Future<List<RepairEntry>> entries) {
+        /** The node with its entries, or with none (null) when the vet is cancelled first. */
+        NodeVet await() {
+            return entries == null ? node : node.repaired(awaitRepairs(entries));
         }
     }
 
     /** One node's repair step; runs on its own thread, since each node's requests are paced on their own. */
     private List<RepairEntry> repairNode(
             Repairer repairer,
-            int index,
-            List<Inconsistency> found,
+            NodeVet node,
             FarmLook.Look first,
             FarmLook.Look second,
             String noSecondLook,
-            NodeVerification verification,
             LongPredicate inScope) {
-        RepairNode target = repairNode(index);
-        List<RepairEntry> entries = new ArrayList<>(verification.entries());
+        List<Inconsistency> found = node.verdicts();
+        List<RepairEntry> entries = new ArrayList<>(node.verification().entries());
         Confirmation confirmation = null;
         PrimaryTable latest = first.table();
         if (noSecondLook != null) {
@@ -146,10 +145,7 @@ final class RepairStep {
                     "not confirmed: the primary failed on the second look: "
                             + second.primary().error());
         } else {
-            FarmLook.NodeOutcome again = second.nodes().stream()
-                    .filter(n -> n.index() == index)
-                    .findFirst()
-                    .orElseThrow();
+            FarmLook.NodeOutcome again = second.node(node.index());
             if (again.comparison() == null) {
                 skipAll(entries, found, "not confirmed: the second look at the node failed: " + again.error());
             } else {
@@ -160,7 +156,7 @@ final class RepairStep {
         }
         if (confirmation != null) {
             int inScopeCount = SafetyValve.inScopeRepositories(latest, inScope);
-            entries.addAll(repairer.execute(repairer.plan(target, confirmation, inScopeCount, latest))
+            entries.addAll(repairer.execute(repairer.plan(node.repairTarget(), confirmation, inScopeCount, latest))
                     .entries());
         }
         entries.sort(Comparator.comparingLong(RepairEntry::repoId));
@@ -177,11 +173,6 @@ final class RepairStep {
             entries.add(
                     new RepairEntry(inconsistency.repositoryId(), inconsistency.kinds(), RepairOutcome.SKIPPED, why));
         }
-    }
-
-    private RepairNode repairNode(int index) {
-        Server node = config.nodes().get(index);
-        return new RepairNode(node.name(), node.url(), node.auth().authorizationHeader());
     }
 
     /** The node's entries, or null when the vet is cancelled first (its thread is interrupted then). */

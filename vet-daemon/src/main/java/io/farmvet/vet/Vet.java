@@ -3,27 +3,18 @@ package io.farmvet.vet;
 import io.farmvet.compare.FarmComparison;
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.NodeComparison;
+import io.farmvet.concurrent.NamedThreads;
 import io.farmvet.config.FarmvetConfig;
 import io.farmvet.fetch.ListingFetcher;
-import io.farmvet.fetch.NodeState;
-import io.farmvet.fetch.NodeStatusProbe;
-import io.farmvet.repair.RepairEntry;
 import io.farmvet.repair.RepairMode;
+import io.farmvet.util.Units;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Vet {
     private static final Logger log = LoggerFactory.getLogger(Vet.class);
-    /** How long a node's /status answer may come after its listing: a status page answers in milliseconds. */
-    private static final long STATUS_GRACE_MS = 5_000;
-
     private final FarmvetConfig config;
     private final ListingFetcher fetcher;
     private final Clock clock;
@@ -70,73 +58,43 @@ public final class Vet {
         Instant startedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         long start = System.nanoTime();
         log.info(
-                "vet of farm {} started: primary {} and {} node(s)",
+                "vet of farm {} started: primary {} and {}",
                 config.farm().name(),
                 config.primary().url(),
-                config.nodes().size());
-        ExecutorService pool = Executors.newCachedThreadPool(threads("farmvet-vet"));
+                Units.count(config.nodes().size(), "node", "nodes"));
+        ExecutorService pool = Executors.newCachedThreadPool(NamedThreads.of("vet"));
         try (Deadline deadline = new Deadline(config.vet().deadline())) {
-            List<Integer> everyNode = new ArrayList<>();
-            for (int i = 0; i < config.nodes().size(); i++) {
-                everyNode.add(i);
-            }
             // Each node's /status is asked alongside its listing: a node that is starting or still on its first
             // sync lists less than it mirrors, and its drift must not be repaired.
-            Map<Integer, NodeStatusProbe> probes = new LinkedHashMap<>();
-            Map<Integer, Future<String>> stateProbes = new LinkedHashMap<>();
-            for (int index : everyNode) {
-                NodeStatusProbe probe = fetcher.statusProbe(config.nodes().get(index));
-                probes.put(index, probe);
-                stateProbes.put(index, pool.submit(probe::ask));
+            List<NodeVet> nodes = new ArrayList<>();
+            for (int index = 0; index < config.nodes().size(); index++) {
+                FarmvetConfig.Server server = config.nodes().get(index);
+                nodes.add(NodeVet.asked(index, server, fetcher.statusProbe(server), pool));
             }
             FarmLook farm = new FarmLook(config, fetcher, pool, deadline);
-            FarmLook.Look first = farm.look(everyNode, progress);
-            Map<Integer, String> states = new LinkedHashMap<>();
-            for (Map.Entry<Integer, Future<String>> probe : stateProbes.entrySet()) {
-                states.put(probe.getKey(), awaitState(probe.getValue(), probes.get(probe.getKey())));
-            }
-            List<NodeComparison> vetted = first.nodes().stream()
-                    .map(FarmLook.NodeOutcome::comparison)
-                    .filter(c -> c != null)
+            FarmLook.Look first = farm.look(nodes.stream().map(NodeVet::index).toList(), progress);
+            nodes = nodes.stream().map(n -> n.looked(first.node(n.index()))).toList();
+            List<NodeComparison> vetted = nodes.stream()
+                    .filter(NodeVet::vetted)
+                    .map(n -> n.outcome().comparison())
                     .toList();
             LongPredicate inScope = first.table() == null
                     ? null
                     : FarmComparison.scope(config.farm().scope(), vetted);
-            List<VetReport.NodeResult> results = new ArrayList<>();
-            Map<Integer, List<Inconsistency>> verdicts = new LinkedHashMap<>();
-            for (FarmLook.NodeOutcome outcome : first.nodes()) {
-                if (outcome.comparison() == null) {
-                    results.add(outcome.failedResult().withState(states.get(outcome.index())));
-                    continue;
-                }
-                List<Inconsistency> found = FarmComparison.verdicts(first.table(), outcome.comparison(), inScope);
-                log.info(
-                        "{}: {} repositories, {} inconsistencies",
-                        outcome.node().name(),
-                        outcome.comparison().repositories(),
-                        found.size());
-                verdicts.put(outcome.index(), found);
-                results.add(outcome.vettedResult(found).withState(states.get(outcome.index())));
-            }
+            nodes = nodes.stream().map(n -> judge(n, first, inScope)).toList();
 
             String repairError = null;
             boolean repairing = config.repair().mode() != RepairMode.NONE && first.table() != null;
-            if (repairing && !verdicts.isEmpty() && Thread.currentThread().isInterrupted()) {
+            boolean anyVetted = nodes.stream().anyMatch(NodeVet::vetted);
+            if (repairing && anyVetted && Thread.currentThread().isInterrupted()) {
                 // The ledger's file I/O would fail on an interrupted thread, and a stopping daemon should not
                 // start repairs: the next vet sees the same drift.
                 repairError = "the vet was cancelled before its repairs; the next vet will find the same drift";
-            } else if (repairing && !verdicts.isEmpty()) {
+            } else if (repairing && anyVetted) {
                 try {
-                    Map<Integer, List<RepairEntry>> repairs = new RepairStep(config, clock, pool, deadline, farm)
-                            .run(first, verdicts, states, inScope, startedAt, progress);
-                    for (int i = 0; i < results.size(); i++) {
-                        List<RepairEntry> entries =
-                                repairs.get(first.nodes().get(i).index());
-                        if (entries != null) {
-                            results.set(i, results.get(i).withRepairs(entries));
-                        }
-                    }
-                    if (repairs.containsValue(null)) {
+                    nodes = new RepairStep(config, clock, pool, deadline, farm)
+                            .run(first, nodes, inScope, startedAt, progress);
+                    if (nodes.stream().anyMatch(NodeVet::repairsCancelled)) {
                         repairError = "the vet was cancelled while repairs were being sent; every request sent is "
                                 + "in the ledger and is verified by the next vet";
                     }
@@ -144,6 +102,8 @@ public final class Vet {
                     repairError = e.getMessage();
                 }
             }
+            List<VetReport.NodeResult> results =
+                    nodes.stream().map(NodeVet::result).toList();
             if (repairError != null) {
                 log.error("{}", repairError);
             }
@@ -156,40 +116,29 @@ public final class Vet {
                     results,
                     repairError);
             log.info(
-                    "vet of farm {} finished in {} ms: {}, {} inconsistencies",
+                    "vet of farm {} finished in {}: {}, {}",
                     report.farm(),
-                    report.durationMs(),
+                    Units.millis(report.durationMs()),
                     report.status().wireName(),
-                    report.inconsistencyCount());
+                    Units.count(report.inconsistencyCount(), "inconsistency", "inconsistencies"));
             return report;
         } finally {
             pool.shutdownNow();
         }
     }
 
-    /**
-     * A /status answer, waited for at most {@value #STATUS_GRACE_MS} ms after the listings are in: a slow status
-     * page must not hold up the verdicts. Late is {@link NodeState#UNREACHABLE}.
-     */
-    private static String awaitState(Future<String> answer, NodeStatusProbe probe) {
-        try {
-            return answer.get(STATUS_GRACE_MS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            probe.cancel();
-            return NodeState.UNREACHABLE;
-        } catch (ExecutionException | TimeoutException e) {
-            probe.cancel();
-            return NodeState.UNREACHABLE;
+    /** The node with its verdicts, when its listing was compared with the primary's. */
+    private static NodeVet judge(NodeVet node, FarmLook.Look first, LongPredicate inScope) {
+        if (!node.vetted()) {
+            return node;
         }
-    }
-
-    static ThreadFactory threads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        NodeComparison comparison = node.outcome().comparison();
+        List<Inconsistency> found = FarmComparison.verdicts(first.table(), comparison, inScope);
+        log.info(
+                "{}: {}, {}",
+                node.server().name(),
+                Units.count(comparison.repositories(), "repository", "repositories"),
+                Units.count(found.size(), "inconsistency", "inconsistencies"));
+        return node.judged(found);
     }
 }

@@ -1,11 +1,12 @@
 package io.farmvet.agent;
 
-import static io.farmvet.agent.Git.cloneMirror;
-import static io.farmvet.agent.Git.commit;
-import static io.farmvet.agent.Git.git;
-import static io.farmvet.agent.Git.initWithMain;
+import static io.farmvet.git.GitCli.cloneMirror;
+import static io.farmvet.git.GitCli.commit;
+import static io.farmvet.git.GitCli.git;
+import static io.farmvet.git.GitCli.initWithMain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,11 +17,11 @@ import io.farmvet.listing.ListingKind;
 import io.farmvet.listing.ListingLimits;
 import io.farmvet.listing.ListingReader;
 import io.farmvet.repair.send.AgentResync;
+import io.farmvet.testing.TestHttp;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -58,8 +59,7 @@ class AgentServerTest {
     private Path mirror;
     private Path tokenFile;
     private final List<AgentServer> agents = new ArrayList<>();
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final TestHttp client = new TestHttp(WAIT);
     private final RepositoryHasher hasher = new RepositoryHasher();
 
     /** Upstream: PROJ/{alpha,beta,gamma}.git and OTHER/delta.git; the mirror is a git clone --mirror of each. */
@@ -108,38 +108,12 @@ class AgentServerTest {
 
     // ---- HTTP helpers ----
 
-    /** Writes {@code head} to the agent on a plain socket and returns the status line of its answer. */
-    private static String statusLine(AgentServer agent, String head) {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", agent.port())) {
-            socket.setSoTimeout((int) WAIT.toMillis());
-            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-            return new java.io.BufferedReader(new java.io.InputStreamReader(
-                            socket.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1))
-                    .readLine();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private HttpResponse<byte[]> send(HttpRequest.Builder request) {
-        try {
-            return http.send(request.timeout(WAIT).build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     private HttpResponse<byte[]> get(AgentServer agent, String path) {
-        return send(HttpRequest.newBuilder(agent.uri().resolve(path)).header("Authorization", "Bearer " + TOKEN));
+        return client.send(TestHttp.request(agent.uri().resolve(path), TOKEN));
     }
 
     private HttpResponse<byte[]> post(AgentServer agent, String body) {
-        return send(HttpRequest.newBuilder(agent.uri().resolve(AgentResync.PATH))
-                .header("Authorization", "Bearer " + TOKEN)
+        return client.send(TestHttp.request(agent.uri().resolve(AgentResync.PATH), TOKEN)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
@@ -157,23 +131,17 @@ class AgentServerTest {
     }
 
     private void awaitSynchronized(AgentServer agent) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            HttpResponse<byte[]> status =
-                    send(HttpRequest.newBuilder(agent.uri().resolve("/status")));
-            last = new String(status.body(), StandardCharsets.UTF_8);
-            if (status.statusCode() == 200 && last.contains("\"SYNCHRONIZED\"")) {
-                return;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("agent not SYNCHRONIZED within " + WAIT + "; last /status: " + last);
+        await("agent " + agent.uri() + " SYNCHRONIZED")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> {
+                    HttpResponse<byte[]> status =
+                            client.send(HttpRequest.newBuilder(agent.uri().resolve("/status")));
+                    assertThat(new String(status.body(), StandardCharsets.UTF_8))
+                            .as("/status answering %d", status.statusCode())
+                            .contains("\"SYNCHRONIZED\"");
+                    assertThat(status.statusCode()).isEqualTo(200);
+                });
     }
 
     /** repository id -> "content metadata" (either may be absent), read with farmvet's own reader. */
@@ -284,8 +252,9 @@ class AgentServerTest {
     void statusNeedsNoTokenAndAcceptsOnlyGet() throws IOException {
         AgentServer agent = startMirrorAgent();
 
-        HttpResponse<byte[]> status = send(HttpRequest.newBuilder(agent.uri().resolve("/status")));
-        HttpResponse<byte[]> posted = send(
+        HttpResponse<byte[]> status =
+                client.send(HttpRequest.newBuilder(agent.uri().resolve("/status")));
+        HttpResponse<byte[]> posted = client.send(
                 HttpRequest.newBuilder(agent.uri().resolve("/status")).POST(HttpRequest.BodyPublishers.ofString("{}")));
 
         assertThat(status.statusCode()).isEqualTo(200);
@@ -300,12 +269,12 @@ class AgentServerTest {
         URI listing = agent.uri().resolve("/rest/mirroring/latest/repo-hashes");
 
         List<HttpResponse<byte[]>> refused = List.of(
-                send(HttpRequest.newBuilder(listing)),
-                send(HttpRequest.newBuilder(listing).header("Authorization", "Bearer wrong-token")),
-                send(HttpRequest.newBuilder(listing).header("Authorization", "Bearer " + TOKEN + "x")),
-                send(HttpRequest.newBuilder(listing).header("Authorization", "Basic " + TOKEN)),
-                send(HttpRequest.newBuilder(URI.create(listing + "?token=" + TOKEN + "&access_token=" + TOKEN))),
-                send(HttpRequest.newBuilder(agent.uri().resolve(AgentResync.PATH))
+                client.send(HttpRequest.newBuilder(listing)),
+                client.send(HttpRequest.newBuilder(listing).header("Authorization", "Bearer wrong-token")),
+                client.send(HttpRequest.newBuilder(listing).header("Authorization", "Bearer " + TOKEN + "x")),
+                client.send(HttpRequest.newBuilder(listing).header("Authorization", "Basic " + TOKEN)),
+                client.send(HttpRequest.newBuilder(URI.create(listing + "?token=" + TOKEN + "&access_token=" + TOKEN))),
+                client.send(HttpRequest.newBuilder(agent.uri().resolve(AgentResync.PATH))
                         .POST(HttpRequest.BodyPublishers.ofString("{}"))));
 
         for (HttpResponse<byte[]> response : refused) {
@@ -325,7 +294,7 @@ class AgentServerTest {
         HttpResponse<byte[]> unknown = get(agent, "/rest/mirroring/latest/repo-hashes/other");
         HttpResponse<byte[]> getResync = get(agent, AgentResync.PATH);
         HttpResponse<byte[]> postListing =
-                send(HttpRequest.newBuilder(agent.uri().resolve("/rest/mirroring/latest/repo-hashes"))
+                client.send(HttpRequest.newBuilder(agent.uri().resolve("/rest/mirroring/latest/repo-hashes"))
                         .header("Authorization", "Bearer " + TOKEN)
                         .POST(HttpRequest.BodyPublishers.noBody()));
 
@@ -464,7 +433,8 @@ class AgentServerTest {
         } finally {
             clients.shutdownNow();
         }
-        HttpResponse<byte[]> status = send(HttpRequest.newBuilder(agent.uri().resolve("/status")));
+        HttpResponse<byte[]> status =
+                client.send(HttpRequest.newBuilder(agent.uri().resolve("/status")));
         assertThat(json(status).get("state").asText()).isEqualTo("RUNNING");
         release.countDown();
         awaitSynchronized(agent);
@@ -507,10 +477,9 @@ class AgentServerTest {
 
         assertThat(agent.fetchCount()).isEqualTo(1);
         assertMirrorMatchesUpstream("PROJ/alpha");
-        assertThatThrownBy(() -> http.send(
-                        HttpRequest.newBuilder(agent.uri().resolve("/status")).build(),
-                        HttpResponse.BodyHandlers.discarding()))
-                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> client.send(
+                        HttpRequest.newBuilder(agent.uri().resolve("/status")), HttpResponse.BodyHandlers.discarding()))
+                .hasCauseInstanceOf(IOException.class);
     }
 
     @Test
@@ -553,16 +522,17 @@ class AgentServerTest {
         AgentServer agent = startMirrorAgentUnchecked();
         URI resync = agent.uri().resolve(AgentResync.PATH);
 
-        HttpResponse<byte[]> bigHeader = send(HttpRequest.newBuilder(agent.uri().resolve("/status"))
-                .header("X-Padding", "x".repeat(AgentSettings.MAX_REQUEST_HEADER_BYTES)));
+        HttpResponse<byte[]> bigHeader =
+                client.send(HttpRequest.newBuilder(agent.uri().resolve("/status"))
+                        .header("X-Padding", "x".repeat(AgentSettings.MAX_REQUEST_HEADER_BYTES)));
         // Only the head of the oversized request is sent: the agent refuses on the announced length, and a client
         // still sending the body could see the connection closed before it reads the 413.
-        String bigBody = statusLine(
-                agent,
+        String bigBody = client.statusLine(
+                agent.uri(),
                 "POST " + AgentResync.PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
                         + "\r\nContent-Type: application/json\r\nContent-Length: "
                         + (AgentSettings.MAX_REQUEST_BODY_BYTES + 1) + "\r\n\r\n");
-        HttpResponse<byte[]> text = send(HttpRequest.newBuilder(resync)
+        HttpResponse<byte[]> text = client.send(HttpRequest.newBuilder(resync)
                 .header("Authorization", "Bearer " + TOKEN)
                 .header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("{}")));
@@ -618,7 +588,7 @@ class AgentServerTest {
                 started(AgentServer.start(AgentSettings.of(mirror, null, null).withListen("127.0.0.1", 0)));
 
         HttpResponse<byte[]> listing =
-                send(HttpRequest.newBuilder(agent.uri().resolve("/rest/mirroring/latest/repo-hashes")));
+                client.send(HttpRequest.newBuilder(agent.uri().resolve("/rest/mirroring/latest/repo-hashes")));
 
         assertThat(readListing(listing, ListingKind.FULL)).isEqualTo(expectedListing(mirror, ListingKind.FULL));
     }

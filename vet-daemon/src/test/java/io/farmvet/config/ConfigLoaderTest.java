@@ -3,15 +3,11 @@ package io.farmvet.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.farmvet.compare.Scope;
 import io.farmvet.config.FarmvetConfig.Server;
 import io.farmvet.listing.ListingLimits;
 import io.farmvet.repair.RepairMode;
-import java.io.IOException;
+import io.farmvet.testing.ConfigFileFixture;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -19,69 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.slf4j.LoggerFactory;
 
-class ConfigLoaderTest {
-    private static final String MINIMAL = """
-            farm:
-              name: emea
-            primary:
-              url: https://bitbucket.example.com
-            nodes:
-              - name: mirror-1
-                url: https://mirror-1.example.com
-            """;
-
-    @TempDir
-    Path dir;
-
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger configLogger = (Logger) LoggerFactory.getLogger("io.farmvet.config");
-
-    @BeforeEach
-    void captureLogs() {
-        logs.start();
-        configLogger.addAppender(logs);
-    }
-
-    @AfterEach
-    void releaseLogs() {
-        configLogger.detachAppender(logs);
-    }
-
-    private FarmvetConfig load(String yaml) throws IOException, ConfigException {
-        Path file = dir.resolve("farmvet.yaml");
-        Files.writeString(file, yaml);
-        return ConfigLoader.load(file);
-    }
-
-    private ConfigException loadFails(String yaml) throws IOException {
-        Path file = dir.resolve("farmvet.yaml");
-        Files.writeString(file, yaml);
-        return catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
-    }
-
-    private Path secretFile(String relative, String content) throws IOException {
-        Path file = dir.resolve(relative);
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, content);
-        return file;
-    }
-
-    private List<String> warnings() {
-        return logs.list.stream()
-                .filter(e -> e.getLevel() == Level.WARN)
-                .map(ILoggingEvent::getFormattedMessage)
-                .toList();
-    }
-
+class ConfigLoaderTest extends ConfigFileFixture {
     @Test
     void minimalConfigTakesEveryDefault() throws Exception {
         FarmvetConfig config = load(MINIMAL);

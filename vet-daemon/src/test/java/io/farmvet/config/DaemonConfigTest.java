@@ -3,52 +3,13 @@ package io.farmvet.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.farmvet.testing.ConfigFileFixture;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** The daemon's keys: vet.schedule, server.*, state.dir, history.*; their invalid forms are in config/invalid. */
-class DaemonConfigTest {
-    private static final String MINIMAL = """
-            farm:
-              name: emea
-            primary:
-              url: https://bitbucket.example.com
-            nodes:
-              - name: mirror-1
-                url: https://mirror-1.example.com
-            """;
-
-    @TempDir
-    Path dir;
-
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger configLogger = (Logger) LoggerFactory.getLogger("io.farmvet.config");
-
-    @BeforeEach
-    void captureLogs() {
-        logs.start();
-        configLogger.addAppender(logs);
-    }
-
-    @AfterEach
-    void releaseLogs() {
-        configLogger.detachAppender(logs);
-    }
-
-    private FarmvetConfig load(String yaml) throws Exception {
-        Path file = dir.resolve("farmvet.yaml");
-        Files.writeString(file, yaml);
-        return ConfigLoader.load(file);
-    }
-
+class DaemonConfigTest extends ConfigFileFixture {
     @Test
     void absentSectionsTakeTheDefaults() throws Exception {
         FarmvetConfig config = load(MINIMAL);

@@ -5,20 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.farmvet.config.ConfigLoader;
+import io.farmvet.testing.TestHttp;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 
 /**
  * Starts real daemons for tests: a config file written to a folder, a real Quartz scheduler, a real H2 store and
@@ -36,10 +33,7 @@ final class DaemonHarness implements AutoCloseable {
     final Path dir;
     final Path configFile;
     final RecordingObserver observer = new RecordingObserver();
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private final TestHttp client = new TestHttp(Duration.ofSeconds(5));
     Daemon daemon;
 
     DaemonHarness(Path dir) throws IOException {
@@ -119,32 +113,17 @@ final class DaemonHarness implements AutoCloseable {
     }
 
     HttpRequest.Builder request(String path, String token) {
-        HttpRequest.Builder builder =
-                HttpRequest.newBuilder(daemon.url().resolve(path)).timeout(Duration.ofSeconds(20));
-        if (token != null) {
-            builder.header("Authorization", "Bearer " + token);
-        }
-        return builder;
+        return TestHttp.request(daemon.url().resolve(path), token).timeout(Duration.ofSeconds(20));
     }
 
     HttpResponse<String> send(HttpRequest request) throws Exception {
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** Sends {@code head} (request line and headers, without the blank line) as is; returns the status line. */
     String raw(String head) throws IOException {
         URI url = daemon.url();
-        try (Socket socket = new Socket(url.getHost(), url.getPort())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write((head + "\r\nHost: " + url.getHost() + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            String answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-            int end = answer.indexOf("\r\n");
-            return end < 0 ? answer : answer.substring(0, end);
-        }
+        return client.statusLine(url, head + "\r\nHost: " + url.getHost() + "\r\nConnection: close\r\n\r\n");
     }
 
     static JsonNode json(HttpResponse<String> response) throws IOException {
@@ -174,14 +153,8 @@ final class DaemonHarness implements AutoCloseable {
         return report[0];
     }
 
-    /** Polls {@code condition} every 50 ms for at most {@link #WAIT}. */
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("gave up waiting for " + what + " after " + WAIT.toSeconds() + " s");
-            }
-            Thread.sleep(50);
-        }
+    /** Waits at most {@link #WAIT} for {@code condition}, asking every 50 ms. */
+    static void await(String what, BooleanSupplier condition) {
+        Awaitility.await(what).atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
     }
 }

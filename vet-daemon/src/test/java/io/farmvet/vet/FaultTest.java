@@ -1,5 +1,8 @@
 package io.farmvet.vet;
 
+import static io.farmvet.testing.FakeFarm.RESYNC_PATH;
+import static io.farmvet.testing.FakeFarm.resyncs;
+import static io.farmvet.testing.FakeFarm.syncedNode;
 import static io.farmvet.testing.Listings.hash;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +17,7 @@ import io.farmvet.repair.RepairSettings;
 import io.farmvet.repair.ledger.RepairLedger;
 import io.farmvet.repair.ledger.RepairRecord;
 import io.farmvet.repair.ledger.RepairState;
+import io.farmvet.testing.FakeFarm;
 import io.farmvet.testing.FakeServer;
 import io.farmvet.testing.Listings;
 import io.farmvet.testing.PromText;
@@ -21,12 +25,11 @@ import io.farmvet.testing.SelfSignedTls;
 import io.farmvet.testing.TestConfigs;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -40,9 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * to accept resyncs, so a wrong repair would show as a request at that node.
  */
 class FaultTest {
-    private static final String RESYNC = "/rest/farmvet/1/resync";
     private static final String LISTING = "/rest/mirroring/latest/repo-hashes";
-    private static final FakeServer.Responder ACCEPTED = FakeServer.status(202, "Accepted", "{\"state\":\"queued\"}");
     private static final Listings FARM = Listings.generated(300, 4);
     private static final String JSON = FARM.json();
     /** Repository 5 lost a push on the drifted node: one real, repairable inconsistency. */
@@ -52,14 +53,8 @@ class FaultTest {
     @TempDir
     Path state;
 
-    private final List<FakeServer> servers = new ArrayList<>();
-
-    @AfterEach
-    void stopServers() throws Exception {
-        for (FakeServer server : servers) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    final FakeFarm servers = new FakeFarm();
 
     /** A primary fault: how the server misbehaves, and what the primary's error must say (url filled in). */
     static Stream<Arguments> primaryFaults() {
@@ -181,8 +176,8 @@ class FaultTest {
     @MethodSource("primaryFaults")
     void aPrimaryFaultDrawsNoVerdictsRepairsNothingAndIsCounted(
             String name, FakeServer.Responder responder, Function<String, String> error) throws Exception {
-        FakeServer primary = serve(responder);
-        FakeServer node = serve(node(DRIFTED));
+        FakeServer primary = servers.serve(responder);
+        FakeServer node = servers.serve(syncedNode(DRIFTED));
 
         Measured vet = measured(faultConfig().primary(primary.url()).node("n", node.url()));
 
@@ -222,7 +217,7 @@ class FaultTest {
 
     @Test
     void aPrimaryThatRefusesConnectionsDrawsNoVerdictsAndRepairsNothing() throws Exception {
-        FakeServer node = serve(node(DRIFTED));
+        FakeServer node = servers.serve(syncedNode(DRIFTED));
 
         Measured vet = measured(faultConfig().primary(FakeServer.closedPort()).node("n", node.url()));
 
@@ -283,9 +278,9 @@ class FaultTest {
     @MethodSource("nodeFaults")
     void aNodeFaultFailsThatNodeAloneRepairsNothingThereAndIsCounted(
             String name, FakeServer.Responder responder, Function<String, String> error) throws Exception {
-        FakeServer primary = serve(FakeServer.json(JSON));
-        FakeServer faulty = serve(node(responder));
-        FakeServer good = serve(node(DRIFTED));
+        FakeServer primary = servers.serve(FakeServer.json(JSON));
+        FakeServer faulty = servers.serve(syncedNode(responder));
+        FakeServer good = servers.serve(syncedNode(DRIFTED));
 
         Measured vet = measured(
                 faultConfig().primary(primary.url()).node("n", faulty.url()).node("good", good.url()));
@@ -304,10 +299,10 @@ class FaultTest {
 
     @Test
     void aNodeWhoseConnectionIsResetMidStreamFailsAloneAndGetsNothing() throws Exception {
-        FakeServer primary = serve(FakeServer.json(JSON));
+        FakeServer primary = servers.serve(FakeServer.json(JSON));
         String drifted = DRIFTED.json();
-        FakeServer reset = serve(node(FakeServer.resetAfter(drifted, drifted.length() / 2)));
-        FakeServer good = serve(node(DRIFTED));
+        FakeServer reset = servers.serve(syncedNode(FakeServer.resetAfter(drifted, drifted.length() / 2)));
+        FakeServer good = servers.serve(syncedNode(DRIFTED));
 
         Measured vet = measured(new TestConfigs()
                 .primary(primary.url())
@@ -334,10 +329,10 @@ class FaultTest {
 
     @Test
     void aPrimaryRedirectToAnotherHostIsNotFollowedAndTheCredentialsStayHome(@TempDir Path secrets) throws Exception {
-        FakeServer elsewhere = serve(FakeServer.json(JSON));
+        FakeServer elsewhere = servers.serve(FakeServer.json(JSON));
         String otherHost = "http://localhost:" + elsewhere.url().getPort() + LISTING;
-        FakeServer primary = serve(FakeServer.status(302, "Found", "", "Location: " + otherHost));
-        FakeServer node = serve(node(DRIFTED));
+        FakeServer primary = servers.serve(FakeServer.status(302, "Found", "", "Location: " + otherHost));
+        FakeServer node = servers.serve(syncedNode(DRIFTED));
         Auth bearer = new Auth.Bearer(new Secret("primary-token-do-not-leak", secrets.resolve("t")));
 
         Measured vet = measured(new TestConfigs()
@@ -358,8 +353,8 @@ class FaultTest {
     @Test
     void aPrimaryWhoseCertificateDoesNotVerifyIsNotRead(@TempDir Path dir) throws Exception {
         SelfSignedTls tls = SelfSignedTls.create(dir);
-        FakeServer primary = serve(FakeServer.startTls(tls.serverContext(), FakeServer.json(JSON)));
-        FakeServer node = serve(node(DRIFTED));
+        FakeServer primary = servers.serve(FakeServer.startTls(tls.serverContext(), FakeServer.json(JSON)));
+        FakeServer node = servers.serve(syncedNode(DRIFTED));
 
         Measured vet = measured(
                 new TestConfigs().primary(primary.url()).node("n", node.url()).repair(agent().build(), state));
@@ -382,8 +377,8 @@ class FaultTest {
      */
     @Test
     void anEmptyButValidListingWithScopeAllMeetsTheSafetyValve() throws Exception {
-        FakeServer primary = serve(FakeServer.json(JSON));
-        FakeServer empty = serve(node(FakeServer.json("{\"projects\":[]}")));
+        FakeServer primary = servers.serve(FakeServer.json(JSON));
+        FakeServer empty = servers.serve(syncedNode(FakeServer.json("{\"projects\":[]}")));
 
         Measured vet = measured(new TestConfigs()
                 .primary(primary.url())
@@ -408,9 +403,9 @@ class FaultTest {
 
     @Test
     void anEmptyButValidListingWithInferredScopeInfersNothingMissing() throws Exception {
-        FakeServer primary = serve(FakeServer.json(JSON));
-        FakeServer empty = serve(node(FakeServer.json("{\"projects\":[]}")));
-        FakeServer healthy = serve(node(FARM));
+        FakeServer primary = servers.serve(FakeServer.json(JSON));
+        FakeServer empty = servers.serve(syncedNode(FakeServer.json("{\"projects\":[]}")));
+        FakeServer healthy = servers.serve(syncedNode(FARM));
 
         VetReport alone = VetReports.vet(new TestConfigs()
                 .primary(primary.url())
@@ -435,14 +430,10 @@ class FaultTest {
 
     @Test
     void aResyncEndpointThatNeverAnswersIsRetriedWithinBoundsThenFailed() throws Exception {
-        FakeServer primary = serve(FakeServer.json(JSON));
+        FakeServer primary = servers.serve(FakeServer.json(JSON));
         // The node accepts the connection and reads the request, then says nothing for longer than repair.timeout.
-        FakeServer node = serve(FakeServer.node(
-                "SYNCHRONIZED",
-                FakeServer.route(
-                        RESYNC,
-                        (request, out) -> Thread.sleep(Duration.ofSeconds(20).toMillis()),
-                        FakeServer.json(DRIFTED.json()))));
+        FakeServer node = servers.serve(FakeServer.node(
+                "SYNCHRONIZED", FakeServer.route(RESYNC_PATH, servers.hangs(), FakeServer.json(DRIFTED.json()))));
 
         Measured vet = measured(new TestConfigs()
                 .primary(primary.url())
@@ -483,8 +474,8 @@ class FaultTest {
         FakeServer.Responder echo = (request, out) -> FakeServer.status(
                         403, "Forbidden", "you sent Authorization: " + request.header("Authorization") + " (nope)")
                 .respond(request, out);
-        FakeServer primary = serve(FakeServer.json(JSON));
-        FakeServer node = serve(echo);
+        FakeServer primary = servers.serve(FakeServer.json(JSON));
+        FakeServer node = servers.serve(echo);
         Auth basic = new Auth.Basic("farmvet", new Secret("pa55-word", secrets.resolve("p")));
 
         VetReport report =
@@ -498,30 +489,6 @@ class FaultTest {
 
     private static RepairSettings.Builder agent() {
         return RepairSettings.builder().mode(RepairMode.AGENT).settle(Duration.ZERO);
-    }
-
-    private static FakeServer.Responder node(Listings listing) {
-        return node(FakeServer.json(listing.shuffledJson(11)));
-    }
-
-    /** A synchronized node that serves {@code listing} and accepts every resync. */
-    private static FakeServer.Responder node(FakeServer.Responder listing) {
-        return FakeServer.node("SYNCHRONIZED", FakeServer.route(RESYNC, ACCEPTED, listing));
-    }
-
-    private static List<FakeServer.Request> resyncs(FakeServer server) {
-        return server.requests().stream()
-                .filter(r -> r.method().equals("POST") && r.path().equals(RESYNC))
-                .toList();
-    }
-
-    private FakeServer serve(FakeServer.Responder responder) throws Exception {
-        return serve(FakeServer.start(responder));
-    }
-
-    private FakeServer serve(FakeServer server) {
-        servers.add(server);
-        return server;
     }
 
     /** A vet's report and the metrics after it, as the daemon's {@code /metrics} would show them. */

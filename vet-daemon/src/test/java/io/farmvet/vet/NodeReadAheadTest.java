@@ -53,7 +53,7 @@ class NodeReadAheadTest {
         NodeReadAhead reading = reading();
         Future<?> read = read(nodeListing.shuffledJson(3), reading);
 
-        awaitBudgetSpent();
+        awaitBudgetSpent(reading);
         assertThat(read).isNotDone();
         assertThat(slots.availablePermits()).as("the slot is taken").isZero();
         primary.complete(table(primaryListing));
@@ -71,9 +71,11 @@ class NodeReadAheadTest {
         NodeReadAhead reading = reading();
         Future<?> read = read(nodeListing.json(), reading);
 
-        Thread.sleep(200);
+        assertThat(reading.waitingForTable().get(30, TimeUnit.SECONDS))
+                .as("entries given to the read when it stopped for the table")
+                .isEqualTo(1);
+        assertThat(budget.availablePermits()).as("nothing held").isEqualTo(BUDGET_KIB);
         assertThat(read).isNotDone();
-        assertThat(budget.availablePermits()).isEqualTo(BUDGET_KIB);
         primary.complete(table(primaryListing));
         read.get(30, TimeUnit.SECONDS);
 
@@ -94,7 +96,7 @@ class NodeReadAheadTest {
     void aPrimaryThatFailsStopsTheReadAndFreesTheBudget() throws Exception {
         NodeReadAhead reading = reading();
         Future<?> read = read(nodeListing.json(), reading);
-        awaitBudgetSpent();
+        awaitBudgetSpent(reading);
 
         primary.completeExceptionally(new IllegalStateException("primary broke"));
         Throwable failure = catchFailure(read);
@@ -110,7 +112,7 @@ class NodeReadAheadTest {
     void aCancelledVetStopsTheWait() throws Exception {
         NodeReadAhead reading = reading();
         Future<?> read = read(nodeListing.json(), reading);
-        awaitBudgetSpent();
+        awaitBudgetSpent(reading);
 
         read.cancel(true);
         // The reading thread sees the interrupt, frees what it held and ends.
@@ -133,7 +135,7 @@ class NodeReadAheadTest {
         NodeReadAhead reading = reading();
         Future<?> read = read(listing, reading);
 
-        awaitBudgetSpent();
+        awaitBudgetSpent(reading);
         assertThat(read).isNotDone();
         primary.complete(table(primaryListing));
         read.get(30, TimeUnit.SECONDS);
@@ -149,7 +151,7 @@ class NodeReadAheadTest {
         String twice = nodeListing.add(2, 8, hash("c", 8), hash("m", 8)).json();
         NodeReadAhead reading = reading();
         Future<?> read = read(twice, reading);
-        awaitBudgetSpent();
+        awaitBudgetSpent(reading);
         primary.complete(table(primaryListing));
 
         Throwable failure = catchFailure(read);
@@ -175,10 +177,11 @@ class NodeReadAheadTest {
         });
     }
 
-    private void awaitBudgetSpent() throws InterruptedException {
-        for (int i = 0; i < 3000 && budget.availablePermits() > 0; i++) {
-            Thread.sleep(10);
-        }
+    /** Waits until the read stops for the table, the budget spent on what it holds. */
+    private void awaitBudgetSpent(NodeReadAhead reading) throws Exception {
+        assertThat(reading.waitingForTable().get(30, TimeUnit.SECONDS))
+                .as("entries given to the read when it stopped for the table")
+                .isGreaterThan(1);
         assertThat(budget.availablePermits()).as("the first chunk is held").isZero();
     }
 

@@ -1,5 +1,8 @@
 package io.farmvet.vet;
 
+import static io.farmvet.testing.FakeFarm.RESYNC_PATH;
+import static io.farmvet.testing.FakeFarm.resyncs;
+import static io.farmvet.testing.FakeFarm.syncedNode;
 import static io.farmvet.testing.Listings.hash;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,17 +12,16 @@ import io.farmvet.repair.RepairEntry;
 import io.farmvet.repair.RepairMode;
 import io.farmvet.repair.RepairSettings;
 import io.farmvet.repair.send.HttpTemplate;
+import io.farmvet.testing.FakeFarm;
 import io.farmvet.testing.FakeServer;
 import io.farmvet.testing.Listings;
 import io.farmvet.testing.TestConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,31 +29,24 @@ import org.junit.jupiter.api.io.TempDir;
  * drifted pairs are requested, with each node's own credentials, and nothing else (issue 3).
  */
 class VetRepairTest {
-    private static final String RESYNC = "/rest/farmvet/1/resync";
-    private static final FakeServer.Responder ACCEPTED = FakeServer.status(202, "Accepted", "{\"state\":\"queued\"}");
 
     @TempDir
     Path state;
 
-    private final List<FakeServer> servers = new ArrayList<>();
+    @RegisterExtension
+    final FakeFarm servers = new FakeFarm();
+
     private final Listings farm = Listings.generated(300, 4);
     /** Repository 5 lost a push on the drifted node, repository 7 was never cloned there. */
     private final Listings drifted = farm.with(
                     5, r -> new Listings.Repo(r.project(), 5, hash("stale", 5), r.metadata()))
             .with(7, r -> null);
 
-    @AfterEach
-    void stopServers() throws Exception {
-        for (FakeServer server : servers) {
-            server.close();
-        }
-    }
-
     @Test
     void exactlyTheDriftedPairsAreRequestedWithEachNodesCredentials(@TempDir Path secrets) throws Exception {
-        FakeServer primary = serve(FakeServer.json(farm.json()));
-        FakeServer bad = serve(node(drifted));
-        FakeServer good = serve(node(farm));
+        FakeServer primary = servers.serve(FakeServer.json(farm.json()));
+        FakeServer bad = servers.serve(syncedNode(drifted));
+        FakeServer good = servers.serve(syncedNode(farm));
         Auth badAuth = new Auth.Bearer(new Secret("bad-node-token", secrets.resolve("a")));
         Auth goodAuth = new Auth.Bearer(new Secret("good-node-token", secrets.resolve("b")));
 
@@ -80,9 +75,9 @@ class VetRepairTest {
     @Test
     void aNodeWhoseListingFailedGetsNothing() throws Exception {
         String json = drifted.json();
-        FakeServer primary = serve(FakeServer.json(farm.json()));
-        FakeServer cut = serve(node(FakeServer.cutShort(json, json.length() / 2)));
-        FakeServer bad = serve(node(drifted));
+        FakeServer primary = servers.serve(FakeServer.json(farm.json()));
+        FakeServer cut = servers.serve(syncedNode(FakeServer.cutShort(json, json.length() / 2)));
+        FakeServer bad = servers.serve(syncedNode(drifted));
 
         VetReport report = VetReports.vet(new TestConfigs()
                 .primary(primary.url())
@@ -98,8 +93,8 @@ class VetRepairTest {
 
     @Test
     void nothingIsRepairedWhenThePrimaryFailed() throws Exception {
-        FakeServer primary = serve(FakeServer.status(503, "Service Unavailable", "starting"));
-        FakeServer bad = serve(node(drifted));
+        FakeServer primary = servers.serve(FakeServer.status(503, "Service Unavailable", "starting"));
+        FakeServer bad = servers.serve(syncedNode(drifted));
 
         VetReport report = VetReports.vet(
                 new TestConfigs().primary(primary.url()).node("bad", bad.url()).repair(agent().build(), state));
@@ -114,8 +109,8 @@ class VetRepairTest {
         for (long id = 1; id <= 40; id++) {
             halfSynced = halfSynced.with(id, r -> null);
         }
-        FakeServer primary = serve(FakeServer.json(farm.json()));
-        FakeServer node = serve(node(halfSynced));
+        FakeServer primary = servers.serve(FakeServer.json(farm.json()));
+        FakeServer node = servers.serve(syncedNode(halfSynced));
 
         VetReport report = VetReports.vet(
                 new TestConfigs().primary(primary.url()).node("n", node.url()).repair(agent().build(), state));
@@ -129,8 +124,8 @@ class VetRepairTest {
 
     @Test
     void aDryRunPlansEveryRequestAndSendsNone() throws Exception {
-        FakeServer primary = serve(FakeServer.json(farm.json()));
-        FakeServer node = serve(node(drifted));
+        FakeServer primary = servers.serve(FakeServer.json(farm.json()));
+        FakeServer node = servers.serve(syncedNode(drifted));
 
         VetReport report = VetReports.vet(new TestConfigs()
                 .primary(primary.url())
@@ -140,15 +135,15 @@ class VetRepairTest {
         assertThat(resyncs(node)).isEmpty();
         assertThat(report.nodes().get(0).repairs()).hasSize(2).allSatisfy(e -> {
             assertThat(e.outcome().wireName()).isEqualTo("dry-run");
-            assertThat(e.detail()).startsWith("POST " + node.url() + RESYNC);
+            assertThat(e.detail()).startsWith("POST " + node.url() + RESYNC_PATH);
         });
     }
 
     @Test
     void aPendingRepairIsNotRequestedAgainAndIsVerifiedOnceItTakes() throws Exception {
-        FakeServer primary = serve(FakeServer.json(farm.json()));
+        FakeServer primary = servers.serve(FakeServer.json(farm.json()));
         // The node accepts the resyncs but has not applied them by the second vet; by the third it has.
-        FakeServer node = serve(node(FakeServer.sequence(
+        FakeServer node = servers.serve(syncedNode(FakeServer.sequence(
                 FakeServer.json(drifted.json()), FakeServer.json(drifted.json()), FakeServer.json(farm.json()))));
         TestConfigs configs =
                 new TestConfigs().primary(primary.url()).node("n", node.url()).repair(agent().build(), state);
@@ -177,8 +172,9 @@ class VetRepairTest {
     void aRepositoryWrittenToDuringTheSettleDelayIsLeftAlone() throws Exception {
         // Between the two looks the primary took a push to repository 5: the node's copy may just be behind.
         Listings pushed = farm.with(5, r -> new Listings.Repo(r.project(), 5, hash("pushed", 5), r.metadata()));
-        FakeServer primary = serve(FakeServer.sequence(FakeServer.json(farm.json()), FakeServer.json(pushed.json())));
-        FakeServer node = serve(node(drifted));
+        FakeServer primary =
+                servers.serve(FakeServer.sequence(FakeServer.json(farm.json()), FakeServer.json(pushed.json())));
+        FakeServer node = servers.serve(syncedNode(drifted));
 
         VetReport report = VetReports.vet(new TestConfigs()
                 .primary(primary.url())
@@ -197,12 +193,12 @@ class VetRepairTest {
 
     @Test
     void failedRequestsAreRetriedABoundedNumberOfTimes() throws Exception {
-        FakeServer primary = serve(FakeServer.json(farm.json()));
+        FakeServer primary = servers.serve(FakeServer.json(farm.json()));
         Listings oneDrift = farm.with(5, r -> new Listings.Repo(r.project(), 5, hash("stale", 5), r.metadata()));
-        FakeServer single = serve(FakeServer.node(
+        FakeServer single = servers.serve(FakeServer.node(
                 "SYNCHRONIZED",
                 FakeServer.route(
-                        RESYNC,
+                        RESYNC_PATH,
                         FakeServer.status(500, "Server Error", "disk full"),
                         FakeServer.json(oneDrift.json()))));
 
@@ -225,9 +221,9 @@ class VetRepairTest {
 
     @Test
     void theHttpAdapterCallsTheOperatorsAutomationOncePerPair() throws Exception {
-        FakeServer primary = serve(FakeServer.json(farm.json()));
-        FakeServer node = serve(node(drifted));
-        FakeServer automation = serve(ACCEPTED);
+        FakeServer primary = servers.serve(FakeServer.json(farm.json()));
+        FakeServer node = servers.serve(syncedNode(drifted));
+        FakeServer automation = servers.serve(FakeFarm.ACCEPTED);
         HttpTemplate template = new HttpTemplate(
                 "POST", automation.url() + "/job/resync?node={nodeName}&repo={repoId}&kinds={kinds}", null, Map.of());
 
@@ -255,8 +251,8 @@ class VetRepairTest {
 
     @Test
     void anUnusableStateDirStopsRepairsButNotTheVet() throws Exception {
-        FakeServer primary = serve(FakeServer.json(farm.json()));
-        FakeServer node = serve(node(drifted));
+        FakeServer primary = servers.serve(FakeServer.json(farm.json()));
+        FakeServer node = servers.serve(syncedNode(drifted));
         Path notADirectory = Files.writeString(state.resolve("occupied"), "a file where the state should go");
 
         VetReport report = VetReports.vet(
@@ -272,16 +268,17 @@ class VetRepairTest {
 
     @Test
     void aNodeThatSaysItIsNotSynchronizedIsVettedButNotRepaired() throws Exception {
-        FakeServer primary = serve(FakeServer.json(farm.json()));
-        FakeServer starting =
-                serve(FakeServer.node("STARTING", FakeServer.route(RESYNC, ACCEPTED, FakeServer.json(drifted.json()))));
-        FakeServer firstRun = serve(FakeServer.node(
-                "METADATA_SYNCHRONIZED", FakeServer.route(RESYNC, ACCEPTED, FakeServer.json(drifted.json()))));
+        FakeServer primary = servers.serve(FakeServer.json(farm.json()));
+        FakeServer starting = servers.serve(FakeServer.node(
+                "STARTING", FakeServer.route(RESYNC_PATH, FakeFarm.ACCEPTED, FakeServer.json(drifted.json()))));
+        FakeServer firstRun = servers.serve(FakeServer.node(
+                "METADATA_SYNCHRONIZED",
+                FakeServer.route(RESYNC_PATH, FakeFarm.ACCEPTED, FakeServer.json(drifted.json()))));
         // A server without a /status endpoint (404) is judged by its listing alone.
-        FakeServer noStatus = serve(FakeServer.route(
+        FakeServer noStatus = servers.serve(FakeServer.route(
                 "/status",
                 FakeServer.status(404, "Not Found", ""),
-                FakeServer.route(RESYNC, ACCEPTED, FakeServer.json(drifted.json()))));
+                FakeServer.route(RESYNC_PATH, FakeFarm.ACCEPTED, FakeServer.json(drifted.json()))));
 
         VetReport report = VetReports.vet(new TestConfigs()
                 .primary(primary.url())
@@ -304,26 +301,5 @@ class VetRepairTest {
     private static RepairSettings.Builder agent() {
         // No settle delay unless a test is about it: the confirmation itself is tested in its own case.
         return RepairSettings.builder().mode(RepairMode.AGENT).settle(Duration.ZERO);
-    }
-
-    /** A synchronized node that serves its listing and accepts every resync. */
-    private static FakeServer.Responder node(Listings listing) {
-        return node(FakeServer.json(listing.shuffledJson(11)));
-    }
-
-    private static FakeServer.Responder node(FakeServer.Responder listing) {
-        return FakeServer.node("SYNCHRONIZED", FakeServer.route(RESYNC, ACCEPTED, listing));
-    }
-
-    private static List<FakeServer.Request> resyncs(FakeServer server) {
-        return server.requests().stream()
-                .filter(r -> r.method().equals("POST") && r.path().equals(RESYNC))
-                .toList();
-    }
-
-    private FakeServer serve(FakeServer.Responder responder) throws Exception {
-        FakeServer server = FakeServer.start(responder);
-        servers.add(server);
-        return server;
     }
 }

@@ -12,38 +12,32 @@ import io.farmvet.compare.Scope;
 import io.farmvet.config.Auth;
 import io.farmvet.config.Secret;
 import io.farmvet.listing.ListingLimits;
+import io.farmvet.testing.FakeFarm;
 import io.farmvet.testing.FakeServer;
 import io.farmvet.testing.Listings;
 import io.farmvet.testing.TestConfigs;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Whole vets against real loopback servers, through the real HTTP client and parser. */
 class VetTest {
     private static final String ZERO40 = "0".repeat(40);
 
-    private final List<FakeServer> servers = new ArrayList<>();
-    private final Listings farm = Listings.generated(300, 6).add(2, 1000, ZERO40, hash("m", 1000));
+    @RegisterExtension
+    final FakeFarm servers = new FakeFarm();
 
-    @AfterEach
-    void stopServers() throws Exception {
-        for (FakeServer server : servers) {
-            server.close();
-        }
-    }
+    private final Listings farm = Listings.generated(300, 6).add(2, 1000, ZERO40, hash("m", 1000));
 
     @Test
     void shuffledNodesWithZeroHashesAreConsistent() throws Exception {
-        FakeServer primary = serve(FakeServer.json(farm.json()));
+        FakeServer primary = servers.serve(FakeServer.json(farm.json()));
         // A node computed the content hash the primary has not yet: the zero placeholder means "up to date".
         Listings node = farm.with(1000, r -> new Listings.Repo(r.project(), r.id(), hash("c", 1000), r.metadata()));
-        FakeServer a = serve(FakeServer.json(node.shuffledJson(1)));
-        FakeServer b = serve(FakeServer.chunked(farm.shuffledJson(2), 7));
+        FakeServer a = servers.serve(FakeServer.json(node.shuffledJson(1)));
+        FakeServer b = servers.serve(FakeServer.chunked(farm.shuffledJson(2), 7));
 
         VetReport report =
                 vet(new TestConfigs().primary(primary.url()).node("a", a.url()).node("b", b.url()));
@@ -60,13 +54,13 @@ class VetTest {
 
     @Test
     void everyKindOfDriftIsFoundOnTheRightNode() throws Exception {
-        FakeServer primary = serve(FakeServer.json(farm.json()));
+        FakeServer primary = servers.serve(FakeServer.json(farm.json()));
         Listings drifted = farm.with(5, r -> new Listings.Repo(r.project(), r.id(), hash("stale", 5), r.metadata()))
                 .with(6, r -> new Listings.Repo(r.project(), r.id(), r.content(), hash("renamed", 6)))
                 .with(7, r -> null)
                 .add(3, 5000, hash("c", 5000), hash("m", 5000));
-        FakeServer good = serve(FakeServer.json(farm.shuffledJson(3)));
-        FakeServer bad = serve(FakeServer.json(drifted.shuffledJson(4)));
+        FakeServer good = servers.serve(FakeServer.json(farm.shuffledJson(3)));
+        FakeServer bad = servers.serve(FakeServer.json(drifted.shuffledJson(4)));
 
         VetReport report = vet(new TestConfigs()
                 .primary(primary.url())
@@ -91,8 +85,8 @@ class VetTest {
                 .add(2, 2, hash("c", 2), hash("m", 2))
                 .add(3, 3, hash("c", 3), hash("m", 3));
         Listings nodeListing = new Listings().add(1, 1, hash("c", 1), hash("m", 1));
-        FakeServer primary = serve(FakeServer.json(primaryListing.json()));
-        FakeServer node = serve(FakeServer.json(nodeListing.json()));
+        FakeServer primary = servers.serve(FakeServer.json(primaryListing.json()));
+        FakeServer node = servers.serve(FakeServer.json(nodeListing.json()));
 
         VetReport inferred = vet(new TestConfigs().primary(primary.url()).node("n", node.url()));
         VetReport explicit = vet(
@@ -104,8 +98,8 @@ class VetTest {
 
     @Test
     void eachServerGetsItsOwnCredentials(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        FakeServer primary = serve(FakeServer.json(farm.json()));
-        FakeServer node = serve(FakeServer.json(farm.json()));
+        FakeServer primary = servers.serve(FakeServer.json(farm.json()));
+        FakeServer node = servers.serve(FakeServer.json(farm.json()));
         Auth bearer = new Auth.Bearer(new Secret("primary-token", dir.resolve("t")));
         Auth basic = new Auth.Basic("farmvet", new Secret("s3cret", dir.resolve("p")));
 
@@ -129,8 +123,8 @@ class VetTest {
 
     @Test
     void aNodeThatCannotBeReachedFailsAloneAndTheOthersAreVetted() throws Exception {
-        FakeServer primary = serve(FakeServer.json(farm.json()));
-        FakeServer good = serve(FakeServer.json(farm.json()));
+        FakeServer primary = servers.serve(FakeServer.json(farm.json()));
+        FakeServer good = servers.serve(FakeServer.json(farm.json()));
 
         VetReport report = vet(new TestConfigs()
                 .primary(primary.url())
@@ -150,12 +144,12 @@ class VetTest {
 
     @Test
     void httpErrorsNameTheStatusAndWhatToCheck() throws Exception {
-        FakeServer primary = serve(FakeServer.json(farm.json()));
+        FakeServer primary = servers.serve(FakeServer.json(farm.json()));
         FakeServer unauthorized =
-                serve(FakeServer.status(401, "Unauthorized", "{\"errors\":[{\"message\":\"nope\"}]}"));
-        FakeServer notFound = serve(FakeServer.status(404, "Not Found", ""));
-        FakeServer busy = serve(FakeServer.status(503, "Service Unavailable", "starting", "Retry-After: 120"));
-        FakeServer html = serve(FakeServer.status(200, "OK", "<html>login</html>", "Content-Type: text/html"));
+                servers.serve(FakeServer.status(401, "Unauthorized", "{\"errors\":[{\"message\":\"nope\"}]}"));
+        FakeServer notFound = servers.serve(FakeServer.status(404, "Not Found", ""));
+        FakeServer busy = servers.serve(FakeServer.status(503, "Service Unavailable", "starting", "Retry-After: 120"));
+        FakeServer html = servers.serve(FakeServer.status(200, "OK", "<html>login</html>", "Content-Type: text/html"));
 
         VetReport report = vet(new TestConfigs()
                 .primary(primary.url())
@@ -183,9 +177,9 @@ class VetTest {
 
     @Test
     void redirectsAreNotFollowed() throws Exception {
-        FakeServer elsewhere = serve(FakeServer.json(farm.json()));
-        FakeServer primary = serve(FakeServer.json(farm.json()));
-        FakeServer moved = serve(FakeServer.status(
+        FakeServer elsewhere = servers.serve(FakeServer.json(farm.json()));
+        FakeServer primary = servers.serve(FakeServer.json(farm.json()));
+        FakeServer moved = servers.serve(FakeServer.status(
                 302, "Found", "", "Location: " + elsewhere.url() + "/rest/mirroring/latest/repo-hashes"));
 
         VetReport report = vet(new TestConfigs().primary(primary.url()).node("moved", moved.url()));
@@ -199,9 +193,9 @@ class VetTest {
     @Test
     void aBodyCutShortDrawsNoVerdicts() throws Exception {
         String json = farm.json();
-        FakeServer primary = serve(FakeServer.json(json));
-        FakeServer fixedLength = serve(FakeServer.cutShort(json, json.length() / 2));
-        FakeServer chunked = serve(FakeServer.chunkedCutShort(json, json.length() / 3));
+        FakeServer primary = servers.serve(FakeServer.json(json));
+        FakeServer fixedLength = servers.serve(FakeServer.cutShort(json, json.length() / 2));
+        FakeServer chunked = servers.serve(FakeServer.chunkedCutShort(json, json.length() / 3));
 
         VetReport report = vet(new TestConfigs()
                 .primary(primary.url())
@@ -227,10 +221,10 @@ class VetTest {
                 .with(2500, r -> null)
                 .add(3, 9000, hash("c", 9000), hash("m", 9000));
         String json = primaryListing.json();
-        FakeServer slowPrimary = serve(FakeServer.pauseAfter(json, json.length() / 2, Duration.ofMillis(500)));
-        FakeServer primary = serve(FakeServer.json(json));
-        FakeServer a = serve(FakeServer.json(drifted.shuffledJson(1)));
-        FakeServer b = serve(FakeServer.json(drifted.shuffledJson(2)));
+        FakeServer slowPrimary = servers.serve(FakeServer.pauseAfter(json, json.length() / 2, Duration.ofMillis(500)));
+        FakeServer primary = servers.serve(FakeServer.json(json));
+        FakeServer a = servers.serve(FakeServer.json(drifted.shuffledJson(1)));
+        FakeServer b = servers.serve(FakeServer.json(drifted.shuffledJson(2)));
 
         VetReport readingAhead = vet(new TestConfigs()
                 .primary(slowPrimary.url())
@@ -260,8 +254,8 @@ class VetTest {
         String json = Listings.generated(2500, 3).json();
         int cut = json.indexOf("\"id\":2345,");
         int whole = json.substring(0, cut).split("}}", -1).length - 1;
-        FakeServer primary = serve(FakeServer.json(json));
-        FakeServer node = serve(FakeServer.cutShort(json, cut));
+        FakeServer primary = servers.serve(FakeServer.json(json));
+        FakeServer node = servers.serve(FakeServer.cutShort(json, cut));
 
         VetReport report = vet(new TestConfigs().primary(primary.url()).node("a", node.url()));
 
@@ -272,9 +266,9 @@ class VetTest {
     @Test
     void malformedOrDuplicatedListingsFailTheNodeWithTheSpot() throws Exception {
         String json = farm.json();
-        FakeServer primary = serve(FakeServer.json(json));
-        FakeServer garbage = serve(FakeServer.json(json.replace("\"id\":17,", "\"id\":17,,")));
-        FakeServer duplicate = serve(
+        FakeServer primary = servers.serve(FakeServer.json(json));
+        FakeServer garbage = servers.serve(FakeServer.json(json.replace("\"id\":17,", "\"id\":17,,")));
+        FakeServer duplicate = servers.serve(
                 FakeServer.json(farm.add(1, 17, hash("c", 17), hash("m", 17)).json()));
 
         VetReport report = vet(new TestConfigs()
@@ -292,8 +286,8 @@ class VetTest {
 
     @Test
     void aFailedPrimaryMeansNoVerdictsAtAll() throws Exception {
-        FakeServer primary = serve(FakeServer.status(500, "Server Error", "boom"));
-        FakeServer node = serve(FakeServer.json(farm.json()));
+        FakeServer primary = servers.serve(FakeServer.status(500, "Server Error", "boom"));
+        FakeServer node = servers.serve(FakeServer.json(farm.json()));
 
         VetReport report = vet(new TestConfigs().primary(primary.url()).node("n", node.url()));
 
@@ -310,8 +304,8 @@ class VetTest {
     @Test
     void aSilentNodeTimesOutOnReadTimeout() throws Exception {
         String json = farm.json();
-        FakeServer primary = serve(FakeServer.json(json));
-        FakeServer silent = serve(FakeServer.stallAfter(json, 100, Duration.ofSeconds(10)));
+        FakeServer primary = servers.serve(FakeServer.json(json));
+        FakeServer silent = servers.serve(FakeServer.stallAfter(json, 100, Duration.ofSeconds(10)));
 
         VetReport report = vet(new TestConfigs()
                 .primary(primary.url())
@@ -324,8 +318,8 @@ class VetTest {
     @Test
     void aTricklingNodeIsCutOffByTheVetDeadline() throws Exception {
         String json = farm.json();
-        FakeServer primary = serve(FakeServer.json(json));
-        FakeServer trickle = serve(FakeServer.drip(json, Duration.ofMillis(20)));
+        FakeServer primary = servers.serve(FakeServer.json(json));
+        FakeServer trickle = servers.serve(FakeServer.drip(json, Duration.ofMillis(20)));
 
         VetReport report = vet(new TestConfigs()
                 .primary(primary.url())
@@ -341,9 +335,9 @@ class VetTest {
     @Test
     void aListingOverTheSizeLimitIsRefused() throws Exception {
         String json = farm.json();
-        FakeServer primary = serve(FakeServer.json(json));
-        FakeServer announced = serve(FakeServer.json(json + " ".repeat(10_000)));
-        FakeServer streamed = serve(FakeServer.chunked(json + " ".repeat(10_000), 4096));
+        FakeServer primary = servers.serve(FakeServer.json(json));
+        FakeServer announced = servers.serve(FakeServer.json(json + " ".repeat(10_000)));
+        FakeServer streamed = servers.serve(FakeServer.chunked(json + " ".repeat(10_000), 4096));
 
         VetReport report = vet(new TestConfigs()
                 .primary(primary.url())
@@ -356,12 +350,6 @@ class VetTest {
                 .startsWith("streamed: repo-hashes listing too large: ")
                 .doesNotContain("malformed")
                 .contains("raise listing.max-size");
-    }
-
-    private FakeServer serve(FakeServer.Responder responder) throws Exception {
-        FakeServer server = FakeServer.start(responder);
-        servers.add(server);
-        return server;
     }
 
     private static VetReport vet(TestConfigs configs) throws Exception {

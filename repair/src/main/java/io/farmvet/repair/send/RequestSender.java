@@ -1,5 +1,6 @@
 package io.farmvet.repair.send;
 
+import io.farmvet.util.Units;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -78,10 +79,10 @@ public final class RequestSender {
                                 false,
                                 attempt,
                                 last,
-                                last + " (Retry-After " + retryAfter.toSeconds()
-                                        + " s exceeds repair.backoff-max "
-                                        + backoff.max().toSeconds()
-                                        + " s; not retried)");
+                                last + " (Retry-After " + Units.duration(retryAfter)
+                                        + " exceeds repair.backoff-max "
+                                        + Units.duration(backoff.max())
+                                        + "; not retried)");
                     }
                     wait = wait.compareTo(retryAfter) < 0 ? retryAfter : wait;
                 }

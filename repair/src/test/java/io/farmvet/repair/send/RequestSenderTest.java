@@ -90,8 +90,7 @@ class RequestSenderTest {
 
         assertThat(result.accepted()).isFalse();
         assertThat(server.count()).isEqualTo(1);
-        assertThat(result.detail())
-                .isEqualTo("HTTP 429 (Retry-After 3600 s exceeds repair.backoff-max 30 s; not retried)");
+        assertThat(result.detail()).isEqualTo("HTTP 429 (Retry-After 1h exceeds repair.backoff-max 30s; not retried)");
     }
 
     @Test
