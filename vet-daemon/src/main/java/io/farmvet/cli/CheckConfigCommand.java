@@ -3,6 +3,7 @@ package io.farmvet.cli;
 import io.farmvet.config.ConfigException;
 import io.farmvet.config.ConfigLoader;
 import io.farmvet.config.FarmvetConfig;
+import io.farmvet.util.Units;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -42,12 +43,12 @@ final class CheckConfigCommand implements Callable<Integer> {
         FarmvetConfig config =
                 ConfigLoader.load(file, syntaxOnly ? ConfigLoader.Check.SYNTAX_ONLY : ConfigLoader.Check.FULL);
         out.printf(
-                "%s: OK%s (farm %s, primary %s, %d node(s))%n",
+                "%s: OK%s (farm %s, primary %s, %s)%n",
                 file,
                 syntaxOnly ? " as far as --syntax-only checks; files it names were not read" : "",
                 config.farm().name(),
                 config.primary().url(),
-                config.nodes().size());
+                Units.count(config.nodes().size(), "node", "nodes"));
         return ExitCodes.CONSISTENT;
     }
 }

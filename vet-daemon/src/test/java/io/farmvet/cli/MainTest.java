@@ -150,7 +150,7 @@ class MainTest {
         Files.writeString(bad, "farm:\n  name: emea\n  scoop: all\nprimary:\n  url: ftp://x\nnodes: []\n");
 
         assertThat(run("check-config", good.toString())).isZero();
-        assertThat(stdout()).startsWith(good + ": OK (farm emea, primary https://bitbucket.example.com, 1 node(s))");
+        assertThat(stdout()).startsWith(good + ": OK (farm emea, primary https://bitbucket.example.com, 1 node)");
         assertThat(run("check-config", bad.toString())).isEqualTo(3);
         assertThat(stderr())
                 .contains("farm.scoop: unknown key")

@@ -70,6 +70,11 @@ final class ChildDaemon implements AutoCloseable {
         process.toHandle().destroy();
     }
 
+    /** SIGKILL: no shutdown hook runs, nothing is closed. */
+    void kill() {
+        process.destroyForcibly();
+    }
+
     /** Waits for the process to exit and its log to be read to the end; its exit status. */
     int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -7,24 +7,21 @@ import static io.farmvet.daemon.DaemonHarness.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.farmvet.repair.send.AgentResync;
 import io.farmvet.testing.FakeServer;
 import io.farmvet.testing.Listings;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,8 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * twice, and the repairs that were in flight are verified by the next vets.
  */
 class DaemonCrashTest {
-    private static final String RESYNC = "/rest/farmvet/1/resync";
-    private static final Pattern LISTENING = Pattern.compile("listening on (http://[0-9.:]+)");
+    private static final String RESYNC = AgentResync.PATH;
 
     @TempDir
     Path dir;
@@ -52,15 +48,16 @@ class DaemonCrashTest {
                 .with(7, r -> null);
         // Before the crash the node holds every resync without answering; after it, it accepts at once.
         AtomicBoolean answering = new AtomicBoolean(false);
+        CountDownLatch held = new CountDownLatch(1);
         AtomicReference<String> listing = new AtomicReference<>(drifted.shuffledJson(1));
         FakeServer.Responder resync = (request, out) -> {
             if (!answering.get()) {
-                Thread.sleep(Duration.ofSeconds(120).toMillis());
+                held.await(120, TimeUnit.SECONDS); // released when the test ends
             }
             FakeServer.status(202, "Accepted", "{\"state\":\"queued\"}").respond(request, out);
         };
         List<AutoCloseable> closeables = new ArrayList<>();
-        Process child = null;
+        ChildDaemon child = null;
         try {
             FakeServer primary = FakeServer.start(FakeServer.json(farm.json()));
             closeables.add(primary);
@@ -76,26 +73,16 @@ class DaemonCrashTest {
                             "mirror-1=" + node.url());
 
             // 1. The real daemon in a child JVM: one dry run that finishes, then a vet whose repairs hang.
-            child = new ProcessBuilder(
-                            Path.of(System.getProperty("java.home"), "bin", "java")
-                                    .toString(),
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            io.farmvet.cli.Main.class.getName(),
-                            "run",
-                            "--config",
-                            config.configFile.toString())
-                    .redirectErrorStream(true)
-                    .start();
-            URI url = awaitListening(child);
+            child = ChildDaemon.start(config.configFile);
+            URI url = child.url();
             String dryRun = trigger(url, "{\"dryRun\": true}");
             JsonNode finished = awaitReport(url, dryRun);
             assertThat(finished.get("status").asText()).isEqualTo("inconsistent");
             String crashed = trigger(url, null);
             await("both repairs in flight at the node", () -> resyncs(node) == 2);
 
-            child.destroyForcibly(); // SIGKILL: no shutdown hook, no close of the store
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            child.kill(); // SIGKILL: no shutdown hook, no close of the store
+            child.awaitExit(Duration.ofSeconds(30));
 
             // 2. Restart on the same state.dir, in this JVM, with the node now accepting resyncs.
             answering.set(true);
@@ -130,8 +117,9 @@ class DaemonCrashTest {
             assertThat(resyncs(node)).isEqualTo(2);
             assertThat(json(restarted.get("/api/v1/vets", TOKEN)).get("vets")).hasSize(3);
         } finally {
+            held.countDown();
             if (child != null) {
-                child.destroyForcibly();
+                child.close();
             }
             for (int i = closeables.size() - 1; i >= 0; i--) {
                 closeables.get(i).close();
@@ -143,33 +131,6 @@ class DaemonCrashTest {
         return node.requests().stream()
                 .filter(r -> r.method().equals("POST") && r.path().equals(RESYNC))
                 .count();
-    }
-
-    /** Reads the child's log until the daemon says where it listens; the rest of the log is drained. */
-    private static URI awaitListening(Process child) throws Exception {
-        BufferedReader log = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        for (String line = log.readLine(); line != null; line = log.readLine()) {
-            seen.append(line).append('\n');
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-                Thread drain = new Thread(
-                        () -> {
-                            try {
-                                while (log.readLine() != null) {
-                                    // The child's log is not needed past this point; reading keeps it unblocked.
-                                }
-                            } catch (java.io.IOException e) {
-                                // The child was killed.
-                            }
-                        },
-                        "child-log");
-                drain.setDaemon(true);
-                drain.start();
-                return URI.create(m.group(1));
-            }
-        }
-        throw new AssertionError("the daemon exited before listening:\n" + seen);
     }
 
     private String trigger(URI url, String body) throws Exception {

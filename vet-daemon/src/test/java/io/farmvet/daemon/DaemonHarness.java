@@ -122,8 +122,12 @@ final class DaemonHarness implements AutoCloseable {
 
     /** Sends {@code head} (request line and headers, without the blank line) as is; returns the status line. */
     String raw(String head) throws IOException {
-        URI url = daemon.url();
-        return client.statusLine(url, head + "\r\nHost: " + url.getHost() + "\r\nConnection: close\r\n\r\n");
+        return rawRequest(head + "\r\nHost: " + daemon.url().getHost() + "\r\nConnection: close\r\n\r\n");
+    }
+
+    /** The status line answering {@code request}, written whole on a socket before anything is read. */
+    String rawRequest(String request) throws IOException {
+        return client.statusLine(daemon.url(), request);
     }
 
     static JsonNode json(HttpResponse<String> response) throws IOException {

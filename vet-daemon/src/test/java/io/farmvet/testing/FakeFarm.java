@@ -1,5 +1,6 @@
 package io.farmvet.testing;
 
+import io.farmvet.repair.send.AgentResync;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class FakeFarm implements AfterEachCallback {
     /** Where a repair in {@code repair.mode: agent} is sent. */
-    public static final String RESYNC_PATH = "/rest/farmvet/1/resync";
+    public static final String RESYNC_PATH = AgentResync.PATH;
     /** The agent's answer to a resync it queued. */
     public static final FakeServer.Responder ACCEPTED = FakeServer.status(202, "Accepted", "{\"state\":\"queued\"}");
 
