@@ -1,5 +1,6 @@
 package io.farmvet.repair;
 
+import io.farmvet.secret.SecretMasker;
 import java.net.URI;
 import java.util.Objects;
 
@@ -22,6 +23,6 @@ public record RepairNode(String name, URI url, String authorizationHeader) {
     @Override
     public String toString() {
         return "RepairNode[name=" + name + ", url=" + url + ", authorization="
-                + (authorizationHeader == null ? "none" : "***") + "]";
+                + (authorizationHeader == null ? "none" : SecretMasker.MASK) + "]";
     }
 }

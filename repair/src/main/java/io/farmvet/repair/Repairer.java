@@ -304,8 +304,22 @@ public final class Repairer {
         long id = ledger.begin(target, request.summary(), clock.instant());
         audit(auditLine(clock.instant(), id, target, request, null, AuditRecord.SENT, null));
         SendResult result = sender.send(request);
+        // The ledger's file I/O fails on an interrupted thread (H2's FileChannel closes under it), yet a stopping
+        // farmvet must still record what it knows: the flag is cleared for the writes and restored after them.
+        boolean stopping = Thread.interrupted();
+        try {
+            return record(target, request, id, result, stopping);
+        } finally {
+            if (stopping) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private RepairEntry record(
+            RepairTarget target, RepairRequest request, long id, SendResult result, boolean stopping) {
         Instant answeredAt = clock.instant();
-        if (!result.accepted() && Thread.currentThread().isInterrupted()) {
+        if (!result.accepted() && stopping) {
             // farmvet is stopping: the node may have taken the request without our hearing it, so the row stays
             // pending and the next vet verifies it instead of sending it again.
             String detail = "no answer awaited: farmvet is stopping; pending until a vet verifies it";

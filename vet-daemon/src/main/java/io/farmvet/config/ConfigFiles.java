@@ -4,6 +4,9 @@ import io.farmvet.config.ConfigValues.BadValue;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -81,6 +84,16 @@ final class ConfigFiles {
     }
 
     /** Reads at most {@code max} bytes of a regular, readable file, or says which of those it is not. */
+    /** The bytes as UTF-8 text, refusing what is not UTF-8 instead of turning it into U+FFFD. */
+    static String utf8(byte[] bytes) throws CharacterCodingException {
+        return StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes))
+                .toString();
+    }
+
     static byte[] readBounded(Path file, int max, String content) throws BadValue {
         BasicFileAttributes attributes;
         try {

@@ -2,10 +2,7 @@ package io.farmvet.config;
 
 import io.farmvet.config.ConfigValues.BadValue;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
@@ -101,12 +98,7 @@ public final class SecretFile {
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
+            text = ConfigFiles.utf8(bytes);
         } catch (CharacterCodingException e) {
             throw new Refused(key, file + " is not UTF-8 text; write only the " + kind + " into it, on one line");
         }

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.farmvet.repair.audit.AuditLog;
+import io.farmvet.repair.send.AgentResync;
 import io.farmvet.testing.FakeServer;
 import io.farmvet.testing.Listings;
 import java.net.URI;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exits 0, as systemd expects of a clean stop. A restart on the same {@code state.dir} shows the vet.
  */
 class DaemonStopTest {
-    private static final String RESYNC = "/rest/farmvet/1/resync";
+    private static final String RESYNC = AgentResync.PATH;
     /** Daemon.STOP_TIMEOUT and the JVM's own start and exit. */
     private static final Duration EXIT_WITHIN = Daemon.STOP_TIMEOUT.plusSeconds(30);
 
