@@ -5,6 +5,7 @@ import io.farmvet.config.FarmvetConfig;
 import io.farmvet.config.FarmvetConfig.Server;
 import io.farmvet.fetch.ListingFetcher;
 import io.farmvet.listing.ListingReader;
+import io.farmvet.names.NameLookup;
 import io.farmvet.vet.Vet;
 import io.farmvet.vet.VetReport;
 import java.time.Clock;
@@ -61,6 +62,9 @@ public final class VetRunner {
     private final VetObserver observer;
     private final Consumer<Finished> recorder;
     private final Clock clock;
+    /** Repository names kept between vets, so Bitbucket's {@code repos} is asked only when a new id shows. */
+    private final NameLookup names = new NameLookup();
+
     private final RunId ids;
     private final AtomicReference<Flight> current = new AtomicReference<>();
     private final ExecutorService thread = Executors.newSingleThreadExecutor(NamedThreads.of("vet-runner"));
@@ -176,7 +180,7 @@ public final class VetRunner {
         ListingReader reader = new ListingReader(target.listing().limits());
         try (ListingFetcher fetcher =
                 new ListingFetcher(target.http(), reader, target.nodes().size() + 1)) {
-            Vet vet = new Vet(target, fetcher, clock);
+            Vet vet = new Vet(target, fetcher, clock, names);
             return vet.run(vet.newProgress());
         }
     }

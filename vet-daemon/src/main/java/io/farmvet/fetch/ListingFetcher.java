@@ -97,6 +97,22 @@ public final class ListingFetcher implements Closeable {
     }
 
     /**
+     * Prepares a GET of {@code pathAndQuery} (no leading slash) on {@code server}'s REST API, with its credentials:
+     * for the small paged answers read beside the listings ({@link io.farmvet.names.PrimaryRepos}).
+     */
+    public JsonGet jsonGet(FarmvetConfig.Server server, String pathAndQuery) {
+        String url = server.url() + "/" + pathAndQuery;
+        HttpGet get = new HttpGet(url);
+        get.setHeader(HttpHeaders.ACCEPT, "application/json");
+        get.setHeader(HttpHeaders.ACCEPT_ENCODING, ACCEPT_ENCODING);
+        String authorization = server.auth().authorizationHeader();
+        if (authorization != null) {
+            get.setHeader(HttpHeaders.AUTHORIZATION, authorization);
+        }
+        return new JsonGet(client, get, url, server.name(), SecretMasker.forRequest(url, authorization));
+    }
+
+    /**
      * Prepares {@code GET {url}/status}, which tells what state the server is in: the {@code state} field of its
      * JSON answer, whatever the HTTP status (a starting Bitbucket answers 503 with {@code STARTING}). No
      * credentials are sent: the endpoint is public on Bitbucket and on farmvet's agent.

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.Kind;
+import io.farmvet.names.RepositoryNames;
 import io.farmvet.repair.RepairEntry;
 import io.farmvet.vet.VetReport;
 import java.io.IOException;
@@ -15,9 +16,9 @@ import java.time.Instant;
  * first, of the REST API's {@code GET /api/v1/vets/{id}} ({@link #writeRun}):
  *
  * <pre>{"id" (the API only), "farm", "status", "startedAt", "durationMs", "primary": {"url", "repositories", "bytes", "durationMs",
- * "error"}, "nodes": [{"name", "url", "status", "state", "error", "repositories", "bytes", "durationMs",
- * "inconsistencies": [{"repoId", "projectId", "kinds": [...]}],
- * "repairs": [{"repoId", "kinds": [...], "outcome", "detail"}]}], "repairError"}</pre>
+ * "error", "notes": [...]}, "nodes": [{"name", "url", "status", "state", "error", "repositories", "bytes", "durationMs",
+ * "inconsistencies": [{"repoId", "projectId", "projectKey", "slug", "kinds": [...]}],
+ * "repairs": [{"repoId", "projectKey", "slug", "kinds": [...], "outcome", "detail"}]}], "repairError"}</pre>
  *
  * Streamed with a generator, so a report with a million inconsistencies is not built twice in memory.
  */
@@ -60,10 +61,15 @@ public final class JsonReport {
             json.writeNumberField("bytes", primary.bytes());
             json.writeNumberField("durationMs", primary.durationMs());
             json.writeStringField("error", primary.error());
+            json.writeArrayFieldStart("notes");
+            for (String note : primary.notes()) {
+                json.writeString(note);
+            }
+            json.writeEndArray();
             json.writeEndObject();
             json.writeArrayFieldStart("nodes");
             for (VetReport.NodeResult node : report.nodes()) {
-                writeNode(json, node);
+                writeNode(json, node, report.names());
             }
             json.writeEndArray();
             json.writeStringField("repairError", report.repairError());
@@ -73,7 +79,8 @@ public final class JsonReport {
         out.flush();
     }
 
-    private static void writeNode(JsonGenerator json, VetReport.NodeResult node) throws IOException {
+    private static void writeNode(JsonGenerator json, VetReport.NodeResult node, RepositoryNames names)
+            throws IOException {
         json.writeStartObject();
         json.writeStringField("name", node.name());
         json.writeStringField("url", node.url());
@@ -88,6 +95,7 @@ public final class JsonReport {
             json.writeStartObject();
             json.writeNumberField("repoId", inconsistency.repositoryId());
             json.writeNumberField("projectId", inconsistency.projectId());
+            writeName(json, names.name(inconsistency.repositoryId()));
             writeKinds(json, inconsistency.kinds());
             json.writeEndObject();
         }
@@ -96,6 +104,7 @@ public final class JsonReport {
         for (RepairEntry repair : node.repairs()) {
             json.writeStartObject();
             json.writeNumberField("repoId", repair.repoId());
+            writeName(json, names.name(repair.repoId()));
             writeKinds(json, repair.kinds());
             json.writeStringField("outcome", repair.outcome().wireName());
             json.writeStringField("detail", repair.detail());
@@ -103,6 +112,12 @@ public final class JsonReport {
         }
         json.writeEndArray();
         json.writeEndObject();
+    }
+
+    /** {@code "projectKey"} and {@code "slug"}, null when the name is not known (issue 12). */
+    private static void writeName(JsonGenerator json, RepositoryNames.Name name) throws IOException {
+        json.writeStringField("projectKey", name == null ? null : name.projectKey());
+        json.writeStringField("slug", name == null ? null : name.slug());
     }
 
     private static void writeKinds(JsonGenerator json, java.util.Set<Kind> kinds) throws IOException {

@@ -2,6 +2,7 @@ package io.farmvet.report;
 
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.Kind;
+import io.farmvet.names.RepositoryNames;
 import io.farmvet.repair.RepairEntry;
 import io.farmvet.util.Units;
 import io.farmvet.vet.VetReport;
@@ -39,8 +40,11 @@ public final class TextReport {
                     Units.count(primary.repositories(), "repository", "repositories"),
                     Units.bytes(primary.bytes()));
         }
+        for (String note : primary.notes()) {
+            out.printf("    note: %s%n", note);
+        }
         for (VetReport.NodeResult node : report.nodes()) {
-            writeNode(node, out);
+            writeNode(node, report.names(), out);
         }
         if (report.repairError() != null) {
             out.printf("  NO REPAIRS: %s%n", report.repairError());
@@ -48,7 +52,7 @@ public final class TextReport {
         out.flush();
     }
 
-    private static void writeNode(VetReport.NodeResult node, PrintStream out) {
+    private static void writeNode(VetReport.NodeResult node, RepositoryNames names, PrintStream out) {
         // The node's /status matters only when it is not the normal one.
         String state = node.state() == null || node.state().equals("SYNCHRONIZED") ? "" : " [" + node.state() + "]";
         if (node.failed()) {
@@ -67,9 +71,8 @@ public final class TextReport {
         for (int i = 0; i < Math.min(MAX_LISTED, found.size()); i++) {
             Inconsistency inconsistency = found.get(i);
             out.printf(
-                    "      repository %d (project %d): %s%n",
-                    inconsistency.repositoryId(),
-                    inconsistency.projectId(),
+                    "      %s: %s%n",
+                    repository(names, inconsistency.repositoryId(), inconsistency.projectId()),
                     inconsistency.kinds().stream().map(Kind::wireName).collect(Collectors.joining(", ")));
         }
         if (found.size() > MAX_LISTED) {
@@ -91,8 +94,8 @@ public final class TextReport {
         for (int i = 0; i < Math.min(MAX_LISTED, repairs.size()); i++) {
             RepairEntry repair = repairs.get(i);
             out.printf(
-                    "      repository %d (%s): %s%s%n",
-                    repair.repoId(),
+                    "      %s (%s): %s%s%n",
+                    repository(names, repair.repoId(), null),
                     repair.kindsText(),
                     repair.outcome().wireName(),
                     repair.detail() == null ? "" : ": " + repair.detail());
@@ -100,6 +103,18 @@ public final class TextReport {
         if (repairs.size() > MAX_LISTED) {
             out.printf("      … and %d more (--json lists them all)%n", repairs.size() - MAX_LISTED);
         }
+    }
+
+    /**
+     * {@code PROJ/slug (id 2)} where the name is known, else {@code repository 2 (project 1)}. Names hold only
+     * the characters Bitbucket allows ({@link RepositoryNames}), so they print as they are.
+     */
+    private static String repository(RepositoryNames names, long repositoryId, Long projectId) {
+        RepositoryNames.Name name = names.name(repositoryId);
+        if (name != null) {
+            return name + " (id " + repositoryId + ")";
+        }
+        return "repository " + repositoryId + (projectId == null ? "" : " (project " + projectId + ")");
     }
 
     private static String countByKind(List<Inconsistency> found) {

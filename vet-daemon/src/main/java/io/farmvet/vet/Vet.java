@@ -6,6 +6,8 @@ import io.farmvet.compare.NodeComparison;
 import io.farmvet.concurrent.NamedThreads;
 import io.farmvet.config.FarmvetConfig;
 import io.farmvet.fetch.ListingFetcher;
+import io.farmvet.names.NameLookup;
+import io.farmvet.names.RepositoryNames;
 import io.farmvet.repair.RepairMode;
 import io.farmvet.util.Units;
 import java.time.Clock;
@@ -13,8 +15,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,11 +48,18 @@ public final class Vet {
     private final FarmvetConfig config;
     private final ListingFetcher fetcher;
     private final Clock clock;
+    private final NameLookup names;
 
     public Vet(FarmvetConfig config, ListingFetcher fetcher, Clock clock) {
+        this(config, fetcher, clock, new NameLookup());
+    }
+
+    /** A vet that takes repository names from {@code names}, which the daemon keeps between vets. */
+    public Vet(FarmvetConfig config, ListingFetcher fetcher, Clock clock, NameLookup names) {
         this.config = config;
         this.fetcher = fetcher;
         this.clock = clock;
+        this.names = names;
     }
 
     /** Progress counters for this config's servers: pass them to {@link #run} to watch a vet live. */
@@ -82,6 +95,10 @@ public final class Vet {
                     ? null
                     : FarmComparison.scope(config.farm().scope(), vetted);
             nodes = nodes.stream().map(n -> judge(n, first, inScope)).toList();
+            // Names are looked up beside the repairs, after the verdicts: they never change one.
+            Future<NameLookup.Result> named = first.table() == null
+                    ? null
+                    : pool.submit(() -> names.names(fetcher, config.primary(), first.table()));
 
             String repairError = null;
             boolean repairing = config.repair().mode() != RepairMode.NONE && first.table() != null;
@@ -107,14 +124,18 @@ public final class Vet {
             if (repairError != null) {
                 log.error("{}", repairError);
             }
+            NameLookup.Result lookup = awaitNames(named, deadline);
+            VetReport.PrimaryResult primary =
+                    lookup.note() == null ? first.primary() : first.primary().withNote(lookup.note());
             VetReport report = new VetReport(
-                    config.farm().name(),
-                    VetReport.statusOf(first.primary(), results),
-                    startedAt,
-                    (System.nanoTime() - start) / 1_000_000,
-                    first.primary(),
-                    results,
-                    repairError);
+                            config.farm().name(),
+                            VetReport.statusOf(first.primary(), results),
+                            startedAt,
+                            (System.nanoTime() - start) / 1_000_000,
+                            primary,
+                            results,
+                            repairError)
+                    .withNames(lookup.names());
             log.info(
                     "vet of farm {} finished in {}: {}, {}",
                     report.farm(),
@@ -124,6 +145,35 @@ public final class Vet {
             return report;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** The names, or none with a note when the lookup did not end within {@code vet.deadline}. */
+    private NameLookup.Result awaitNames(Future<NameLookup.Result> named, Deadline deadline) {
+        if (named == null) {
+            return new NameLookup.Result(RepositoryNames.NONE, null, false);
+        }
+        try {
+            return named.get(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            names.cancel();
+            named.cancel(true);
+            return new NameLookup.Result(
+                    RepositoryNames.NONE,
+                    "repository names not read within vet.deadline ("
+                            + Units.duration(config.vet().deadline()) + "); repositories are reported by id",
+                    true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            names.cancel();
+            return new NameLookup.Result(RepositoryNames.NONE, "vet cancelled before the repository names", true);
+        } catch (ExecutionException e) {
+            // The lookup catches what it expects; anything else is a bug, but names never fail a vet.
+            log.error("repository names lookup failed unexpectedly", e.getCause());
+            return new NameLookup.Result(
+                    RepositoryNames.NONE,
+                    "repository names not read (" + e.getCause() + "); repositories are reported by id",
+                    true);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.farmvet.vet;
 
 import io.farmvet.compare.Inconsistency;
+import io.farmvet.names.RepositoryNames;
 import io.farmvet.repair.RepairEntry;
 import java.time.Instant;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Locale;
  * @param durationMs from the first request to the last repair sent: the time to detect and fix
  * @param repairError why no repair was attempted although repairs are on (the state could not be opened), else
  *     null
+ * @param names the project key and slug of the reported repositories, where known (issue 12)
  */
 public record VetReport(
         String farm,
@@ -21,10 +23,28 @@ public record VetReport(
         long durationMs,
         PrimaryResult primary,
         List<NodeResult> nodes,
-        String repairError) {
+        String repairError,
+        RepositoryNames names) {
 
     public VetReport {
         nodes = List.copyOf(nodes);
+        names = names == null ? RepositoryNames.NONE : names;
+    }
+
+    /** A report without repository names. */
+    public VetReport(
+            String farm,
+            Status status,
+            Instant startedAt,
+            long durationMs,
+            PrimaryResult primary,
+            List<NodeResult> nodes,
+            String repairError) {
+        this(farm, status, startedAt, durationMs, primary, nodes, repairError, RepositoryNames.NONE);
+    }
+
+    public VetReport withNames(RepositoryNames names) {
+        return new VetReport(farm, status, startedAt, durationMs, primary, nodes, repairError, names);
     }
 
     /** A report of a vet without a repair error. */
@@ -76,8 +96,25 @@ public record VetReport(
      *
      * @param repositories null when its listing did not arrive whole
      * @param error null unless it failed
+     * @param notes what a best-effort look beside the listing could not do (the repository names not read), each
+     *     one line; they never change a verdict
      */
-    public record PrimaryResult(String url, Long repositories, long bytes, long durationMs, String error) {
+    public record PrimaryResult(
+            String url, Long repositories, long bytes, long durationMs, String error, List<String> notes) {
+        public PrimaryResult {
+            notes = List.copyOf(notes);
+        }
+
+        public PrimaryResult(String url, Long repositories, long bytes, long durationMs, String error) {
+            this(url, repositories, bytes, durationMs, error, List.of());
+        }
+
+        public PrimaryResult withNote(String note) {
+            List<String> more = new java.util.ArrayList<>(notes);
+            more.add(note);
+            return new PrimaryResult(url, repositories, bytes, durationMs, error, more);
+        }
+
         public boolean failed() {
             return error != null;
         }
