@@ -78,7 +78,9 @@ class MainTest {
         assertThat(node.get("error").isNull()).isTrue();
         assertThat(node.get("repositories").asLong()).isEqualTo(40);
         assertThat(node.get("inconsistencies").toString())
-                .isEqualTo("[{\"repoId\":8,\"projectId\":3,\"kinds\":[\"metadata\"]}]");
+                // The fake primary has no rest/mirroring/latest/repos to name it (issue 12).
+                .isEqualTo("[{\"repoId\":8,\"projectId\":3,\"projectKey\":null,\"slug\":null,"
+                        + "\"kinds\":[\"metadata\"]}]");
     }
 
     @Test

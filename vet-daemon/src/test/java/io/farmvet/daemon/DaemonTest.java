@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.farmvet.config.ConfigException;
+import io.farmvet.testing.FakeBitbucket;
 import io.farmvet.testing.FakeServer;
 import io.farmvet.testing.Listings;
 import java.net.URI;
@@ -82,6 +83,31 @@ class DaemonTest {
         assertThat(report.get("farm").asText()).isEqualTo("test");
         assertThat(report.get("nodes").get(0).get("repositories").asLong()).isEqualTo(50);
         assertThat(d.observer.started.get()).isPositive();
+    }
+
+    @Test
+    void issue12TheDaemonKeepsRepositoryNamesBetweenVetsAndAsksAgainOnlyForAnUnknownId() throws Exception {
+        FakeBitbucket bitbucket = new FakeBitbucket(listings);
+        primary = serve(bitbucket.responder());
+        FakeServer drifted = serve(FakeServer.json(
+                listings.with(3, r -> new Listings.Repo(r.project(), r.id(), Listings.hash("x", 3), r.metadata()))
+                        .json()));
+        DaemonHarness d = harness(NEVER, "", "mirror-1=" + drifted.url()).start();
+
+        JsonNode first = d.awaitReport(d.trigger(null));
+        long pages = FakeBitbucket.reposRequests(primary);
+        JsonNode second = d.awaitReport(d.trigger(null));
+
+        assertThat(pages).isEqualTo(2);
+        assertThat(FakeBitbucket.reposRequests(primary)).isEqualTo(pages);
+        for (JsonNode report : List.of(first, second)) {
+            JsonNode found = report.get("nodes").get(0).get("inconsistencies").get(0);
+            assertThat(found.get("projectKey").asText()).isEqualTo("P4");
+            assertThat(found.get("slug").asText()).isEqualTo("repo-3");
+        }
+        bitbucket.serve(Listings.generated(51, 5));
+        d.awaitReport(d.trigger(null));
+        assertThat(FakeBitbucket.reposRequests(primary)).isEqualTo(pages + 3);
     }
 
     @Test
