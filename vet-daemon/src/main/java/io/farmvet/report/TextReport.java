@@ -93,9 +93,11 @@ public final class TextReport {
                         .collect(Collectors.joining(", ")));
         for (int i = 0; i < Math.min(MAX_LISTED, repairs.size()); i++) {
             RepairEntry repair = repairs.get(i);
+            RepositoryNames.Name name = names.name(repair.repoId());
             out.printf(
-                    "      %s (%s): %s%s%n",
-                    repository(names, repair.repoId(), null),
+                    "      %s (%s%s): %s%s%n",
+                    name == null ? "repository " + repair.repoId() : name,
+                    name == null ? "" : "id " + repair.repoId() + ", ",
                     repair.kindsText(),
                     repair.outcome().wireName(),
                     repair.detail() == null ? "" : ": " + repair.detail());
@@ -109,12 +111,11 @@ public final class TextReport {
      * {@code PROJ/slug (id 2)} where the name is known, else {@code repository 2 (project 1)}. Names hold only
      * the characters Bitbucket allows ({@link RepositoryNames}), so they print as they are.
      */
-    private static String repository(RepositoryNames names, long repositoryId, Long projectId) {
+    private static String repository(RepositoryNames names, long repositoryId, long projectId) {
         RepositoryNames.Name name = names.name(repositoryId);
-        if (name != null) {
-            return name + " (id " + repositoryId + ")";
-        }
-        return "repository " + repositoryId + (projectId == null ? "" : " (project " + projectId + ")");
+        return name == null
+                ? "repository " + repositoryId + " (project " + projectId + ")"
+                : name + " (id " + repositoryId + ")";
     }
 
     private static String countByKind(List<Inconsistency> found) {

@@ -13,6 +13,8 @@ import io.farmvet.config.Secret;
 import io.farmvet.fetch.ListingFetcher;
 import io.farmvet.listing.ListingReader;
 import io.farmvet.names.NameLookup;
+import io.farmvet.repair.RepairMode;
+import io.farmvet.repair.RepairSettings;
 import io.farmvet.report.JsonReport;
 import io.farmvet.report.TextReport;
 import io.farmvet.testing.FakeBitbucket;
@@ -81,6 +83,29 @@ class VetNamesTest {
                 .contains("      P2/repo-7 (id 7): missing\n")
                 // The primary does not have it, so it has no name to give.
                 .contains("      repository 5000 (project 3): extra\n");
+    }
+
+    @Test
+    void issue12EveryRepairCarriesItsProjectKeyAndSlug(@TempDir Path state) throws Exception {
+        FakeServer primary = servers.serve(new FakeBitbucket(farm).responder());
+        FakeServer node = servers.serve(FakeFarm.syncedNode(drifted));
+        RepairSettings repair = RepairSettings.builder()
+                .mode(RepairMode.AGENT)
+                .settle(Duration.ZERO)
+                .maxFraction(0.5)
+                .build();
+
+        VetReport report = vet(
+                new TestConfigs().primary(primary.url()).node("n", node.url()).repair(repair, state));
+
+        assertThat(report.nodes().get(0).repairs()).hasSize(3);
+        assertThat(json(report))
+                .contains("{\"repoId\":5,\"projectKey\":\"P6\",\"slug\":\"repo-5\",\"kinds\":[\"content\"]")
+                .contains("{\"repoId\":5000,\"projectKey\":null,\"slug\":null,\"kinds\":[\"extra\"]");
+        assertThat(text(report))
+                .contains("      P6/repo-5 (id 5, content): sent")
+                .contains("      P2/repo-7 (id 7, missing): sent")
+                .contains("      repository 5000 (extra): sent");
     }
 
     @Test
