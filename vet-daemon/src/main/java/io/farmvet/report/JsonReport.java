@@ -9,6 +9,7 @@ import io.farmvet.vet.VetReport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
+import java.util.function.LongFunction;
 
 /**
  * Writes a {@link VetReport} as the one JSON document of {@code farmvet vet --json} and, with the run's {@code id}
@@ -16,8 +17,11 @@ import java.time.Instant;
  *
  * <pre>{"id" (the API only), "farm", "status", "startedAt", "durationMs", "primary": {"url", "repositories", "bytes", "durationMs",
  * "error"}, "nodes": [{"name", "url", "status", "state", "error", "repositories", "bytes", "durationMs",
- * "inconsistencies": [{"repoId", "projectId", "kinds": [...]}],
- * "repairs": [{"repoId", "kinds": [...], "outcome", "detail"}]}], "repairError"}</pre>
+ * "inconsistencies": [{"repoId", "projectId", "kinds": [...], "sync"}],
+ * "repairs": [{"repoId", "kinds": [...], "outcome", "detail", "sync"}]}], "repairError"}</pre>
+ *
+ * {@code "sync"} is there only for a repository that has a {@link SyncEvent}: {@code {"lastEventAt", "syncType",
+ * "eventId"}}, the last {@code mirror:repo_synchronized} webhook the daemon received for it.
  *
  * Streamed with a generator, so a report with a million inconsistencies is not built twice in memory.
  */
@@ -38,10 +42,23 @@ public final class JsonReport {
      * and the fetcher's set-up, and that second reading made the report and the list disagree (issue 11).
      */
     public static void writeRun(String id, Instant startedAt, VetReport report, OutputStream out) throws IOException {
-        write(java.util.Objects.requireNonNull(id, "id"), startedAt, report, out);
+        writeRun(id, startedAt, report, repoId -> null, out);
+    }
+
+    /** As {@link #writeRun(String, Instant, VetReport, OutputStream)}, with each repository's sync event, if any. */
+    public static void writeRun(
+            String id, Instant startedAt, VetReport report, LongFunction<SyncEvent> sync, OutputStream out)
+            throws IOException {
+        write(java.util.Objects.requireNonNull(id, "id"), startedAt, report, sync, out);
     }
 
     private static void write(String id, Instant startedAt, VetReport report, OutputStream out) throws IOException {
+        write(id, startedAt, report, repoId -> null, out);
+    }
+
+    private static void write(
+            String id, Instant startedAt, VetReport report, LongFunction<SyncEvent> sync, OutputStream out)
+            throws IOException {
         try (JsonGenerator json = FACTORY.createGenerator(out)) {
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             json.useDefaultPrettyPrinter();
@@ -63,7 +80,7 @@ public final class JsonReport {
             json.writeEndObject();
             json.writeArrayFieldStart("nodes");
             for (VetReport.NodeResult node : report.nodes()) {
-                writeNode(json, node);
+                writeNode(json, node, sync);
             }
             json.writeEndArray();
             json.writeStringField("repairError", report.repairError());
@@ -73,7 +90,8 @@ public final class JsonReport {
         out.flush();
     }
 
-    private static void writeNode(JsonGenerator json, VetReport.NodeResult node) throws IOException {
+    private static void writeNode(JsonGenerator json, VetReport.NodeResult node, LongFunction<SyncEvent> sync)
+            throws IOException {
         json.writeStartObject();
         json.writeStringField("name", node.name());
         json.writeStringField("url", node.url());
@@ -89,6 +107,7 @@ public final class JsonReport {
             json.writeNumberField("repoId", inconsistency.repositoryId());
             json.writeNumberField("projectId", inconsistency.projectId());
             writeKinds(json, inconsistency.kinds());
+            writeSync(json, sync.apply(inconsistency.repositoryId()));
             json.writeEndObject();
         }
         json.writeEndArray();
@@ -99,9 +118,21 @@ public final class JsonReport {
             writeKinds(json, repair.kinds());
             json.writeStringField("outcome", repair.outcome().wireName());
             json.writeStringField("detail", repair.detail());
+            writeSync(json, sync.apply(repair.repoId()));
             json.writeEndObject();
         }
         json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    private static void writeSync(JsonGenerator json, SyncEvent event) throws IOException {
+        if (event == null) {
+            return;
+        }
+        json.writeObjectFieldStart("sync");
+        json.writeStringField("lastEventAt", event.receivedAt().toString());
+        json.writeStringField("syncType", event.syncType());
+        json.writeStringField("eventId", event.eventId());
         json.writeEndObject();
     }
 
