@@ -43,7 +43,7 @@ class StateStoreTest {
                 ResultSet rows = statement.executeQuery(
                         "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"version\" IS NOT NULL")) {
             rows.next();
-            assertThat(rows.getInt(1)).isEqualTo(3);
+            assertThat(rows.getInt(1)).isEqualTo(4);
         }
     }
 
@@ -69,14 +69,14 @@ class StateStoreTest {
                 Statement statement = connection.createStatement()) {
             statement.execute("INSERT INTO \"flyway_schema_history\" (\"installed_rank\", \"version\","
                     + " \"description\", \"type\", \"script\", \"checksum\", \"installed_by\", \"execution_time\","
-                    + " \"success\") VALUES (4, '4', 'from the future', 'SQL', 'V4__from_the_future.sql', 0, 'sa',"
+                    + " \"success\") VALUES (5, '5', 'from the future', 'SQL', 'V5__from_the_future.sql', 0, 'sa',"
                     + " 1, TRUE)");
         }
 
         assertThatThrownBy(() -> StateStore.open(stateDir))
                 .isInstanceOf(SQLException.class)
-                .hasMessageContaining("holds state schema version 4, written by a newer farmvet; this one knows up"
-                        + " to 3: run the newer farmvet, or point state.dir at another folder");
+                .hasMessageContaining("holds state schema version 5, written by a newer farmvet; this one knows up"
+                        + " to 4: run the newer farmvet, or point state.dir at another folder");
     }
 
     @Test
