@@ -55,7 +55,7 @@ final class ConfigBinder {
     private static final List<String> BASIC_KEYS = List.of("username", "password-file");
     private static final List<String> HTTP_KEYS = List.of("connect-timeout", "read-timeout", "ca-file");
     private static final List<String> LISTING_KEYS = List.of("max-size", "read-ahead");
-    private static final List<String> VET_KEYS = List.of("deadline", "schedule");
+    private static final List<String> VET_KEYS = List.of("deadline", "schedule", "webhook-debounce");
     private static final List<String> REPAIR_KEYS = List.of(
             "mode",
             "dry-run",
@@ -81,7 +81,8 @@ final class ConfigBinder {
     private static final Duration MAX_REPAIR_DURATION = Duration.ofHours(24);
 
     // The daemon's sections (farmvet run).
-    private static final List<String> SERVER_KEYS = List.of("listen", "token-file", "metrics-token-file");
+    private static final List<String> SERVER_KEYS =
+            List.of("listen", "token-file", "metrics-token-file", "webhook-secret-file");
     private static final List<String> STATE_KEYS = List.of("dir");
     private static final List<String> HISTORY_KEYS = List.of("keep-successes", "keep-failures", "max-bytes");
 
@@ -599,6 +600,20 @@ final class ConfigBinder {
     }
 
     private Vet vet(ObjectNode m) {
+        Vet vet = vetSchedule(m);
+        if (vet == null) {
+            return null;
+        }
+        Duration debounce = duration(
+                m,
+                "vet",
+                "webhook-debounce",
+                FarmvetConfig.DEFAULT_WEBHOOK_DEBOUNCE,
+                FarmvetConfig.MAX_WEBHOOK_DEBOUNCE);
+        return new Vet(vet.deadline(), vet.schedule(), debounce);
+    }
+
+    private Vet vetSchedule(ObjectNode m) {
         if (m == null) {
             return null;
         }
@@ -661,7 +676,8 @@ final class ConfigBinder {
         }
         Secret token = apiToken(m, "token-file");
         Secret metricsToken = apiToken(m, "metrics-token-file");
-        return new RestServer(host, port, token, metricsToken);
+        Secret webhookSecret = webhookSecret(m);
+        return new RestServer(host, port, token, metricsToken, webhookSecret);
     }
 
     private Secret apiToken(ObjectNode m, String key) {
@@ -677,6 +693,23 @@ final class ConfigBinder {
             return null;
         }
         return token;
+    }
+
+    /** Bitbucket signs with whatever it is given, so a short secret is refused here, as short API tokens are. */
+    private Secret webhookSecret(ObjectNode m) {
+        if (!m.has("webhook-secret-file")) {
+            return null;
+        }
+        Secret secret = secret(m, "server", "webhook-secret-file", "token");
+        if (secret != null && readsFiles() && secret.reveal().length() < FarmvetConfig.MIN_API_TOKEN_CHARS) {
+            problem(
+                    "server.webhook-secret-file",
+                    secret.file() + " holds a secret shorter than " + FarmvetConfig.MIN_API_TOKEN_CHARS
+                            + " characters; make a longer one, e.g. openssl rand -hex 32 > " + secret.file()
+                            + ", and give the same to the webhook on Bitbucket");
+            return null;
+        }
+        return secret;
     }
 
     private State state(ObjectNode m) {

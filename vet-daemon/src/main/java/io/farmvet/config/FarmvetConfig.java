@@ -45,6 +45,13 @@ public record FarmvetConfig(
     public static final String DEFAULT_LISTEN_HOST = "127.0.0.1";
 
     public static final int DEFAULT_LISTEN_PORT = 8787;
+    /**
+     * {@code vet.webhook-debounce}: a farm syncing a push sends one {@code mirror:repo_synchronized} per repository
+     * within seconds; 30 s gathers such a burst into one vet and still verifies a repair long before the next tick.
+     */
+    public static final Duration DEFAULT_WEBHOOK_DEBOUNCE = Duration.ofSeconds(30);
+    /** Upper bound for vet.webhook-debounce: beyond an hour the schedule's next tick comes sooner anyway. */
+    public static final Duration MAX_WEBHOOK_DEBOUNCE = Duration.ofHours(1);
     /** Resolved against the config file's folder, like every relative path in it. */
     public static final String DEFAULT_STATE_DIR = "farmvet-state";
 
@@ -116,10 +123,15 @@ public record FarmvetConfig(
      *
      * @param schedule a Quartz cron expression, already validated
      */
-    public record Vet(Duration deadline, String schedule) {
+    public record Vet(Duration deadline, String schedule, Duration webhookDebounce) {
         /** A vet section with the default schedule, for callers that only run one-shot vets. */
         public Vet(Duration deadline) {
             this(deadline, DEFAULT_SCHEDULE);
+        }
+
+        /** A vet section with the default {@code vet.webhook-debounce}. */
+        public Vet(Duration deadline, String schedule) {
+            this(deadline, schedule, DEFAULT_WEBHOOK_DEBOUNCE);
         }
     }
 
@@ -131,8 +143,15 @@ public record FarmvetConfig(
      * @param token the bearer token of {@code /api/v1/...} and {@code /-/reload}; null when not set, which only
      *     {@code farmvet run} refuses
      * @param metricsToken the bearer token of {@code /metrics}, or null to serve it to anyone who can connect
+     * @param webhookSecret the secret Bitbucket signs its webhooks with ({@code server.webhook-secret-file}); null
+     *     turns {@code POST /api/v1/hooks/bitbucket} off (404)
      */
-    public record RestServer(String host, int port, Secret token, Secret metricsToken) {
+    public record RestServer(String host, int port, Secret token, Secret metricsToken, Secret webhookSecret) {
+        /** A server section without webhooks. */
+        public RestServer(String host, int port, Secret token, Secret metricsToken) {
+            this(host, port, token, metricsToken, null);
+        }
+
         /** {@code host:port}, with an IPv6 address in brackets. */
         public String listen() {
             return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;

@@ -7,9 +7,11 @@ import io.farmvet.daemon.history.HistoryException;
 import io.farmvet.daemon.history.RunHistory;
 import io.farmvet.daemon.history.RunRecord;
 import io.farmvet.daemon.history.RunSummary;
+import io.farmvet.daemon.hooks.BitbucketWebhook;
 import io.farmvet.daemon.server.ApiBackend;
 import io.farmvet.daemon.server.ApiServer;
 import io.farmvet.report.JsonReport;
+import io.farmvet.report.SyncEvent;
 import io.farmvet.util.Units;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -60,6 +62,7 @@ public final class Daemon implements ApiBackend, AutoCloseable {
     private final AtomicReference<FarmvetConfig> config;
     private final Path stateDir;
     private final VetRunner runner;
+    private final BitbucketWebhook webhook;
     private final Object storeLock = new Object();
     private final AtomicLong historyWriteFailures = new AtomicLong();
     private final Map<String, byte[]> unrecorded = new LinkedHashMap<>(16, 0.75f, false) {
@@ -85,6 +88,8 @@ public final class Daemon implements ApiBackend, AutoCloseable {
         this.config = new AtomicReference<>(config);
         this.stateDir = config.state().dir();
         this.runner = new VetRunner(this.config::get, observer, this::record, clock);
+        this.webhook = new BitbucketWebhook(
+                this.config::get, stateDir, runner::start, o -> observer.webhookReceived(o.wireName()), clock);
     }
 
     /**
@@ -155,6 +160,13 @@ public final class Daemon implements ApiBackend, AutoCloseable {
             throw new HistoryException("the run history is not open: " + storeProblem, null);
         }
         return h.list(limit, beforeId);
+    }
+
+    @Override
+    public BitbucketWebhook.Answer bitbucketHook(BitbucketWebhook.Delivery delivery) {
+        return delivery == null
+                ? webhook.tooLarge()
+                : webhook.receive(config.get().server().webhookSecret(), delivery);
     }
 
     @Override
@@ -280,6 +292,7 @@ public final class Daemon implements ApiBackend, AutoCloseable {
                 log.warn("the scheduler did not stop cleanly", e);
             }
         }
+        webhook.close(); // no debounced vet starts from now on
         // Leave the server and the store a few seconds of the budget.
         Duration forVet = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))
                 .minus(ApiServer.STOP_GRACE)
@@ -367,7 +380,8 @@ public final class Daemon implements ApiBackend, AutoCloseable {
         byte[] json;
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            JsonReport.writeRun(flight.id(), flight.startedAt(), finished.report(), out);
+            Map<Long, SyncEvent> sync = syncEvents();
+            JsonReport.writeRun(flight.id(), flight.startedAt(), finished.report(), sync::get, out);
             json = out.toByteArray();
         } catch (IOException e) {
             throw new IllegalStateException("writing a report to memory failed", e);
@@ -412,6 +426,19 @@ public final class Daemon implements ApiBackend, AutoCloseable {
         }
         synchronized (unrecorded) {
             unrecorded.put(flight.id(), json);
+        }
+    }
+
+    /** The webhooks' last sync events for the report; none when they cannot be read (the report goes on). */
+    private Map<Long, SyncEvent> syncEvents() {
+        if (config.get().server().webhookSecret() == null) {
+            return Map.of();
+        }
+        try {
+            return webhook.events().latestByRepository();
+        } catch (java.sql.SQLException | RuntimeException e) {
+            log.error("the webhooks' sync events cannot be read; the report goes without them: {}", e.getMessage());
+            return Map.of();
         }
     }
 

@@ -51,6 +51,12 @@ public interface VetObserver {
      */
     default void requestServed(String route, String method, int status) {}
 
+    /**
+     * {@code POST /api/v1/hooks/bitbucket} answered a delivery with this outcome ({@code accepted},
+     * {@code duplicate}, {@code ignored}, {@code bad-signature}, {@code bad-request}). No-op unless counted.
+     */
+    default void webhookReceived(String outcome) {}
+
     /** A reload changed the configured nodes: new ones get their series, gone ones lose them. */
     default void nodesChanged(List<String> nodeNames) {}
 }

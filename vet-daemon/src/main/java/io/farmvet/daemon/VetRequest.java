@@ -20,7 +20,9 @@ public record VetRequest(Trigger trigger, boolean dryRun, List<String> nodes) {
     /** Who started a vet; its wire name is stored in the history. */
     public enum Trigger {
         SCHEDULE("schedule"),
-        API("api");
+        API("api"),
+        /** A Bitbucket webhook for a repository with a pending repair (debounced). */
+        WEBHOOK("webhook");
 
         private final String wireName;
 

@@ -6,6 +6,7 @@ import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.Kind;
 import io.farmvet.config.FarmvetConfig;
 import io.farmvet.daemon.VetObserver;
+import io.farmvet.daemon.hooks.BitbucketWebhook;
 import io.farmvet.repair.RepairEntry;
 import io.farmvet.repair.RepairOutcome;
 import io.farmvet.repair.VerificationOutcome;
@@ -251,6 +252,9 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
                 .description("Finished vets that could not be written to the run history (read-only or full"
                         + " state.dir); their reports are served from memory until a restart")
                 .register(prometheus);
+        for (BitbucketWebhook.Outcome outcome : BitbucketWebhook.Outcome.values()) {
+            webhookCounter(outcome.wireName());
+        }
         primary = new ServerSeries(FarmvetConfig.PRIMARY_NAME);
         for (String node : new LinkedHashSet<>(nodeNames)) {
             addNode(node);
@@ -357,6 +361,20 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
                 .tag("status", Integer.toString(status))
                 .register(prometheus)
                 .increment();
+    }
+
+    /** Counts one Bitbucket webhook delivery by its outcome (a fixed set, registered at start). */
+    @Override
+    public void webhookReceived(String outcome) {
+        webhookCounter(outcome).increment();
+    }
+
+    private Counter webhookCounter(String outcome) {
+        return Counter.builder("farmvet.webhook.requests")
+                .description("Bitbucket webhook deliveries to /api/v1/hooks/bitbucket, by outcome: accepted,"
+                        + " duplicate, ignored, bad-signature, bad-request")
+                .tag("outcome", outcome)
+                .register(prometheus);
     }
 
     /**

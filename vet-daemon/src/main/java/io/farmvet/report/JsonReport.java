@@ -10,6 +10,7 @@ import io.farmvet.vet.VetReport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
+import java.util.function.LongFunction;
 
 /**
  * Writes a {@link VetReport} as the one JSON document of {@code farmvet vet --json} and, with the run's {@code id}
@@ -17,8 +18,11 @@ import java.time.Instant;
  *
  * <pre>{"id" (the API only), "farm", "status", "startedAt", "durationMs", "primary": {"url", "repositories", "bytes", "durationMs",
  * "error", "notes": [...]}, "nodes": [{"name", "url", "status", "state", "error", "repositories", "bytes", "durationMs",
- * "inconsistencies": [{"repoId", "projectId", "projectKey", "slug", "kinds": [...]}],
- * "repairs": [{"repoId", "projectKey", "slug", "kinds": [...], "outcome", "detail"}]}], "repairError"}</pre>
+ * "inconsistencies": [{"repoId", "projectId", "projectKey", "slug", "kinds": [...], "sync"}],
+ * "repairs": [{"repoId", "projectKey", "slug", "kinds": [...], "outcome", "detail", "sync"}]}], "repairError"}</pre>
+ *
+ * {@code "sync"} is there only for a repository that has a {@link SyncEvent}: {@code {"lastEventAt", "syncType",
+ * "eventId"}}, the last {@code mirror:repo_synchronized} webhook the daemon received for it.
  *
  * Streamed with a generator, so a report with a million inconsistencies is not built twice in memory.
  */
@@ -39,10 +43,23 @@ public final class JsonReport {
      * and the fetcher's set-up, and that second reading made the report and the list disagree (issue 11).
      */
     public static void writeRun(String id, Instant startedAt, VetReport report, OutputStream out) throws IOException {
-        write(java.util.Objects.requireNonNull(id, "id"), startedAt, report, out);
+        writeRun(id, startedAt, report, repoId -> null, out);
+    }
+
+    /** As {@link #writeRun(String, Instant, VetReport, OutputStream)}, with each repository's sync event, if any. */
+    public static void writeRun(
+            String id, Instant startedAt, VetReport report, LongFunction<SyncEvent> sync, OutputStream out)
+            throws IOException {
+        write(java.util.Objects.requireNonNull(id, "id"), startedAt, report, sync, out);
     }
 
     private static void write(String id, Instant startedAt, VetReport report, OutputStream out) throws IOException {
+        write(id, startedAt, report, repoId -> null, out);
+    }
+
+    private static void write(
+            String id, Instant startedAt, VetReport report, LongFunction<SyncEvent> sync, OutputStream out)
+            throws IOException {
         try (JsonGenerator json = FACTORY.createGenerator(out)) {
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             json.useDefaultPrettyPrinter();
@@ -69,7 +86,7 @@ public final class JsonReport {
             json.writeEndObject();
             json.writeArrayFieldStart("nodes");
             for (VetReport.NodeResult node : report.nodes()) {
-                writeNode(json, node, report.names());
+                writeNode(json, node, report.names(), sync);
             }
             json.writeEndArray();
             json.writeStringField("repairError", report.repairError());
@@ -79,7 +96,8 @@ public final class JsonReport {
         out.flush();
     }
 
-    private static void writeNode(JsonGenerator json, VetReport.NodeResult node, RepositoryNames names)
+    private static void writeNode(
+            JsonGenerator json, VetReport.NodeResult node, RepositoryNames names, LongFunction<SyncEvent> sync)
             throws IOException {
         json.writeStartObject();
         json.writeStringField("name", node.name());
@@ -97,6 +115,7 @@ public final class JsonReport {
             json.writeNumberField("projectId", inconsistency.projectId());
             writeName(json, names.name(inconsistency.repositoryId()));
             writeKinds(json, inconsistency.kinds());
+            writeSync(json, sync.apply(inconsistency.repositoryId()));
             json.writeEndObject();
         }
         json.writeEndArray();
@@ -108,6 +127,7 @@ public final class JsonReport {
             writeKinds(json, repair.kinds());
             json.writeStringField("outcome", repair.outcome().wireName());
             json.writeStringField("detail", repair.detail());
+            writeSync(json, sync.apply(repair.repoId()));
             json.writeEndObject();
         }
         json.writeEndArray();
@@ -118,6 +138,17 @@ public final class JsonReport {
     private static void writeName(JsonGenerator json, RepositoryNames.Name name) throws IOException {
         json.writeStringField("projectKey", name == null ? null : name.projectKey());
         json.writeStringField("slug", name == null ? null : name.slug());
+    }
+
+    private static void writeSync(JsonGenerator json, SyncEvent event) throws IOException {
+        if (event == null) {
+            return;
+        }
+        json.writeObjectFieldStart("sync");
+        json.writeStringField("lastEventAt", event.receivedAt().toString());
+        json.writeStringField("syncType", event.syncType());
+        json.writeStringField("eventId", event.eventId());
+        json.writeEndObject();
     }
 
     private static void writeKinds(JsonGenerator json, java.util.Set<Kind> kinds) throws IOException {

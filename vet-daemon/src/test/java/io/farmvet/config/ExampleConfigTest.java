@@ -39,6 +39,7 @@ class ExampleConfigTest {
         Files.writeString(dir.resolve("jenkins.header"), "Bearer example-jenkins-token\n");
         Files.writeString(dir.resolve("api.token"), "example-api-token-0123456789\n");
         Files.writeString(dir.resolve("metrics.token"), "example-metrics-token-0123456789\n");
+        Files.writeString(dir.resolve("webhook.secret"), "example-webhook-secret-0123456789\n");
         try (InputStream ca = getClass().getResourceAsStream("/config/valid/ca.pem")) {
             Files.copy(ca, dir.resolve("ca.pem"));
         }
@@ -108,6 +109,7 @@ class ExampleConfigTest {
                         "listing.read-ahead",
                         "vet.deadline",
                         "vet.schedule",
+                        "vet.webhook-debounce",
                         "repair.mode",
                         "repair.dry-run",
                         "repair.settle",
@@ -128,6 +130,7 @@ class ExampleConfigTest {
                         "repair.http.headers.Content-Type",
                         "repair.http.headers.Authorization.value-file",
                         "server.listen",
+                        "server.webhook-secret-file",
                         "server.token-file",
                         "server.metrics-token-file",
                         "state.dir",

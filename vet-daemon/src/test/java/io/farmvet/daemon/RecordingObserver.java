@@ -13,6 +13,12 @@ final class RecordingObserver implements VetObserver {
     final List<VetReport> finished = new CopyOnWriteArrayList<>();
     final List<Boolean> reloads = new CopyOnWriteArrayList<>();
     final AtomicInteger historyWriteFailures = new AtomicInteger();
+    final List<String> webhooks = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void webhookReceived(String outcome) {
+        webhooks.add(outcome);
+    }
 
     @Override
     public void vetStarted() {

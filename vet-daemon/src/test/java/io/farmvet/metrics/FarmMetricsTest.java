@@ -104,6 +104,27 @@ class FarmMetricsTest {
     }
 
     @Test
+    void webhookDeliveriesAreCountedByOutcomeFromTheStart_issue12() {
+        PromText before = PromText.parse(metrics.scrape());
+        for (String outcome : List.of("accepted", "duplicate", "ignored", "bad-signature", "bad-request")) {
+            assertThat(before.value("farmvet_webhook_requests_total", "outcome", outcome))
+                    .as(outcome)
+                    .isZero();
+        }
+
+        metrics.webhookReceived("bad-signature");
+        metrics.webhookReceived("bad-signature");
+        metrics.webhookReceived("accepted");
+
+        PromText after = PromText.parse(metrics.scrape());
+        assertThat(after.value("farmvet_webhook_requests_total", "outcome", "bad-signature"))
+                .isEqualTo(2);
+        assertThat(after.value("farmvet_webhook_requests_total", "outcome", "accepted"))
+                .isEqualTo(1);
+        assertThat(after.help.get("farmvet_webhook_requests_total")).contains("outcome");
+    }
+
+    @Test
     void everySeriesCarriesTheFarmAndEveryMetricHasHelpAndType() {
         metrics.vetFinished(incompleteVet());
         PromText text = PromText.parse(metrics.scrape());

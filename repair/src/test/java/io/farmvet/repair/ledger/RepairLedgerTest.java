@@ -38,7 +38,7 @@ class RepairLedgerTest {
     @Test
     void createsTheDatabaseFileUnderStateDirWithASchemaVersion() {
         try (RepairLedger ledger = RepairLedger.open(stateDir)) {
-            assertThat(ledger.schemaVersion()).isEqualTo("3");
+            assertThat(ledger.schemaVersion()).isEqualTo("4");
         }
         assertThat(stateDir.resolve("farmvet.mv.db")).exists();
         assertThat(StateStore.jdbcUrl(stateDir))

@@ -5,6 +5,7 @@ import io.farmvet.config.FarmvetConfig;
 import io.farmvet.daemon.VetRequest;
 import io.farmvet.daemon.VetRunner;
 import io.farmvet.daemon.history.RunSummary;
+import io.farmvet.daemon.hooks.BitbucketWebhook;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,6 +32,14 @@ public interface ApiBackend {
 
     /** The Prometheus exposition. */
     String scrape();
+
+    /**
+     * Bitbucket's webhook ({@link BitbucketWebhook#receive}), when {@code server.webhook-secret-file} is set;
+     * {@code delivery} null means its body was larger than {@link BitbucketWebhook#MAX_BODY_BYTES}.
+     */
+    default BitbucketWebhook.Answer bitbucketHook(BitbucketWebhook.Delivery delivery) {
+        return new BitbucketWebhook.Answer(404, null, "webhooks are off");
+    }
 
     /**
      * The API answered a request on {@code route} (a template, see {@link ApiHandler#routeTemplate}) with

@@ -16,6 +16,7 @@ import io.farmvet.daemon.VetRequest;
 import io.farmvet.daemon.VetRunner;
 import io.farmvet.daemon.history.HistoryException;
 import io.farmvet.daemon.history.RunSummary;
+import io.farmvet.daemon.hooks.BitbucketWebhook;
 import io.farmvet.server.BearerGate;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,6 +51,8 @@ import org.slf4j.LoggerFactory;
  * POST /api/v1/vets          start a vet: 202 {"id","status":"running"}, or 409 with the running vet's id
  * GET  /api/v1/vets          finished vets, newest first: ?limit=1..500 (default 20) &amp;before=ID
  * GET  /api/v1/vets/{id}     the report (as farmvet vet --json), or {"id","status":"running","startedAt"}
+ * POST /api/v1/hooks/bitbucket  Bitbucket's mirror:repo_synchronized webhook: signed (X-Hub-Signature), no
+ *                            bearer token; 404 unless server.webhook-secret-file is set (see BitbucketWebhook)
  * POST /-/reload             re-read the config file: 200, or 500 with every problem (the old config stays)
  * GET  /metrics              Prometheus text; needs server.metrics-token-file's token when that is set
  * GET  /-/healthy            200 while the process is up
@@ -109,7 +112,8 @@ final class ApiHandler extends Handler.Abstract {
     static final String OTHER_ROUTE = "other";
 
     /** {@link #route}'s fixed paths; with {@code /api/v1/vets/{id}} and {@link #OTHER_ROUTE}, the metric's routes. */
-    private static final Set<String> FIXED_ROUTES = Set.of("/-/healthy", "/-/ready", "/metrics", "/-/reload", VETS);
+    private static final Set<String> FIXED_ROUTES =
+            Set.of("/-/healthy", "/-/ready", "/metrics", "/-/reload", VETS, BitbucketWebhook.PATH);
 
     /**
      * The route {@code request} went to, as a template: a vet's id is {@code {id}}, and a path that is not plain
@@ -183,6 +187,12 @@ final class ApiHandler extends Handler.Abstract {
                     }
                 }
                 return;
+            case BitbucketWebhook.PATH:
+                // Bitbucket signs its webhooks but sends no bearer token: the signature is the gate here.
+                if (allowed(method, response, callback, "POST")) {
+                    bitbucketHook(request, response, callback, config.server().webhookSecret());
+                }
+                return;
             default:
                 break;
         }
@@ -220,6 +230,30 @@ final class ApiHandler extends Handler.Abstract {
                     .put(HttpHeader.LOCATION, VETS_PREFIX + start.flight().id());
         }
         send(response, callback, start.started() ? 202 : 409, JSON, MAPPER.writeValueAsBytes(answer));
+    }
+
+    private void bitbucketHook(Request request, Response response, Callback callback, Secret secret)
+            throws IOException {
+        if (secret == null) {
+            error(response, callback, 404, "webhooks are off; set server.webhook-secret-file to take Bitbucket's");
+            return;
+        }
+        byte[] body = bounded(request, BitbucketWebhook.MAX_BODY_BYTES);
+        BitbucketWebhook.Answer answer = body == null
+                ? backend.bitbucketHook(null)
+                : backend.bitbucketHook(new BitbucketWebhook.Delivery(
+                        request.getHeaders().get("X-Event-Key"),
+                        request.getHeaders().get("X-Request-Id"),
+                        request.getHeaders().get("X-Hub-Signature"),
+                        body));
+        if (answer.status() >= 400) {
+            error(response, callback, answer.status(), answer.message());
+        } else {
+            Map<String, Object> sent = new LinkedHashMap<>();
+            sent.put("status", answer.outcome().wireName());
+            sent.put("detail", answer.message());
+            send(response, callback, answer.status(), JSON, MAPPER.writeValueAsBytes(sent));
+        }
     }
 
     private void getVet(String id, Response response, Callback callback) throws IOException {
@@ -420,19 +454,23 @@ final class ApiHandler extends Handler.Abstract {
 
     /** The body, at most {@link #MAX_BODY_BYTES}; null after answering 413. */
     private static byte[] body(Request request, Response response, Callback callback) throws IOException {
-        long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
-        if (declared > MAX_BODY_BYTES) {
+        byte[] body = bounded(request, MAX_BODY_BYTES);
+        if (body == null) {
             error(response, callback, 413, "the body is larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        return body;
+    }
+
+    /** The body, or null when it is larger than {@code max} bytes (read no further than one byte past). */
+    private static byte[] bounded(Request request, int max) throws IOException {
+        long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        if (declared > max) {
             return null;
         }
         // A chunked body announces no length: read one byte past the bound to tell.
         try (InputStream in = Request.asInputStream(request)) {
-            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (body.length > MAX_BODY_BYTES) {
-                error(response, callback, 413, "the body is larger than " + MAX_BODY_BYTES + " bytes");
-                return null;
-            }
-            return body;
+            byte[] body = in.readNBytes(max + 1);
+            return body.length > max ? null : body;
         }
     }
 

@@ -13,8 +13,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * The daemon's HTTP listener: Jetty 12 core (no servlets) serving {@link ApiHandler}, bounded everywhere a
  * client could make it grow. Headers beyond {@value #MAX_HEADER_BYTES} bytes get 431 from Jetty; bodies beyond
- * {@link ApiHandler#MAX_BODY_BYTES} get 413; a connection silent for {@link #IDLE_TIMEOUT} is closed; at most
- * {@value #MAX_THREADS} threads serve requests, and at most {@value #MAX_CONNECTIONS} connections are open (the
+ * {@link ApiHandler#MAX_BODY_BYTES} (for Bitbucket's webhook,
+ * {@link io.farmvet.daemon.hooks.BitbucketWebhook#MAX_BODY_BYTES}) get 413; a connection silent for
+ * {@link #IDLE_TIMEOUT} is closed; at most {@value #MAX_THREADS} threads serve requests, and at most
+ * {@value #MAX_CONNECTIONS} connections are open (the
  * next waits in the accept backlog), which also bounds the work queued for the threads.
  *
  * <p>Why Jetty rather than the JDK's {@code HttpServer}: the JDK server has no bound on header size, no idle

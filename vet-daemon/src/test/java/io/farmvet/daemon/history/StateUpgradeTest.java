@@ -83,7 +83,7 @@ class StateUpgradeTest {
 
         try (RepairLedger ledger = RepairLedger.open(stateDir);
                 RunHistory history = RunHistory.open(stateDir)) {
-            assertThat(ledger.schemaVersion()).isEqualTo("3");
+            assertThat(ledger.schemaVersion()).isEqualTo("4");
             assertThat(ledger.repairs("mirror-1"))
                     .extracting(RepairRecord::repositoryId, RepairRecord::state, RepairRecord::answer)
                     .containsExactly(
@@ -118,7 +118,7 @@ class StateUpgradeTest {
         }
         // Opened again: migrated already, nothing is baselined or applied twice.
         try (StateStore store = StateStore.open(stateDir)) {
-            assertThat(store.schemaVersion()).isEqualTo("3");
+            assertThat(store.schemaVersion()).isEqualTo("4");
         }
         try (RunHistory history = RunHistory.open(stateDir)) {
             assertThat(history.list(10, null)).hasSize(2);
