@@ -296,12 +296,14 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
 
         VetReport.PrimaryResult p = report.primary();
         primary.update(!p.failed(), p.durationMs(), p.bytes(), p.repositories());
+        primary.clockSkew(p.clockSkewMs());
 
         int failed = 0;
         for (VetReport.NodeResult n : report.nodes()) {
             NodeSeries node = node(n.name());
             node.update(!n.failed(), n.durationMs(), n.bytes(), n.repositories());
             node.updateDrift(n);
+            node.clockSkew(n.clockSkewMs());
             if (n.failed()) {
                 failed++;
             }
@@ -645,6 +647,7 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
         private final Cell fetchMs = new Cell(Double.NaN);
         private final Cell bytes = new Cell(Double.NaN);
         private final Cell repositories = new Cell(Double.NaN);
+        private final Cell clockSkewSeconds = new Cell(Double.NaN);
 
         ServerSeries(String name) {
             this.name = name;
@@ -674,6 +677,18 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
                     repositories,
                     tags,
                     null));
+            meters.add(gauge(
+                    "farmvet.clock.skew",
+                    "The server's clock minus farmvet's in the last vet, from the Date header of its listing answer"
+                            + " (1 s resolution; positive: ahead); NaN when it sent no readable Date. Bitbucket's"
+                            + " primary and mirrors stop syncing beyond 30 s",
+                    clockSkewSeconds,
+                    tags,
+                    "seconds"));
+        }
+
+        final void clockSkew(Long skewMs) {
+            clockSkewSeconds.value = skewMs == null ? Double.NaN : skewMs / 1000.0;
         }
 
         final void update(boolean ok, long durationMs, long receivedBytes, Long repositoryCount) {

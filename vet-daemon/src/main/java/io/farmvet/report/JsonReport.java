@@ -15,7 +15,8 @@ import java.time.Instant;
  * first, of the REST API's {@code GET /api/v1/vets/{id}} ({@link #writeRun}):
  *
  * <pre>{"id" (the API only), "farm", "status", "startedAt", "durationMs", "primary": {"url", "repositories", "bytes", "durationMs",
- * "error"}, "nodes": [{"name", "url", "status", "state", "error", "repositories", "bytes", "durationMs",
+ * "error", "clockSkewMs"}, "nodes": [{"name", "url", "status", "state", "error", "repositories", "bytes", "durationMs",
+ * "clockSkewMs",
  * "inconsistencies": [{"repoId", "projectId", "kinds": [...]}],
  * "repairs": [{"repoId", "kinds": [...], "outcome", "detail"}]}], "repairError"}</pre>
  *
@@ -60,6 +61,7 @@ public final class JsonReport {
             json.writeNumberField("bytes", primary.bytes());
             json.writeNumberField("durationMs", primary.durationMs());
             json.writeStringField("error", primary.error());
+            writeNullableNumber(json, "clockSkewMs", primary.clockSkewMs());
             json.writeEndObject();
             json.writeArrayFieldStart("nodes");
             for (VetReport.NodeResult node : report.nodes()) {
@@ -83,6 +85,7 @@ public final class JsonReport {
         writeNullableNumber(json, "repositories", node.repositories());
         json.writeNumberField("bytes", node.bytes());
         json.writeNumberField("durationMs", node.durationMs());
+        writeNullableNumber(json, "clockSkewMs", node.clockSkewMs());
         json.writeArrayFieldStart("inconsistencies");
         for (Inconsistency inconsistency : node.inconsistencies()) {
             json.writeStartObject();

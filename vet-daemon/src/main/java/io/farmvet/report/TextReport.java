@@ -2,6 +2,7 @@ package io.farmvet.report;
 
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.Kind;
+import io.farmvet.fetch.ClockSkew;
 import io.farmvet.repair.RepairEntry;
 import io.farmvet.util.Units;
 import io.farmvet.vet.VetReport;
@@ -30,12 +31,13 @@ public final class TextReport {
                 report.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         VetReport.PrimaryResult primary = report.primary();
         if (primary.failed()) {
-            out.printf("  primary  %s  FAILED: %s%n", primary.url(), primary.error());
+            out.printf("  primary  %s%s  FAILED: %s%n", primary.url(), clock(primary.clockSkewMs()), primary.error());
             out.println("  no verdicts: nothing can be compared without the primary's listing");
         } else {
             out.printf(
-                    "  primary  %s  %s, %s%n",
+                    "  primary  %s%s  %s, %s%n",
                     primary.url(),
+                    clock(primary.clockSkewMs()),
                     Units.count(primary.repositories(), "repository", "repositories"),
                     Units.bytes(primary.bytes()));
         }
@@ -50,7 +52,8 @@ public final class TextReport {
 
     private static void writeNode(VetReport.NodeResult node, PrintStream out) {
         // The node's /status matters only when it is not the normal one.
-        String state = node.state() == null || node.state().equals("SYNCHRONIZED") ? "" : " [" + node.state() + "]";
+        String state = (node.state() == null || node.state().equals("SYNCHRONIZED") ? "" : " [" + node.state() + "]")
+                + clock(node.clockSkewMs());
         if (node.failed()) {
             out.printf("  %s  %s%s  FAILED: %s%n", node.name(), node.url(), state, node.error());
             return;
@@ -100,6 +103,15 @@ public final class TextReport {
         if (repairs.size() > MAX_LISTED) {
             out.printf("      … and %d more (--json lists them all)%n", repairs.size() - MAX_LISTED);
         }
+    }
+
+    /** A server's clock skew, shown only above {@link ClockSkew#WARN_ABOVE_MS}: the Date header has 1 s resolution. */
+    static String clock(Long skewMs) {
+        if (!ClockSkew.notable(skewMs)) {
+            return "";
+        }
+        return " [clock " + Math.abs(skewMs) / 1000 + " s " + (skewMs > 0 ? "ahead" : "behind")
+                + "; Bitbucket's JWTs fail beyond 30 s]";
     }
 
     private static String countByKind(List<Inconsistency> found) {

@@ -76,8 +76,15 @@ public record VetReport(
      *
      * @param repositories null when its listing did not arrive whole
      * @param error null unless it failed
+     * @param clockSkewMs its clock minus farmvet's, from its answer's {@code Date} header
+     *     ({@link io.farmvet.fetch.ClockSkew}); null when it did not answer or sent no readable date
      */
-    public record PrimaryResult(String url, Long repositories, long bytes, long durationMs, String error) {
+    public record PrimaryResult(
+            String url, Long repositories, long bytes, long durationMs, String error, Long clockSkewMs) {
+        public PrimaryResult(String url, Long repositories, long bytes, long durationMs, String error) {
+            this(url, repositories, bytes, durationMs, error, null);
+        }
+
         public boolean failed() {
             return error != null;
         }
@@ -93,6 +100,8 @@ public record VetReport(
      *     {@code repair.mode: none}
      * @param state what the node's {@code GET /status} said ({@code SYNCHRONIZED}, {@code STARTING}, …), or
      *     {@link io.farmvet.fetch.NodeState#UNREACHABLE} / {@link io.farmvet.fetch.NodeState#UNKNOWN}; null when it has no such endpoint
+     * @param clockSkewMs its clock minus farmvet's, from its listing answer's {@code Date} header
+     *     ({@link io.farmvet.fetch.ClockSkew}); null when it did not answer or sent no readable date
      */
     public record NodeResult(
             String name,
@@ -104,7 +113,8 @@ public record VetReport(
             long durationMs,
             List<Inconsistency> inconsistencies,
             List<RepairEntry> repairs,
-            String state) {
+            String state,
+            Long clockSkewMs) {
         public NodeResult {
             inconsistencies = List.copyOf(inconsistencies);
             repairs = List.copyOf(repairs);
@@ -120,17 +130,52 @@ public record VetReport(
                 long bytes,
                 long durationMs,
                 List<Inconsistency> inconsistencies) {
-            this(name, url, status, error, repositories, bytes, durationMs, inconsistencies, List.of(), null);
+            this(name, url, status, error, repositories, bytes, durationMs, inconsistencies, List.of(), null, null);
         }
 
         public NodeResult withRepairs(List<RepairEntry> repairs) {
             return new NodeResult(
-                    name, url, status, error, repositories, bytes, durationMs, inconsistencies, repairs, state);
+                    name,
+                    url,
+                    status,
+                    error,
+                    repositories,
+                    bytes,
+                    durationMs,
+                    inconsistencies,
+                    repairs,
+                    state,
+                    clockSkewMs);
         }
 
         public NodeResult withState(String state) {
             return new NodeResult(
-                    name, url, status, error, repositories, bytes, durationMs, inconsistencies, repairs, state);
+                    name,
+                    url,
+                    status,
+                    error,
+                    repositories,
+                    bytes,
+                    durationMs,
+                    inconsistencies,
+                    repairs,
+                    state,
+                    clockSkewMs);
+        }
+
+        public NodeResult withClockSkew(Long clockSkewMs) {
+            return new NodeResult(
+                    name,
+                    url,
+                    status,
+                    error,
+                    repositories,
+                    bytes,
+                    durationMs,
+                    inconsistencies,
+                    repairs,
+                    state,
+                    clockSkewMs);
         }
 
         public boolean failed() {
