@@ -197,6 +197,7 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
     private final Cell lastEndSeconds = new Cell(0);
     private final Cell lastSuccessSeconds = new Cell(0);
     private final Cell nodesFailed = new Cell(Double.NaN);
+    private final FarmMemberGauges memberMismatches;
     private final Cell reloadSuccessful = new Cell(1);
     private final Cell lastReloadSuccessSeconds;
     private final Map<String, Counter> reloads = new LinkedHashMap<>();
@@ -247,6 +248,7 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
         }
 
         registerFarmSeries();
+        memberMismatches = new FarmMemberGauges(prometheus);
         historyWriteFailures = Counter.builder("farmvet.history.write.failures")
                 .description("Finished vets that could not be written to the run history (read-only or full"
                         + " state.dir); their reports are served from memory until a restart")
@@ -309,6 +311,7 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
             }
         }
         nodesFailed.value = failed;
+        memberMismatches.update(report.members());
         for (VetReport.NodeResult n : report.nodes()) {
             if (n.state() != null) {
                 nodeStatus(n.name(), n.state());

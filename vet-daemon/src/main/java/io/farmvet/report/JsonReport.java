@@ -18,7 +18,10 @@ import java.time.Instant;
  * "error", "clockSkewMs"}, "nodes": [{"name", "url", "status", "state", "error", "repositories", "bytes", "durationMs",
  * "clockSkewMs",
  * "inconsistencies": [{"repoId", "projectId", "kinds": [...]}],
- * "repairs": [{"repoId", "kinds": [...], "outcome", "detail"}]}], "repairError"}</pre>
+ * "repairs": [{"repoId", "kinds": [...], "outcome", "detail"}]}], "repairError",
+ * "unvettedMembers": [{"name", "address", "listedBy": [...]}], "unlistedNodes": [...], "memberNotes": [...]}</pre>
+ *
+ * {@code unvettedMembers} and {@code unlistedNodes} are null when no node gave its farm's member list.
  *
  * Streamed with a generator, so a report with a million inconsistencies is not built twice in memory.
  */
@@ -69,6 +72,7 @@ public final class JsonReport {
             }
             json.writeEndArray();
             json.writeStringField("repairError", report.repairError());
+            FarmMembershipJson.write(json, report.members());
             json.writeEndObject();
         }
         out.write('\n');

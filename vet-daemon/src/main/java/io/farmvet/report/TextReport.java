@@ -47,6 +47,7 @@ public final class TextReport {
         if (report.repairError() != null) {
             out.printf("  NO REPAIRS: %s%n", report.repairError());
         }
+        writeMembers(report.members(), out);
         out.flush();
     }
 
@@ -102,6 +103,23 @@ public final class TextReport {
         }
         if (repairs.size() > MAX_LISTED) {
             out.printf("      … and %d more (--json lists them all)%n", repairs.size() - MAX_LISTED);
+        }
+    }
+
+    /** The farm's members against the vetted nodes, when they differ, and the notes of failed farmNodes calls. */
+    private static void writeMembers(io.farmvet.vet.FarmMembership members, PrintStream out) {
+        for (io.farmvet.vet.FarmMembership.UnvettedMember member : members.unvettedMembers()) {
+            out.printf(
+                    "  NOT VETTED: farm member %s%s, listed by %s, is not under nodes%n",
+                    member.name(),
+                    member.address() == null ? "" : " (" + member.address() + ")",
+                    String.join(", ", member.listedBy()));
+        }
+        for (String node : members.unlistedNodes()) {
+            out.printf("  NOT IN THE FARM: %s is in no node's farm member list (farmNodes)%n", node);
+        }
+        for (String note : members.notes()) {
+            out.printf("  note: %s%n", note);
         }
     }
 

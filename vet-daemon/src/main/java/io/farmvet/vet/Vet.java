@@ -71,6 +71,7 @@ public final class Vet {
                 FarmvetConfig.Server server = config.nodes().get(index);
                 nodes.add(NodeVet.asked(index, server, fetcher.statusProbe(server), pool));
             }
+            MembersAsk members = new MembersAsk(nodes, fetcher, pool);
             FarmLook farm = new FarmLook(config, fetcher, pool, deadline);
             FarmLook.Look first = farm.look(nodes.stream().map(NodeVet::index).toList(), progress);
             nodes = nodes.stream().map(n -> n.looked(first.node(n.index()))).toList();
@@ -114,7 +115,8 @@ public final class Vet {
                     (System.nanoTime() - start) / 1_000_000,
                     first.primary(),
                     results,
-                    repairError);
+                    repairError,
+                    members.collect(config.nodes(), deadline));
             log.info(
                     "vet of farm {} finished in {}: {}, {}",
                     report.farm(),

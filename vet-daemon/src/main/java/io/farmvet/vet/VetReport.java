@@ -13,6 +13,8 @@ import java.util.Locale;
  * @param durationMs from the first request to the last repair sent: the time to detect and fix
  * @param repairError why no repair was attempted although repairs are on (the state could not be opened), else
  *     null
+ * @param members the farm's members against the vetted nodes ({@code farmNodes}); {@link
+ *     FarmMembership#NOT_CHECKED} when not asked
  */
 public record VetReport(
         String farm,
@@ -21,10 +23,24 @@ public record VetReport(
         long durationMs,
         PrimaryResult primary,
         List<NodeResult> nodes,
-        String repairError) {
+        String repairError,
+        FarmMembership members) {
 
     public VetReport {
         nodes = List.copyOf(nodes);
+        members = members == null ? FarmMembership.NOT_CHECKED : members;
+    }
+
+    /** A report without a check of the farm's members. */
+    public VetReport(
+            String farm,
+            Status status,
+            Instant startedAt,
+            long durationMs,
+            PrimaryResult primary,
+            List<NodeResult> nodes,
+            String repairError) {
+        this(farm, status, startedAt, durationMs, primary, nodes, repairError, FarmMembership.NOT_CHECKED);
     }
 
     /** A report of a vet without a repair error. */
@@ -35,7 +51,7 @@ public record VetReport(
             long durationMs,
             PrimaryResult primary,
             List<NodeResult> nodes) {
-        this(farm, status, startedAt, durationMs, primary, nodes, null);
+        this(farm, status, startedAt, durationMs, primary, nodes, null, FarmMembership.NOT_CHECKED);
     }
 
     public enum Status {
