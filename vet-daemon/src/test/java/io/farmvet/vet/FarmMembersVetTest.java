@@ -44,8 +44,7 @@ class FarmMembersVetTest {
 
     /** A Bitbucket mirror node: /status, farmNodes answered by {@code members}, the listing on every other path. */
     private FakeServer node(FakeServer.Responder members) throws Exception {
-        return servers.serve(FakeServer.node(
-                "SYNCHRONIZED", FakeServer.route("/" + FarmNodesProbe.PATH, members, FakeServer.json(farm.json()))));
+        return servers.serve(FakeServer.node("SYNCHRONIZED", members, FakeServer.json(farm.json())));
     }
 
     @Test
