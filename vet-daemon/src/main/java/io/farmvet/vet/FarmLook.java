@@ -177,28 +177,26 @@ final class FarmLook {
 
         VetReport.NodeResult failedResult() {
             return new VetReport.NodeResult(
-                            node.name(),
-                            node.url().toString(),
-                            VetReport.NodeStatus.FAILED,
-                            error,
-                            null,
-                            bytes,
-                            durationMs,
-                            List.of())
-                    .withClockSkew(clockSkewMs);
+                    node.name(),
+                    node.url().toString(),
+                    VetReport.NodeStatus.FAILED,
+                    error,
+                    null,
+                    bytes,
+                    durationMs,
+                    List.of());
         }
 
         VetReport.NodeResult vettedResult(List<Inconsistency> found) {
             return new VetReport.NodeResult(
-                            node.name(),
-                            node.url().toString(),
-                            VetReport.NodeStatus.VETTED,
-                            null,
-                            comparison.repositories(),
-                            bytes,
-                            durationMs,
-                            found)
-                    .withClockSkew(clockSkewMs);
+                    node.name(),
+                    node.url().toString(),
+                    VetReport.NodeStatus.VETTED,
+                    null,
+                    comparison.repositories(),
+                    bytes,
+                    durationMs,
+                    found);
         }
     }
 }
