@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Each node's {@code farmNodes}, asked alongside its listing and collected once the verdicts are drawn: a slow
- * or hanging answer waits at most {@value NodeVet#STATUS_GRACE_MS} ms more, never past the vet's deadline, and
- * is then cancelled and noted. Used by one vet thread.
+ * Each node's {@code farmNodes}, asked once the listings are in (the connection pool has room for a listing and
+ * a {@code /status} per node, no more) and collected once the verdicts are drawn and the repairs sent: a slow or
+ * hanging answer waits at most {@value NodeVet#STATUS_GRACE_MS} ms more, never past the vet's deadline, and is
+ * then cancelled and noted. Used by one vet thread.
  */
 final class MembersAsk {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MembersAsk.class);
@@ -69,7 +70,7 @@ final class MembersAsk {
             return late(server, "it failed: " + e.getCause());
         } catch (TimeoutException e) {
             ask.probe().cancel();
-            return late(server, "no answer within " + NodeVet.STATUS_GRACE_MS + " ms after the listings");
+            return late(server, "no answer within " + NodeVet.STATUS_GRACE_MS + " ms after the verdicts");
         }
     }
 

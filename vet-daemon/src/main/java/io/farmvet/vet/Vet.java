@@ -71,10 +71,11 @@ public final class Vet {
                 FarmvetConfig.Server server = config.nodes().get(index);
                 nodes.add(NodeVet.asked(index, server, fetcher.statusProbe(server), pool));
             }
-            MembersAsk members = new MembersAsk(nodes, fetcher, pool);
             FarmLook farm = new FarmLook(config, fetcher, pool, deadline);
             FarmLook.Look first = farm.look(nodes.stream().map(NodeVet::index).toList(), progress);
             nodes = nodes.stream().map(n -> n.looked(first.node(n.index()))).toList();
+            // Asked once the listings are in: a slow farmNodes must not hold a connection a listing needs.
+            MembersAsk members = new MembersAsk(nodes, fetcher, pool);
             List<NodeComparison> vetted = nodes.stream()
                     .filter(NodeVet::vetted)
                     .map(n -> n.outcome().comparison())

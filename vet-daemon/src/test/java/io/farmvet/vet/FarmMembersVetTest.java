@@ -129,7 +129,9 @@ class FarmMembersVetTest {
                 .startsWith("refused: " + refused.url() + "/" + FarmNodesProbe.PATH + " answered 401")
                 .contains("nodes[0].auth needs ADMIN");
         assertThat(membership.notes().get(1)).startsWith("malformed: ").contains("malformed JSON");
-        assertThat(membership.notes().get(2)).startsWith("slow: ").contains("no answer within 5000 ms");
+        assertThat(membership.notes().get(2))
+                .startsWith("slow: ")
+                .contains("no answer within 5000 ms after the verdicts");
         // The agent (404) has no member list and is not expected in one.
         assertThat(membership.unlistedNodes()).isEmpty();
         assertThat(membership.unvettedMembers()).isEmpty();
