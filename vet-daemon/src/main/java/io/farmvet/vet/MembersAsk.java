@@ -14,7 +14,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Each node's {@code farmNodes}, asked once the listings are in (the connection pool has room for a listing and
- * a {@code /status} per node, no more) and collected once the verdicts are drawn and the repairs sent: a slow or
+ * a {@code /status} per node, no more) and collected once the verdicts are drawn, before any repair: a slow or
  * hanging answer waits at most {@value NodeVet#STATUS_GRACE_MS} ms more, never past the vet's deadline, and is
  * then cancelled and noted. Used by one vet thread.
  */

@@ -84,6 +84,9 @@ public final class Vet {
                     ? null
                     : FarmComparison.scope(config.farm().scope(), vetted);
             nodes = nodes.stream().map(n -> judge(n, first, inScope)).toList();
+            // Before the repairs: a hanging farmNodes is cancelled here, so it holds no connection the second look
+            // needs.
+            FarmMembership membership = members.collect(config.nodes(), deadline);
 
             String repairError = null;
             boolean repairing = config.repair().mode() != RepairMode.NONE && first.table() != null;
@@ -117,7 +120,7 @@ public final class Vet {
                     first.primary(),
                     results,
                     repairError,
-                    members.collect(config.nodes(), deadline));
+                    membership);
             log.info(
                     "vet of farm {} finished in {}: {}, {}",
                     report.farm(),
