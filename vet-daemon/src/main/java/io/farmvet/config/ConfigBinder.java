@@ -50,7 +50,7 @@ final class ConfigBinder {
             List.of("farm", "primary", "nodes", "http", "listing", "vet", "repair", "server", "state", "history");
     private static final List<String> FARM_KEYS = List.of("name", "scope");
     private static final List<String> PRIMARY_KEYS = List.of("url", "auth");
-    private static final List<String> NODE_KEYS = List.of("name", "url", "auth");
+    private static final List<String> NODE_KEYS = List.of("name", "url", "auth", "member");
     private static final List<String> AUTH_KEYS = List.of("bearer-token-file", "basic");
     private static final List<String> BASIC_KEYS = List.of("username", "password-file");
     private static final List<String> HTTP_KEYS = List.of("connect-timeout", "read-timeout", "ca-file");
@@ -212,6 +212,11 @@ final class ConfigBinder {
             ObjectNode m = section(element, path, NODE_KEYS);
             String name = nodeName(m, path, indexByName, i);
             Server node = server(m, path, name);
+            String member = m == null ? null : text(m, path, "member", false);
+            if (member != null && member.isBlank()) {
+                problem(path + ".member", "is blank; remove it to match the farm's member list by name");
+            }
+            node = new Server(node.name(), node.url(), node.auth(), member);
             nodes.add(node);
             if (node.url() == null) {
                 continue;

@@ -95,8 +95,22 @@ public record FarmvetConfig(
     /** {@code farm}: the farm's name (a label in reports, logs and metrics) and its scope. */
     public record Farm(String name, Scope scope) {}
 
-    /** {@code primary} or one of {@code nodes}: the primary is named {@code primary}. */
-    public record Server(String name, URI url, Auth auth) {}
+    /**
+     * {@code primary} or one of {@code nodes}: the primary is named {@code primary}.
+     *
+     * @param member the node's name in its farm's {@code farmNodes} list ({@code nodes[i].member}), null to match
+     *     by {@code name}
+     */
+    public record Server(String name, URI url, Auth auth, String member) {
+        public Server(String name, URI url, Auth auth) {
+            this(name, url, auth, null);
+        }
+
+        /** The name to look for in the farm's member list: {@code member} when set, else {@code name}. */
+        public String memberName() {
+            return member != null ? member : name;
+        }
+    }
 
     /**
      * {@code http}: timeouts and extra trust; TLS verification is always on.

@@ -121,6 +121,20 @@ public final class ListingFetcher implements Closeable {
         return new NodeStatusProbe(client, server.url() + "/status");
     }
 
+    /**
+     * Prepares {@code GET {url}/}{@value FarmNodesProbe#PATH} with the server's credentials: its farm's members.
+     *
+     * @param configPath where the server is in the config ({@code nodes[2]}), for hints
+     */
+    public FarmNodesProbe farmNodesProbe(FarmvetConfig.Server server, String configPath) {
+        return new FarmNodesProbe(
+                client,
+                server.name(),
+                configPath,
+                server.url() + "/" + FarmNodesProbe.PATH,
+                server.auth().authorizationHeader());
+    }
+
     @Override
     public void close() throws IOException {
         client.close();

@@ -45,6 +45,7 @@ public final class ListingRequest implements AutoCloseable {
     private final ServerProgress progress;
     private ClassicHttpResponse response;
     private boolean gzip;
+    private volatile Long clockSkewMs;
 
     ListingRequest(
             CloseableHttpClient client,
@@ -71,6 +72,9 @@ public final class ListingRequest implements AutoCloseable {
         progress.state(ServerProgress.State.CONNECTING);
         try {
             response = client.executeOpen(null, request, null);
+            // Read the local clock first: executeOpen returns as the headers arrive, before any of the body.
+            long arrived = System.currentTimeMillis();
+            clockSkewMs = ClockSkew.measure(header(HttpHeaders.DATE, null), arrived);
         } catch (IOException | RuntimeException e) {
             // A cancel racing the connection lease makes HttpClient throw IllegalStateException ("Endpoint not
             // acquired / already released"); it must still name the server and the cancel (issue 6).
@@ -188,6 +192,14 @@ public final class ListingRequest implements AutoCloseable {
         request.cancel();
     }
 
+    /**
+     * The server's clock minus farmvet's, from the answer's {@code Date} header ({@link ClockSkew}), whatever its
+     * status; null before {@link #send} has an answer, or when the header is missing or malformed.
+     */
+    public Long clockSkewMs() {
+        return clockSkewMs;
+    }
+
     /** Bytes of the body read so far. */
     public long bytesRead() {
         return progress.bytes();
@@ -236,8 +248,12 @@ public final class ListingRequest implements AutoCloseable {
     }
 
     private String header(String name) {
+        return header(name, "(no " + name + " header)");
+    }
+
+    private String header(String name, String absent) {
         Header header = response.getFirstHeader(name);
-        return header == null ? "(no " + name + " header)" : header.getValue();
+        return header == null ? absent : header.getValue();
     }
 
     private String bodyExcerpt() {

@@ -198,6 +198,7 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
     private final Cell lastEndSeconds = new Cell(0);
     private final Cell lastSuccessSeconds = new Cell(0);
     private final Cell nodesFailed = new Cell(Double.NaN);
+    private final FarmMemberGauges memberMismatches;
     private final Cell reloadSuccessful = new Cell(1);
     private final Cell lastReloadSuccessSeconds;
     private final Map<String, Counter> reloads = new LinkedHashMap<>();
@@ -248,6 +249,7 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
         }
 
         registerFarmSeries();
+        memberMismatches = new FarmMemberGauges(prometheus);
         historyWriteFailures = Counter.builder("farmvet.history.write.failures")
                 .description("Finished vets that could not be written to the run history (read-only or full"
                         + " state.dir); their reports are served from memory until a restart")
@@ -300,17 +302,20 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
 
         VetReport.PrimaryResult p = report.primary();
         primary.update(!p.failed(), p.durationMs(), p.bytes(), p.repositories());
+        primary.clockSkew(p.clockSkewMs());
 
         int failed = 0;
         for (VetReport.NodeResult n : report.nodes()) {
             NodeSeries node = node(n.name());
             node.update(!n.failed(), n.durationMs(), n.bytes(), n.repositories());
             node.updateDrift(n);
+            node.clockSkew(n.clockSkewMs());
             if (n.failed()) {
                 failed++;
             }
         }
         nodesFailed.value = failed;
+        memberMismatches.update(report.members());
         for (VetReport.NodeResult n : report.nodes()) {
             if (n.state() != null) {
                 nodeStatus(n.name(), n.state());
@@ -663,6 +668,7 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
         private final Cell fetchMs = new Cell(Double.NaN);
         private final Cell bytes = new Cell(Double.NaN);
         private final Cell repositories = new Cell(Double.NaN);
+        private final Cell clockSkewSeconds = new Cell(Double.NaN);
 
         ServerSeries(String name) {
             this.name = name;
@@ -692,6 +698,18 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
                     repositories,
                     tags,
                     null));
+            meters.add(gauge(
+                    "farmvet.clock.skew",
+                    "The server's clock minus farmvet's in the last vet, from the Date header of its listing answer"
+                            + " (1 s resolution; positive: ahead); NaN when it sent no readable Date. Bitbucket's"
+                            + " primary and mirrors stop syncing beyond 30 s",
+                    clockSkewSeconds,
+                    tags,
+                    "seconds"));
+        }
+
+        final void clockSkew(Long skewMs) {
+            clockSkewSeconds.value = skewMs == null ? Double.NaN : skewMs / 1000.0;
         }
 
         final void update(boolean ok, long durationMs, long receivedBytes, Long repositoryCount) {

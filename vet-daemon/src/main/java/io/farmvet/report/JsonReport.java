@@ -17,12 +17,15 @@ import java.util.function.LongFunction;
  * first, of the REST API's {@code GET /api/v1/vets/{id}} ({@link #writeRun}):
  *
  * <pre>{"id" (the API only), "farm", "status", "startedAt", "durationMs", "primary": {"url", "repositories", "bytes", "durationMs",
- * "error", "notes": [...]}, "nodes": [{"name", "url", "status", "state", "error", "repositories", "bytes", "durationMs",
+ * "error", "clockSkewMs", "notes": [...]}, "nodes": [{"name", "url", "status", "state", "error", "repositories",
+ * "bytes", "durationMs", "clockSkewMs",
  * "inconsistencies": [{"repoId", "projectId", "projectKey", "slug", "kinds": [...], "sync"}],
- * "repairs": [{"repoId", "projectKey", "slug", "kinds": [...], "outcome", "detail", "sync"}]}], "repairError"}</pre>
+ * "repairs": [{"repoId", "projectKey", "slug", "kinds": [...], "outcome", "detail", "sync"}]}], "repairError",
+ * "unvettedMembers": [{"name", "address", "listedBy": [...]}], "unlistedNodes": [...], "memberNotes": [...]}</pre>
  *
  * {@code "sync"} is there only for a repository that has a {@link SyncEvent}: {@code {"lastEventAt", "syncType",
- * "eventId"}}, the last {@code mirror:repo_synchronized} webhook the daemon received for it.
+ * "eventId"}}, the last {@code mirror:repo_synchronized} webhook the daemon received for it. {@code
+ * unvettedMembers} and {@code unlistedNodes} are null when no node gave its farm's member list.
  *
  * Streamed with a generator, so a report with a million inconsistencies is not built twice in memory.
  */
@@ -78,6 +81,7 @@ public final class JsonReport {
             json.writeNumberField("bytes", primary.bytes());
             json.writeNumberField("durationMs", primary.durationMs());
             json.writeStringField("error", primary.error());
+            writeNullableNumber(json, "clockSkewMs", primary.clockSkewMs());
             json.writeArrayFieldStart("notes");
             for (String note : primary.notes()) {
                 json.writeString(note);
@@ -90,6 +94,7 @@ public final class JsonReport {
             }
             json.writeEndArray();
             json.writeStringField("repairError", report.repairError());
+            FarmMembershipJson.write(json, report.members());
             json.writeEndObject();
         }
         out.write('\n');
@@ -108,6 +113,7 @@ public final class JsonReport {
         writeNullableNumber(json, "repositories", node.repositories());
         json.writeNumberField("bytes", node.bytes());
         json.writeNumberField("durationMs", node.durationMs());
+        writeNullableNumber(json, "clockSkewMs", node.clockSkewMs());
         json.writeArrayFieldStart("inconsistencies");
         for (Inconsistency inconsistency : node.inconsistencies()) {
             json.writeStartObject();

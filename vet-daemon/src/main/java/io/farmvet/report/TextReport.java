@@ -2,6 +2,7 @@ package io.farmvet.report;
 
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.Kind;
+import io.farmvet.fetch.ClockSkew;
 import io.farmvet.names.RepositoryNames;
 import io.farmvet.repair.RepairEntry;
 import io.farmvet.util.Units;
@@ -31,12 +32,13 @@ public final class TextReport {
                 report.startedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         VetReport.PrimaryResult primary = report.primary();
         if (primary.failed()) {
-            out.printf("  primary  %s  FAILED: %s%n", primary.url(), primary.error());
+            out.printf("  primary  %s%s  FAILED: %s%n", primary.url(), clock(primary.clockSkewMs()), primary.error());
             out.println("  no verdicts: nothing can be compared without the primary's listing");
         } else {
             out.printf(
-                    "  primary  %s  %s, %s%n",
+                    "  primary  %s%s  %s, %s%n",
                     primary.url(),
+                    clock(primary.clockSkewMs()),
                     Units.count(primary.repositories(), "repository", "repositories"),
                     Units.bytes(primary.bytes()));
         }
@@ -49,12 +51,14 @@ public final class TextReport {
         if (report.repairError() != null) {
             out.printf("  NO REPAIRS: %s%n", report.repairError());
         }
+        writeMembers(report.members(), out);
         out.flush();
     }
 
     private static void writeNode(VetReport.NodeResult node, RepositoryNames names, PrintStream out) {
         // The node's /status matters only when it is not the normal one.
-        String state = node.state() == null || node.state().equals("SYNCHRONIZED") ? "" : " [" + node.state() + "]";
+        String state = (node.state() == null || node.state().equals("SYNCHRONIZED") ? "" : " [" + node.state() + "]")
+                + clock(node.clockSkewMs());
         if (node.failed()) {
             out.printf("  %s  %s%s  FAILED: %s%n", node.name(), node.url(), state, node.error());
             return;
@@ -116,6 +120,32 @@ public final class TextReport {
         return name == null
                 ? "repository " + repositoryId + " (project " + projectId + ")"
                 : name + " (id " + repositoryId + ")";
+    }
+
+    /** The farm's members against the vetted nodes, when they differ, and the notes of failed farmNodes calls. */
+    private static void writeMembers(io.farmvet.vet.FarmMembership members, PrintStream out) {
+        for (io.farmvet.vet.FarmMembership.UnvettedMember member : members.unvettedMembers()) {
+            out.printf(
+                    "  NOT VETTED: farm member %s%s, listed by %s, is not under nodes%n",
+                    member.name(),
+                    member.address() == null ? "" : " (" + member.address() + ")",
+                    String.join(", ", member.listedBy()));
+        }
+        for (String node : members.unlistedNodes()) {
+            out.printf("  NOT IN THE FARM: %s is in no node's farm member list (farmNodes)%n", node);
+        }
+        for (String note : members.notes()) {
+            out.printf("  note: %s%n", note);
+        }
+    }
+
+    /** A server's clock skew, shown only above {@link ClockSkew#WARN_ABOVE_MS}: the Date header has 1 s resolution. */
+    static String clock(Long skewMs) {
+        if (!ClockSkew.notable(skewMs)) {
+            return "";
+        }
+        return " [clock " + Math.abs(skewMs) / 1000 + " s " + (skewMs > 0 ? "ahead" : "behind")
+                + "; Bitbucket's JWTs fail beyond 30 s]";
     }
 
     private static String countByKind(List<Inconsistency> found) {

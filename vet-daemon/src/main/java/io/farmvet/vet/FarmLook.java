@@ -5,6 +5,7 @@ import io.farmvet.compare.NodeComparison;
 import io.farmvet.compare.PrimaryTable;
 import io.farmvet.config.FarmvetConfig;
 import io.farmvet.config.FarmvetConfig.Server;
+import io.farmvet.fetch.ClockSkew;
 import io.farmvet.fetch.FetchException;
 import io.farmvet.fetch.ListingFetcher;
 import io.farmvet.fetch.ListingRequest;
@@ -89,11 +90,13 @@ final class FarmLook {
                     "primary: {} ({})",
                     Units.count(table.size(), "repository", "repositories"),
                     Units.bytes(summary.bytes()));
-            return new VetReport.PrimaryResult(url, (long) table.size(), summary.bytes(), msSince(start), null);
+            return new VetReport.PrimaryResult(
+                    url, (long) table.size(), summary.bytes(), msSince(start), null, skewOf("primary", request));
         } catch (FetchException | RuntimeException e) {
             ready.completeExceptionally(e);
             log.error("primary failed, so no node is judged: {}", e.getMessage());
-            return new VetReport.PrimaryResult(url, null, request.bytesRead(), msSince(start), e.getMessage());
+            return new VetReport.PrimaryResult(
+                    url, null, request.bytesRead(), msSince(start), e.getMessage(), skewOf("primary", request));
         }
     }
 
@@ -108,31 +111,68 @@ final class FarmLook {
         try (request) {
             request.send();
             ListingSummary summary = request.read(reading);
-            return new NodeOutcome(index, node, reading.comparison(), summary.bytes(), msSince(start), null);
+            return new NodeOutcome(
+                    index,
+                    node,
+                    reading.comparison(),
+                    summary.bytes(),
+                    msSince(start),
+                    null,
+                    skewOf(node.name(), request));
         } catch (FetchException e) {
             if (e.getCause() instanceof NodeReadAhead.PrimaryUnavailable unavailable) {
                 String why = unavailable.interrupted()
                         ? "vet cancelled"
                         : "not compared: the primary's listing could not be read";
-                return NodeOutcome.failed(index, node, node.name() + ": " + why, request.bytesRead(), msSince(start));
+                return NodeOutcome.failed(index, node, node.name() + ": " + why, request.bytesRead(), msSince(start))
+                        .withClockSkew(skewOf(node.name(), request));
             }
             log.warn("{}", e.getMessage());
-            return NodeOutcome.failed(index, node, e.getMessage(), request.bytesRead(), msSince(start));
+            return NodeOutcome.failed(index, node, e.getMessage(), request.bytesRead(), msSince(start))
+                    .withClockSkew(skewOf(node.name(), request));
         } catch (RuntimeException e) {
             log.warn("{}", e.getMessage());
-            return NodeOutcome.failed(index, node, e.getMessage(), request.bytesRead(), msSince(start));
+            return NodeOutcome.failed(index, node, e.getMessage(), request.bytesRead(), msSince(start))
+                    .withClockSkew(skewOf(node.name(), request));
         } finally {
             reading.release();
         }
+    }
+
+    /** The server's clock skew as its answer showed it, warned about when Bitbucket's JWTs are at risk. */
+    private static Long skewOf(String server, ListingRequest request) {
+        Long skewMs = request.clockSkewMs();
+        if (ClockSkew.notable(skewMs)) {
+            log.warn(
+                    "{}: its clock is {} s {} farmvet's (from its Date header, 1 s resolution); Bitbucket's primary"
+                            + " and mirrors refuse each other's JWTs beyond 30 s of skew and then stop syncing:"
+                            + " check NTP on both machines",
+                    server,
+                    Math.abs(skewMs) / 1000,
+                    skewMs > 0 ? "ahead of" : "behind");
+        }
+        return skewMs;
     }
 
     private static long msSince(long startNanos) {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    record NodeOutcome(int index, Server node, NodeComparison comparison, long bytes, long durationMs, String error) {
+    /** @param clockSkewMs the node's clock minus farmvet's ({@link ClockSkew}), null when unknown */
+    record NodeOutcome(
+            int index,
+            Server node,
+            NodeComparison comparison,
+            long bytes,
+            long durationMs,
+            String error,
+            Long clockSkewMs) {
         static NodeOutcome failed(int index, Server node, String error, long bytes, long durationMs) {
-            return new NodeOutcome(index, node, null, bytes, durationMs, error);
+            return new NodeOutcome(index, node, null, bytes, durationMs, error, null);
+        }
+
+        NodeOutcome withClockSkew(Long clockSkewMs) {
+            return new NodeOutcome(index, node, comparison, bytes, durationMs, error, clockSkewMs);
         }
 
         VetReport.NodeResult failedResult() {

@@ -84,7 +84,9 @@ record NodeVet(
     /** The node's line of the report. */
     VetReport.NodeResult result() {
         VetReport.NodeResult result = vetted() ? outcome.vettedResult(verdicts) : outcome.failedResult();
-        return (repairsCancelled() ? result : result.withRepairs(repairs)).withState(state);
+        return (repairsCancelled() ? result : result.withRepairs(repairs))
+                .withState(state)
+                .withClockSkew(outcome.clockSkewMs());
     }
 
     /** A node's {@code /status} request and its answer to come. */

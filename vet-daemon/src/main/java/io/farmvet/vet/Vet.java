@@ -87,6 +87,8 @@ public final class Vet {
             FarmLook farm = new FarmLook(config, fetcher, pool, deadline);
             FarmLook.Look first = farm.look(nodes.stream().map(NodeVet::index).toList(), progress);
             nodes = nodes.stream().map(n -> n.looked(first.node(n.index()))).toList();
+            // Asked once the listings are in: a slow farmNodes must not hold a connection a listing needs.
+            MembersAsk members = new MembersAsk(nodes, fetcher, pool);
             List<NodeComparison> vetted = nodes.stream()
                     .filter(NodeVet::vetted)
                     .map(n -> n.outcome().comparison())
@@ -99,6 +101,9 @@ public final class Vet {
             Future<NameLookup.Result> named = first.table() == null
                     ? null
                     : pool.submit(() -> names.names(fetcher, config.primary(), first.table()));
+            // Before the repairs: a hanging farmNodes is cancelled here, so it holds no connection the second look
+            // needs.
+            FarmMembership membership = members.collect(config.nodes(), deadline);
 
             String repairError = null;
             boolean repairing = config.repair().mode() != RepairMode.NONE && first.table() != null;
@@ -134,7 +139,8 @@ public final class Vet {
                             (System.nanoTime() - start) / 1_000_000,
                             primary,
                             results,
-                            repairError)
+                            repairError,
+                            membership)
                     .withNames(lookup.names());
             log.info(
                     "vet of farm {} finished in {}: {}, {}",

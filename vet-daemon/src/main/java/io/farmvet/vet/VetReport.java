@@ -15,6 +15,8 @@ import java.util.Locale;
  * @param repairError why no repair was attempted although repairs are on (the state could not be opened), else
  *     null
  * @param names the project key and slug of the reported repositories, where known (issue 12)
+ * @param members the farm's members against the vetted nodes ({@code farmNodes}); {@link
+ *     FarmMembership#NOT_CHECKED} when not asked
  */
 public record VetReport(
         String farm,
@@ -24,11 +26,25 @@ public record VetReport(
         PrimaryResult primary,
         List<NodeResult> nodes,
         String repairError,
-        RepositoryNames names) {
+        RepositoryNames names,
+        FarmMembership members) {
 
     public VetReport {
         nodes = List.copyOf(nodes);
         names = names == null ? RepositoryNames.NONE : names;
+        members = members == null ? FarmMembership.NOT_CHECKED : members;
+    }
+
+    /** A report without repository names and without a check of the farm's members. */
+    public VetReport(
+            String farm,
+            Status status,
+            Instant startedAt,
+            long durationMs,
+            PrimaryResult primary,
+            List<NodeResult> nodes,
+            String repairError) {
+        this(farm, status, startedAt, durationMs, primary, nodes, repairError, FarmMembership.NOT_CHECKED);
     }
 
     /** A report without repository names. */
@@ -39,12 +55,13 @@ public record VetReport(
             long durationMs,
             PrimaryResult primary,
             List<NodeResult> nodes,
-            String repairError) {
-        this(farm, status, startedAt, durationMs, primary, nodes, repairError, RepositoryNames.NONE);
+            String repairError,
+            FarmMembership members) {
+        this(farm, status, startedAt, durationMs, primary, nodes, repairError, RepositoryNames.NONE, members);
     }
 
     public VetReport withNames(RepositoryNames names) {
-        return new VetReport(farm, status, startedAt, durationMs, primary, nodes, repairError, names);
+        return new VetReport(farm, status, startedAt, durationMs, primary, nodes, repairError, names, members);
     }
 
     /** A report of a vet without a repair error. */
@@ -55,7 +72,7 @@ public record VetReport(
             long durationMs,
             PrimaryResult primary,
             List<NodeResult> nodes) {
-        this(farm, status, startedAt, durationMs, primary, nodes, null);
+        this(farm, status, startedAt, durationMs, primary, nodes, null, FarmMembership.NOT_CHECKED);
     }
 
     public enum Status {
@@ -96,23 +113,36 @@ public record VetReport(
      *
      * @param repositories null when its listing did not arrive whole
      * @param error null unless it failed
+     * @param clockSkewMs its clock minus farmvet's, from its answer's {@code Date} header
+     *     ({@link io.farmvet.fetch.ClockSkew}); null when it did not answer or sent no readable date
      * @param notes what a best-effort look beside the listing could not do (the repository names not read), each
      *     one line; they never change a verdict
      */
     public record PrimaryResult(
-            String url, Long repositories, long bytes, long durationMs, String error, List<String> notes) {
+            String url,
+            Long repositories,
+            long bytes,
+            long durationMs,
+            String error,
+            Long clockSkewMs,
+            List<String> notes) {
         public PrimaryResult {
             notes = List.copyOf(notes);
         }
 
         public PrimaryResult(String url, Long repositories, long bytes, long durationMs, String error) {
-            this(url, repositories, bytes, durationMs, error, List.of());
+            this(url, repositories, bytes, durationMs, error, null, List.of());
+        }
+
+        public PrimaryResult(
+                String url, Long repositories, long bytes, long durationMs, String error, Long clockSkewMs) {
+            this(url, repositories, bytes, durationMs, error, clockSkewMs, List.of());
         }
 
         public PrimaryResult withNote(String note) {
             List<String> more = new java.util.ArrayList<>(notes);
             more.add(note);
-            return new PrimaryResult(url, repositories, bytes, durationMs, error, more);
+            return new PrimaryResult(url, repositories, bytes, durationMs, error, clockSkewMs, more);
         }
 
         public boolean failed() {
@@ -130,6 +160,8 @@ public record VetReport(
      *     {@code repair.mode: none}
      * @param state what the node's {@code GET /status} said ({@code SYNCHRONIZED}, {@code STARTING}, …), or
      *     {@link io.farmvet.fetch.NodeState#UNREACHABLE} / {@link io.farmvet.fetch.NodeState#UNKNOWN}; null when it has no such endpoint
+     * @param clockSkewMs its clock minus farmvet's, from its listing answer's {@code Date} header
+     *     ({@link io.farmvet.fetch.ClockSkew}); null when it did not answer or sent no readable date
      */
     public record NodeResult(
             String name,
@@ -141,7 +173,8 @@ public record VetReport(
             long durationMs,
             List<Inconsistency> inconsistencies,
             List<RepairEntry> repairs,
-            String state) {
+            String state,
+            Long clockSkewMs) {
         public NodeResult {
             inconsistencies = List.copyOf(inconsistencies);
             repairs = List.copyOf(repairs);
@@ -157,17 +190,52 @@ public record VetReport(
                 long bytes,
                 long durationMs,
                 List<Inconsistency> inconsistencies) {
-            this(name, url, status, error, repositories, bytes, durationMs, inconsistencies, List.of(), null);
+            this(name, url, status, error, repositories, bytes, durationMs, inconsistencies, List.of(), null, null);
         }
 
         public NodeResult withRepairs(List<RepairEntry> repairs) {
             return new NodeResult(
-                    name, url, status, error, repositories, bytes, durationMs, inconsistencies, repairs, state);
+                    name,
+                    url,
+                    status,
+                    error,
+                    repositories,
+                    bytes,
+                    durationMs,
+                    inconsistencies,
+                    repairs,
+                    state,
+                    clockSkewMs);
         }
 
         public NodeResult withState(String state) {
             return new NodeResult(
-                    name, url, status, error, repositories, bytes, durationMs, inconsistencies, repairs, state);
+                    name,
+                    url,
+                    status,
+                    error,
+                    repositories,
+                    bytes,
+                    durationMs,
+                    inconsistencies,
+                    repairs,
+                    state,
+                    clockSkewMs);
+        }
+
+        public NodeResult withClockSkew(Long clockSkewMs) {
+            return new NodeResult(
+                    name,
+                    url,
+                    status,
+                    error,
+                    repositories,
+                    bytes,
+                    durationMs,
+                    inconsistencies,
+                    repairs,
+                    state,
+                    clockSkewMs);
         }
 
         public boolean failed() {

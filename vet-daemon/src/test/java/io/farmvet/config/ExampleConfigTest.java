@@ -99,6 +99,7 @@ class ExampleConfigTest {
                         "primary.auth.bearer-token-file",
                         "nodes[].name",
                         "nodes[].url",
+                        "nodes[].member",
                         "nodes[].auth.basic.username",
                         "nodes[].auth.basic.password-file",
                         "nodes[].auth.bearer-token-file",

@@ -150,8 +150,16 @@ public final class FakeServer implements AutoCloseable {
         return (request, out) -> (request.path().startsWith(prefix) ? matching : otherwise).respond(request, out);
     }
 
-    /** A Bitbucket-like node: {@code /status} says {@code state}, every other path gets {@code listing}. */
+    /**
+     * A Bitbucket-like node: {@code /status} says {@code state}, {@code farmNodes} answers 404 (as an older version
+     * or an agent does, so that it takes no turn of a {@link #sequence}), every other path gets {@code listing}.
+     */
     public static Responder node(String state, Responder listing) {
+        return node(state, status(404, "Not Found", "{}"), listing);
+    }
+
+    /** A Bitbucket-like node as {@link #node(String, Responder)}, with {@code farmNodes} answered by {@code members}. */
+    public static Responder node(String state, Responder members, Responder listing) {
         int code = state.equals("STARTING") ? 503 : 200;
         return route(
                 "/status",
@@ -160,7 +168,7 @@ public final class FakeServer implements AutoCloseable {
                         code == 200 ? "OK" : "Service Unavailable",
                         "{\"state\":\"" + state + "\",\"nodeCount\":\"1\"}",
                         "Content-Type: application/json"),
-                listing);
+                route("/" + io.farmvet.fetch.FarmNodesProbe.PATH, members, listing));
     }
 
     /** Answers each request with the next responder; the last one answers every request after that. */

@@ -43,6 +43,12 @@ public final class TestConfigs {
         return this;
     }
 
+    /** A node whose name in its farm's member list ({@code nodes[i].member}) is {@code member}. */
+    public TestConfigs node(String name, URI url, String member) {
+        nodes.add(new FarmvetConfig.Server(name, url, Auth.NONE, member));
+        return this;
+    }
+
     public TestConfigs scope(Scope scope) {
         this.scope = scope;
         return this;
