@@ -70,12 +70,7 @@ public final class FarmNodesProbe {
         this.server = server;
         this.configPath = configPath;
         this.url = url;
-        this.get = new HttpGet(url);
-        get.setHeader(HttpHeaders.ACCEPT, "application/json");
-        get.setHeader(HttpHeaders.ACCEPT_ENCODING, ListingFetcher.ACCEPT_ENCODING);
-        if (authorization != null) {
-            get.setHeader(HttpHeaders.AUTHORIZATION, authorization);
-        }
+        this.get = ListingFetcher.get(url, authorization);
     }
 
     public Answer ask() {

@@ -48,7 +48,18 @@ public final class JsonGet {
             if (entity == null) {
                 throw new FetchException(serverName + ": GET " + url + " answered 200 with no body", null);
             }
-            try (InputStream in = decoded(entity, response.getFirstHeader(HttpHeaders.CONTENT_ENCODING))) {
+            Header coding = response.getFirstHeader(HttpHeaders.CONTENT_ENCODING);
+            String name = coding == null ? "" : coding.getValue().trim().toLowerCase(java.util.Locale.ROOT);
+            if (!name.isEmpty() && !name.equals("identity") && !name.equals("gzip") && !name.equals("x-gzip")) {
+                throw new FetchException(
+                        serverName + ": GET " + url + " answered with Content-Encoding \"" + masker.text(name)
+                                + "\", which farmvet cannot decode: it asks for gzip only; check the proxy in front"
+                                + " of the server",
+                        null);
+            }
+            try (InputStream in = name.isEmpty() || name.equals("identity")
+                    ? entity.getContent()
+                    : new GZIPInputStream(entity.getContent())) {
                 byte[] body = in.readNBytes(maxBytes + 1);
                 if (body.length > maxBytes) {
                     throw new FetchException(
@@ -69,10 +80,5 @@ public final class JsonGet {
 
     public void cancel() {
         request.cancel();
-    }
-
-    private static InputStream decoded(HttpEntity entity, Header coding) throws IOException {
-        InputStream raw = entity.getContent();
-        return coding != null && coding.getValue().trim().equalsIgnoreCase("gzip") ? new GZIPInputStream(raw) : raw;
     }
 }

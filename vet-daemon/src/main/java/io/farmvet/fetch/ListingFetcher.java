@@ -78,13 +78,8 @@ public final class ListingFetcher implements Closeable {
     public ListingRequest prepare(
             FarmvetConfig.Server server, String configPath, ListingKind kind, ServerProgress progress) {
         String url = server.url() + "/" + kind.path();
-        HttpGet get = new HttpGet(url);
-        get.setHeader(HttpHeaders.ACCEPT, "application/json");
-        get.setHeader(HttpHeaders.ACCEPT_ENCODING, ACCEPT_ENCODING);
         String authorization = server.auth().authorizationHeader();
-        if (authorization != null) {
-            get.setHeader(HttpHeaders.AUTHORIZATION, authorization);
-        }
+        HttpGet get = get(url, authorization);
         FetchFailure failure = new FetchFailure(
                 server.name(),
                 url,
@@ -102,13 +97,8 @@ public final class ListingFetcher implements Closeable {
      */
     public JsonGet jsonGet(FarmvetConfig.Server server, String pathAndQuery) {
         String url = server.url() + "/" + pathAndQuery;
-        HttpGet get = new HttpGet(url);
-        get.setHeader(HttpHeaders.ACCEPT, "application/json");
-        get.setHeader(HttpHeaders.ACCEPT_ENCODING, ACCEPT_ENCODING);
         String authorization = server.auth().authorizationHeader();
-        if (authorization != null) {
-            get.setHeader(HttpHeaders.AUTHORIZATION, authorization);
-        }
+        HttpGet get = get(url, authorization);
         return new JsonGet(client, get, url, server.name(), SecretMasker.forRequest(url, authorization));
     }
 
@@ -133,6 +123,17 @@ public final class ListingFetcher implements Closeable {
                 configPath,
                 server.url() + "/" + FarmNodesProbe.PATH,
                 server.auth().authorizationHeader());
+    }
+
+    /** Every GET farmvet sends a server: JSON asked for, gzip accepted, the server's own credentials. */
+    static HttpGet get(String url, String authorization) {
+        HttpGet get = new HttpGet(url);
+        get.setHeader(HttpHeaders.ACCEPT, "application/json");
+        get.setHeader(HttpHeaders.ACCEPT_ENCODING, ACCEPT_ENCODING);
+        if (authorization != null) {
+            get.setHeader(HttpHeaders.AUTHORIZATION, authorization);
+        }
+        return get;
     }
 
     @Override

@@ -192,6 +192,23 @@ class VetNamesTest {
     }
 
     @Test
+    void issue12APageInACodingFarmvetCannotDecodeIsANoteNamingIt() throws Exception {
+        FakeServer primary = servers.serve(FakeServer.route(
+                FakeBitbucket.REPOS_PATH,
+                FakeServer.encoded("br", new byte[] {0x0b, 0x02, (byte) 0x80}),
+                new FakeBitbucket(farm).responder()));
+        FakeServer node = servers.serve(FakeServer.json(drifted.json()));
+
+        VetReport report = vet(new TestConfigs().primary(primary.url()).node("n", node.url()));
+
+        assertThat(report.nodes().get(0).inconsistencies()).isEqualTo(VERDICTS);
+        assertThat(report.primary().notes())
+                .singleElement()
+                .asString()
+                .contains("answered with Content-Encoding \"br\", which farmvet cannot decode");
+    }
+
+    @Test
     void issue12AMalformedPageIsANote() throws Exception {
         FakeServer primary = servers.serve(FakeServer.route(
                 FakeBitbucket.REPOS_PATH,
