@@ -77,7 +77,10 @@ class FarmMetricsJmxTest {
             assertThat(PLATFORM.getAttribute(NAME, "Count")).isEqualTo(3L);
             assertThat((Double) PLATFORM.getAttribute(NAME, "Max")).isEqualTo(7_000.0, within(1e-6));
             assertThat((Double) PLATFORM.getAttribute(NAME, "Min")).isEqualTo(1_000.0, within(1e-6));
-            assertThat((Double) PLATFORM.getAttribute(NAME, "Mean")).isEqualTo(4_000.0, within(1e-6));
+            // Dropwizard's reservoir weighs each sample by when it was recorded (exponential decay), so the mean
+            // is exact only when the three are recorded in the same instant: one run on a loaded machine gave
+            // 4014.96. Within 1% still tells a mean from a max or a last value.
+            assertThat((Double) PLATFORM.getAttribute(NAME, "Mean")).isEqualTo(4_000.0, within(40.0));
             assertThat((Double) PLATFORM.getAttribute(NAME, "50thPercentile")).isEqualTo(4_000.0, within(1e-6));
             assertThat((Double) PLATFORM.getAttribute(NAME, "99thPercentile")).isEqualTo(7_000.0, within(1e-6));
             assertThat((Double) PLATFORM.getAttribute(NAME, "StdDev")).isPositive();
