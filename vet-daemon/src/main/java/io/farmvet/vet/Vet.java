@@ -15,10 +15,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongPredicate;
@@ -98,9 +98,10 @@ public final class Vet {
                     : FarmComparison.scope(config.farm().scope(), vetted);
             nodes = nodes.stream().map(n -> judge(n, first, inScope)).toList();
             // Names are looked up beside the repairs, after the verdicts: they never change one.
-            Future<NameLookup.Result> named = first.table() == null
+            // Steps that need names (diagnostics, refs) chain on this future.
+            CompletableFuture<NameLookup.Result> named = first.table() == null
                     ? null
-                    : pool.submit(() -> names.names(fetcher, config.primary(), first.table()));
+                    : CompletableFuture.supplyAsync(() -> names.names(fetcher, config.primary(), first.table()), pool);
             // Before the repairs: a hanging farmNodes is cancelled here, so it holds no connection the second look
             // needs.
             FarmMembership membership = members.collect(config.nodes(), deadline);
@@ -155,7 +156,7 @@ public final class Vet {
     }
 
     /** The names, or none with a note when the lookup did not end within {@code vet.deadline}. */
-    private NameLookup.Result awaitNames(Future<NameLookup.Result> named, Deadline deadline) {
+    private NameLookup.Result awaitNames(CompletableFuture<NameLookup.Result> named, Deadline deadline) {
         if (named == null) {
             return new NameLookup.Result(RepositoryNames.NONE, null, false);
         }
