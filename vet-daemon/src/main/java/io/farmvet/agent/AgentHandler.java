@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /rest/mirroring/latest/repo-hashes} and its {@code /content} and {@code /metadata} variants: the
  *       listing, streamed while it is computed ({@link ListingStreamer}), chunked, {@code application/json}; at most
  *       {@link AgentSettings#MAX_CONCURRENT_LISTINGS} at once, further ones get 503 with {@code Retry-After}.
+ *   <li>{@code GET /rest/farmvet/1/repos/{id}/refs}: one repository's refs ({@link RefsAnswer}); 404 for an id not
+ *       under {@code DIR}.
  *   <li>{@code POST /rest/farmvet/1/resync}: the contract of {@link AgentResync}, which {@code AgentAdapter}
  *       sends. 202 {@code {"repoId": N, "state": "queued"|"running"}} when queued or joined; 400 for
  *       a malformed body or names that do not match the id; 404 for an id not under {@code DIR} without names;
@@ -93,7 +95,8 @@ final class AgentHandler extends Handler.Abstract {
             return status(response, callback);
         }
         ListingKind kind = LISTINGS.get(path);
-        if (kind == null && !AgentResync.PATH.equals(path)) {
+        Long refsOf = RefsAnswer.id(path);
+        if (kind == null && refsOf == null && !AgentResync.PATH.equals(path)) {
             return error(response, callback, HttpStatus.NOT_FOUND_404, "no such endpoint: " + path);
         }
         if (!gate.admit(request, response, callback)) {
@@ -104,6 +107,12 @@ final class AgentHandler extends Handler.Abstract {
                 return methodNotAllowed(response, callback, "GET");
             }
             return listing(kind, response, callback);
+        }
+        if (refsOf != null) {
+            if (!"GET".equals(method)) {
+                return methodNotAllowed(response, callback, "GET");
+            }
+            return refs(refsOf, response, callback);
         }
         if (!"POST".equals(method)) {
             return methodNotAllowed(response, callback, "POST");
@@ -163,6 +172,25 @@ final class AgentHandler extends Handler.Abstract {
             listingSlots.release();
         }
         return true;
+    }
+
+    private boolean refs(long id, Response response, Callback callback) throws IOException {
+        Location location = index.find(id);
+        if (location == null) {
+            return error(response, callback, HttpStatus.NOT_FOUND_404, "no repository with id " + id + " on this node");
+        }
+        try {
+            return json(response, callback, HttpStatus.OK_200, RefsAnswer.of(id, location, index.root()));
+        } catch (RefsAnswer.TooManyRefs e) {
+            return error(response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, e.getMessage());
+        } catch (IOException e) {
+            LOG.warn("refs of {} not read: {}", location, e.toString());
+            return error(
+                    response,
+                    callback,
+                    HttpStatus.INTERNAL_SERVER_ERROR_500,
+                    "the refs of " + location + " could not be read: " + e.getMessage());
+        }
     }
 
     private boolean resync(Request request, Response response, Callback callback) throws IOException {
@@ -276,7 +304,7 @@ final class AgentHandler extends Handler.Abstract {
         return json(response, callback, status, body);
     }
 
-    private static boolean json(Response response, Callback callback, int status, Map<String, Object> body) {
+    private static boolean json(Response response, Callback callback, int status, Map<String, ?> body) {
         byte[] bytes;
         try {
             bytes = JSON.writeValueAsBytes(body);

@@ -35,6 +35,11 @@ final class RepositoryIndex {
         this.root = root;
     }
 
+    /** {@code DIR}, the folder the repositories are under. */
+    Path root() {
+        return root;
+    }
+
     /** Reads {@code DIR} afresh. */
     synchronized int rescan() throws IOException {
         Map<Long, Location> fresh = new HashMap<>();
