@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
 final class ConfigBinder {
     private static final Logger log = LoggerFactory.getLogger(ConfigBinder.class);
 
-    private static final List<String> ROOT_KEYS =
-            List.of("farm", "primary", "nodes", "http", "listing", "vet", "repair", "server", "state", "history");
+    private static final List<String> ROOT_KEYS = List.of(
+            "farm", "primary", "nodes", "http", "listing", "vet", "repair", "server", "state", "history", "explain");
     private static final List<String> FARM_KEYS = List.of("name", "scope");
     private static final List<String> PRIMARY_KEYS = List.of("url", "auth");
     private static final List<String> NODE_KEYS = List.of("name", "url", "auth", "member");
@@ -85,6 +85,8 @@ final class ConfigBinder {
             List.of("listen", "token-file", "metrics-token-file", "webhook-secret-file");
     private static final List<String> STATE_KEYS = List.of("dir");
     private static final List<String> HISTORY_KEYS = List.of("keep-successes", "keep-failures", "max-bytes");
+
+    private static final List<String> EXPLAIN_KEYS = List.of("max-repositories");
 
     private static final String SCOPE_FORMS = "all, inferred or a list of project ids like [1, 7, 42]";
 
@@ -124,6 +126,7 @@ final class ConfigBinder {
         Repair repair = repair(section(top.get("repair"), "repair", REPAIR_KEYS), state);
         RestServer server = server(section(top.get("server"), "server", SERVER_KEYS));
         History history = history(section(top.get("history"), "history", HISTORY_KEYS));
+        FarmvetConfig.Explain explain = explain(section(top.get("explain"), "explain", EXPLAIN_KEYS));
         if (http != null && vet != null && vet.deadline() != null) {
             checkWithinDeadline(http.connectTimeout(), "connect-timeout", top.get("http"), vet, top.get("vet"));
             checkWithinDeadline(http.readTimeout(), "read-timeout", top.get("http"), vet, top.get("vet"));
@@ -131,7 +134,25 @@ final class ConfigBinder {
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
-        return new FarmvetConfig(farm, primary, nodes, http, listing, vet, repair, server, state, history, source);
+        return new FarmvetConfig(
+                farm, primary, nodes, http, listing, vet, repair, server, state, history, source, explain);
+    }
+
+    private FarmvetConfig.Explain explain(ObjectNode m) {
+        if (m == null) {
+            return null;
+        }
+        JsonNode n = m.get("max-repositories");
+        int max = FarmvetConfig.Explain.MAX_MAX_REPOSITORIES;
+        if (n == null) {
+            return FarmvetConfig.Explain.DEFAULTS;
+        }
+        if (n.isIntegralNumber() && n.canConvertToInt() && n.intValue() >= 0 && n.intValue() <= max) {
+            return new FarmvetConfig.Explain(n.intValue());
+        }
+        String got = n.isNumber() ? n.asText() : n.isTextual() ? quote(n.textValue()) : kind(n);
+        problem("explain.max-repositories", "must be a whole number from 0 (list no refs) to " + max + ", got " + got);
+        return null;
     }
 
     private Farm farm(ObjectNode m) {

@@ -26,7 +26,8 @@ public record FarmvetConfig(
         RestServer server,
         State state,
         History history,
-        Path source) {
+        Path source,
+        Explain explain) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
@@ -74,6 +75,41 @@ public record FarmvetConfig(
 
     public FarmvetConfig {
         nodes = List.copyOf(nodes);
+        explain = explain == null ? Explain.DEFAULTS : explain;
+    }
+
+    /** A config with the default {@code explain} section. */
+    public FarmvetConfig(
+            Farm farm,
+            Server primary,
+            List<Server> nodes,
+            Http http,
+            Listing listing,
+            Vet vet,
+            Repair repair,
+            RestServer server,
+            State state,
+            History history,
+            Path source) {
+        this(farm, primary, nodes, http, listing, vet, repair, server, state, history, source, Explain.DEFAULTS);
+    }
+
+    /**
+     * {@code explain}: how much of the drift a vet explains after its verdicts (issue 12).
+     *
+     * @param maxRepositories how many {@code content} inconsistencies per vet get the refs that differ listed, in
+     *     the order found; 0 lists none
+     */
+    public record Explain(int maxRepositories) {
+        /**
+         * Two ls-remotes per repository (primary and node), four at a time per server: 50 take seconds, enough
+         * to see what an incident looks like without turning a vet of a badly drifted farm into a crawl.
+         */
+        public static final int DEFAULT_MAX_REPOSITORIES = 50;
+        /** Upper bound for explain.max-repositories: beyond this the report is for a program, not a person. */
+        public static final int MAX_MAX_REPOSITORIES = 10_000;
+
+        public static final Explain DEFAULTS = new Explain(DEFAULT_MAX_REPOSITORIES);
     }
 
     /** This config with {@code repair.dry-run} on: every repair is planned and reported, none is sent. */
@@ -89,7 +125,8 @@ public record FarmvetConfig(
                 server,
                 state,
                 history,
-                source);
+                source,
+                explain);
     }
 
     /** {@code farm}: the farm's name (a label in reports, logs and metrics) and its scope. */
@@ -183,7 +220,8 @@ public record FarmvetConfig(
 
     /** A copy that vets only {@code subset} of the nodes (a REST trigger naming some nodes). */
     public FarmvetConfig withNodes(List<Server> subset) {
-        return new FarmvetConfig(farm, primary, subset, http, listing, vet, repair, server, state, history, source);
+        return new FarmvetConfig(
+                farm, primary, subset, http, listing, vet, repair, server, state, history, source, explain);
     }
 
     /**

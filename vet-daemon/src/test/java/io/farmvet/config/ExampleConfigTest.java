@@ -137,7 +137,8 @@ class ExampleConfigTest {
                         "state.dir",
                         "history.keep-successes",
                         "history.max-bytes",
-                        "history.keep-failures");
+                        "history.keep-failures",
+                        "explain.max-repositories");
     }
 
     private static void collect(JsonNode node, String path, Set<String> paths) {
