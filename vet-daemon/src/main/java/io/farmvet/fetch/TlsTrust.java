@@ -26,6 +26,12 @@ public final class TlsTrust {
 
     public static SSLContext context(Path caFile) throws GeneralSecurityException, IOException {
         SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trustManagers(caFile), null);
+        return context;
+    }
+
+    /** The same trust as {@link #context}, for clients that take trust managers (JGit's ls-remote). */
+    public static TrustManager[] trustManagers(Path caFile) throws GeneralSecurityException, IOException {
         List<X509TrustManager> managers = new ArrayList<>();
         managers.add(trustManager(null));
         if (caFile != null) {
@@ -37,8 +43,7 @@ public final class TlsTrust {
             }
             managers.add(trustManager(extra));
         }
-        context.init(null, new TrustManager[] {new AnyOf(managers)}, null);
-        return context;
+        return new TrustManager[] {new AnyOf(managers)};
     }
 
     private static Collection<? extends Certificate> readCertificates(Path caFile)

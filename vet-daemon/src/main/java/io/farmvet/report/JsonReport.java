@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.Kind;
+import io.farmvet.explain.RefDiff;
+import io.farmvet.explain.RefsFound;
+import io.farmvet.explain.RepositoryRefs;
 import io.farmvet.names.RepositoryNames;
 import io.farmvet.repair.RepairEntry;
 import io.farmvet.vet.VetReport;
@@ -19,13 +22,17 @@ import java.util.function.LongFunction;
  * <pre>{"id" (the API only), "farm", "status", "startedAt", "durationMs", "primary": {"url", "repositories", "bytes", "durationMs",
  * "error", "clockSkewMs", "notes": [...]}, "nodes": [{"name", "url", "status", "state", "error", "repositories",
  * "bytes", "durationMs", "clockSkewMs",
- * "inconsistencies": [{"repoId", "projectId", "projectKey", "slug", "kinds": [...], "sync"}],
+ * "inconsistencies": [{"repoId", "projectId", "projectKey", "slug", "kinds": [...], "sync", "refs", "refsOmitted"}],
  * "repairs": [{"repoId", "projectKey", "slug", "kinds": [...], "outcome", "detail", "sync"}]}], "repairError",
- * "unvettedMembers": [{"name", "address", "listedBy": [...]}], "unlistedNodes": [...], "memberNotes": [...]}</pre>
+ * "unvettedMembers": [{"name", "address", "listedBy": [...]}], "unlistedNodes": [...], "memberNotes": [...],
+ * "refsNotes": [...]}</pre>
  *
  * {@code "sync"} is there only for a repository that has a {@link SyncEvent}: {@code {"lastEventAt", "syncType",
  * "eventId"}}, the last {@code mirror:repo_synchronized} webhook the daemon received for it. {@code
- * unvettedMembers} and {@code unlistedNodes} are null when no node gave its farm's member list.
+ * unvettedMembers} and {@code unlistedNodes} are null when no node gave its farm's member list. {@code "refs":
+ * [{"ref", "primary", "node"}]} (object ids, null where the ref is absent on that side; at most {@value
+ * RepositoryRefs#MAX_LISTED}) and {@code "refsOmitted"} are there only for a {@code content} inconsistency the
+ * explain step listed; {@code refsNotes} says what it could not ask.
  *
  * Streamed with a generator, so a report with a million inconsistencies is not built twice in memory.
  */
@@ -90,11 +97,12 @@ public final class JsonReport {
             json.writeEndObject();
             json.writeArrayFieldStart("nodes");
             for (VetReport.NodeResult node : report.nodes()) {
-                writeNode(json, node, report.names(), sync);
+                writeNode(json, node, report.names(), sync, report.refs());
             }
             json.writeEndArray();
             json.writeStringField("repairError", report.repairError());
             FarmMembershipJson.write(json, report.members());
+            writeStrings(json, "refsNotes", report.refs().notes());
             json.writeEndObject();
         }
         out.write('\n');
@@ -102,7 +110,11 @@ public final class JsonReport {
     }
 
     private static void writeNode(
-            JsonGenerator json, VetReport.NodeResult node, RepositoryNames names, LongFunction<SyncEvent> sync)
+            JsonGenerator json,
+            VetReport.NodeResult node,
+            RepositoryNames names,
+            LongFunction<SyncEvent> sync,
+            RefsFound refs)
             throws IOException {
         json.writeStartObject();
         json.writeStringField("name", node.name());
@@ -122,6 +134,7 @@ public final class JsonReport {
             writeName(json, names.name(inconsistency.repositoryId()));
             writeKinds(json, inconsistency.kinds());
             writeSync(json, sync.apply(inconsistency.repositoryId()));
+            writeRefs(json, refs.of(node.name(), inconsistency.repositoryId()));
             json.writeEndObject();
         }
         json.writeEndArray();
@@ -144,6 +157,32 @@ public final class JsonReport {
     private static void writeName(JsonGenerator json, RepositoryNames.Name name) throws IOException {
         json.writeStringField("projectKey", name == null ? null : name.projectKey());
         json.writeStringField("slug", name == null ? null : name.slug());
+    }
+
+    /** {@code "refs": [{"ref", "primary", "node"}]} and {@code "refsOmitted"}, for an explained repository only. */
+    private static void writeRefs(JsonGenerator json, RepositoryRefs refs) throws IOException {
+        if (refs == null) {
+            return;
+        }
+        json.writeArrayFieldStart("refs");
+        for (RefDiff diff : refs.refs()) {
+            json.writeStartObject();
+            json.writeStringField("ref", diff.ref());
+            json.writeStringField("primary", diff.primary());
+            json.writeStringField("node", diff.node());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeNumberField("refsOmitted", refs.omitted());
+    }
+
+    private static void writeStrings(JsonGenerator json, String field, java.util.List<String> values)
+            throws IOException {
+        json.writeArrayFieldStart(field);
+        for (String value : values) {
+            json.writeString(value);
+        }
+        json.writeEndArray();
     }
 
     private static void writeSync(JsonGenerator json, SyncEvent event) throws IOException {

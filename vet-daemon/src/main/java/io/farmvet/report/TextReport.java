@@ -2,6 +2,9 @@ package io.farmvet.report;
 
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.Kind;
+import io.farmvet.explain.RefDiff;
+import io.farmvet.explain.RefsFound;
+import io.farmvet.explain.RepositoryRefs;
 import io.farmvet.fetch.ClockSkew;
 import io.farmvet.names.RepositoryNames;
 import io.farmvet.repair.RepairEntry;
@@ -15,10 +18,13 @@ import java.util.stream.Collectors;
 
 /**
  * Writes a {@link VetReport} for a person at a terminal: a headline, a line per server, then each node's
- * inconsistencies (the first {@value #MAX_LISTED} of them; {@code --json} has them all).
+ * inconsistencies (the first {@value #MAX_LISTED} of them; {@code --json} has them all), each {@code content} one
+ * with the refs that differ when the explain step listed them (the first {@value #MAX_REFS_LISTED}).
  */
 public final class TextReport {
     static final int MAX_LISTED = 50;
+    /** Refs shown under one repository; the JSON report has up to {@link RepositoryRefs#MAX_LISTED}. */
+    static final int MAX_REFS_LISTED = 10;
 
     private TextReport() {}
 
@@ -46,16 +52,19 @@ public final class TextReport {
             out.printf("    note: %s%n", note);
         }
         for (VetReport.NodeResult node : report.nodes()) {
-            writeNode(node, report.names(), out);
+            writeNode(node, report.names(), report.refs(), out);
         }
         if (report.repairError() != null) {
             out.printf("  NO REPAIRS: %s%n", report.repairError());
         }
         writeMembers(report.members(), out);
+        for (String note : report.refs().notes()) {
+            out.printf("  note: %s%n", note);
+        }
         out.flush();
     }
 
-    private static void writeNode(VetReport.NodeResult node, RepositoryNames names, PrintStream out) {
+    private static void writeNode(VetReport.NodeResult node, RepositoryNames names, RefsFound refs, PrintStream out) {
         // The node's /status matters only when it is not the normal one.
         String state = (node.state() == null || node.state().equals("SYNCHRONIZED") ? "" : " [" + node.state() + "]")
                 + clock(node.clockSkewMs());
@@ -78,6 +87,7 @@ public final class TextReport {
                     "      %s: %s%n",
                     repository(names, inconsistency.repositoryId(), inconsistency.projectId()),
                     inconsistency.kinds().stream().map(Kind::wireName).collect(Collectors.joining(", ")));
+            writeRefs(refs.of(node.name(), inconsistency.repositoryId()), node.name(), out);
         }
         if (found.size() > MAX_LISTED) {
             out.printf("      … and %d more (--json lists them all)%n", found.size() - MAX_LISTED);
@@ -109,6 +119,35 @@ public final class TextReport {
         if (repairs.size() > MAX_LISTED) {
             out.printf("      … and %d more (--json lists them all)%n", repairs.size() - MAX_LISTED);
         }
+    }
+
+    /** The refs that differ, one a line: {@code refs/heads/main: primary 1a2b3c4d5e6f, mirror-1 absent}. */
+    private static void writeRefs(RepositoryRefs refs, String node, PrintStream out) {
+        if (refs == null) {
+            return;
+        }
+        for (RefDiff diff :
+                refs.refs().subList(0, Math.min(MAX_REFS_LISTED, refs.refs().size()))) {
+            out.printf(
+                    "        %s: primary %s, %s %s%n", diff.ref(), shortId(diff.primary()), node, shortId(diff.node()));
+        }
+        int more = refs.refs().size() - Math.min(MAX_REFS_LISTED, refs.refs().size()) + refs.omitted();
+        if (more > 0) {
+            out.printf(
+                    "        … and %d more %s%s%n",
+                    more,
+                    more == 1 ? "ref" : "refs",
+                    refs.omitted() > 0 ? " (--json lists " + RepositoryRefs.MAX_LISTED + ")" : " (--json lists them)");
+        }
+        if (refs.refs().isEmpty()) {
+            // The listing was older than the ls-remote, or the difference is in refs a server does not advertise.
+            out.printf("        no advertised ref differs now: synced since the listing, or hidden refs differ%n");
+        }
+    }
+
+    /** 12 hex digits, as many as a person compares by eye; "absent" where the ref is not there. */
+    private static String shortId(String id) {
+        return id == null ? "absent" : id.substring(0, Math.min(12, id.length()));
     }
 
     /**

@@ -2,10 +2,14 @@ package io.farmvet.vet;
 
 import io.farmvet.compare.FarmComparison;
 import io.farmvet.compare.Inconsistency;
+import io.farmvet.compare.Kind;
 import io.farmvet.compare.NodeComparison;
 import io.farmvet.concurrent.NamedThreads;
 import io.farmvet.config.FarmvetConfig;
+import io.farmvet.explain.ExplainStep;
+import io.farmvet.explain.RefsFound;
 import io.farmvet.fetch.ListingFetcher;
+import io.farmvet.fetch.TlsTrust;
 import io.farmvet.names.NameLookup;
 import io.farmvet.names.RepositoryNames;
 import io.farmvet.repair.RepairMode;
@@ -45,6 +49,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Vet {
     private static final Logger log = LoggerFactory.getLogger(Vet.class);
+    /** How long a cancelled explain step may take to hand over what it has: it only collects finished asks. */
+    private static final long EXPLAIN_CANCEL_GRACE_MS = 2_000;
+
     private final FarmvetConfig config;
     private final ListingFetcher fetcher;
     private final Clock clock;
@@ -102,6 +109,15 @@ public final class Vet {
             CompletableFuture<NameLookup.Result> named = first.table() == null
                     ? null
                     : CompletableFuture.supplyAsync(() -> names.names(fetcher, config.primary(), first.table()), pool);
+            // The refs that differ are listed beside the repairs too, once the names are in (Bitbucket serves Git by
+            // name).
+            ExplainStep explain = explainStep(first, nodes, deadline);
+            List<ExplainStep.Target> targets = nodes.stream()
+                    .filter(NodeVet::vetted)
+                    .map(n -> new ExplainStep.Target(n.server(), n.verdicts()))
+                    .toList();
+            CompletableFuture<RefsFound> explained =
+                    explain == null ? null : named.thenApplyAsync(lookup -> explain.run(targets, lookup.names()), pool);
             // Before the repairs: a hanging farmNodes is cancelled here, so it holds no connection the second look
             // needs.
             FarmMembership membership = members.collect(config.nodes(), deadline);
@@ -142,7 +158,8 @@ public final class Vet {
                             results,
                             repairError,
                             membership)
-                    .withNames(lookup.names());
+                    .withNames(lookup.names())
+                    .withRefs(awaitRefs(explained, explain, deadline));
             log.info(
                     "vet of farm {} finished in {}: {}, {}",
                     report.farm(),
@@ -153,6 +170,63 @@ public final class Vet {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * The explain step of this vet, or null when there is nothing to explain: no verdicts, no {@code content}
+     * inconsistency, or {@code explain.max-repositories: 0}.
+     */
+    private ExplainStep explainStep(FarmLook.Look first, List<NodeVet> nodes, Deadline deadline) {
+        boolean anyContent = nodes.stream()
+                .filter(NodeVet::vetted)
+                .flatMap(n -> n.verdicts().stream())
+                .anyMatch(i -> i.kinds().contains(Kind.CONTENT));
+        if (first.table() == null || !anyContent || config.explain().maxRepositories() == 0) {
+            return null;
+        }
+        try {
+            // Agents list their repositories by name; Bitbucket by its own ids (names come from the lookup).
+            boolean agents = first.table().size() > 0 && first.table().slug(0) != null;
+            return new ExplainStep(
+                    config, fetcher, TlsTrust.trustManagers(config.http().caFile()), agents, deadline::remaining);
+        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+            // The listings were fetched with the same trust, so this is next to impossible; never fail the vet.
+            log.warn("refs that differ not listed: http.ca-file not usable: {}", e.toString());
+            return null;
+        }
+    }
+
+    /** The refs found; within {@code vet.deadline}, else what was done by then, with a note. */
+    private RefsFound awaitRefs(CompletableFuture<RefsFound> explained, ExplainStep explain, Deadline deadline) {
+        if (explained == null) {
+            return RefsFound.NONE;
+        }
+        try {
+            return explained.get(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            explain.cancel();
+            try {
+                // Cancelled, the step returns what it has at once.
+                return explained.get(EXPLAIN_CANCEL_GRACE_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException late) {
+                return notListed("not listed within vet.deadline ("
+                        + Units.duration(config.vet().deadline()) + ")");
+            } catch (InterruptedException late) {
+                Thread.currentThread().interrupt();
+                return notListed("not listed: the vet was cancelled");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            explain.cancel();
+            return notListed("not listed: the vet was cancelled");
+        } catch (ExecutionException e) {
+            log.error("explain step failed unexpectedly", e.getCause());
+            return notListed("not listed (" + e.getCause() + ")");
+        }
+    }
+
+    private static RefsFound notListed(String why) {
+        return new RefsFound(java.util.Map.of(), List.of("the refs that differ were " + why));
     }
 
     /** The names, or none with a note when the lookup did not end within {@code vet.deadline}. */

@@ -1,6 +1,7 @@
 package io.farmvet.vet;
 
 import io.farmvet.compare.Inconsistency;
+import io.farmvet.explain.RefsFound;
 import io.farmvet.names.RepositoryNames;
 import io.farmvet.repair.RepairEntry;
 import java.time.Instant;
@@ -17,6 +18,8 @@ import java.util.Locale;
  * @param names the project key and slug of the reported repositories, where known (issue 12)
  * @param members the farm's members against the vetted nodes ({@code farmNodes}); {@link
  *     FarmMembership#NOT_CHECKED} when not asked
+ * @param refs the refs that differ for the explained {@code content} inconsistencies, and the explain step's notes
+ *     ({@link RefsFound#NONE} when not asked)
  */
 public record VetReport(
         String farm,
@@ -27,12 +30,28 @@ public record VetReport(
         List<NodeResult> nodes,
         String repairError,
         RepositoryNames names,
-        FarmMembership members) {
+        FarmMembership members,
+        RefsFound refs) {
 
     public VetReport {
         nodes = List.copyOf(nodes);
         names = names == null ? RepositoryNames.NONE : names;
         members = members == null ? FarmMembership.NOT_CHECKED : members;
+        refs = refs == null ? RefsFound.NONE : refs;
+    }
+
+    /** A report without refs explained. */
+    public VetReport(
+            String farm,
+            Status status,
+            Instant startedAt,
+            long durationMs,
+            PrimaryResult primary,
+            List<NodeResult> nodes,
+            String repairError,
+            RepositoryNames names,
+            FarmMembership members) {
+        this(farm, status, startedAt, durationMs, primary, nodes, repairError, names, members, RefsFound.NONE);
     }
 
     /** A report without repository names and without a check of the farm's members. */
@@ -61,7 +80,11 @@ public record VetReport(
     }
 
     public VetReport withNames(RepositoryNames names) {
-        return new VetReport(farm, status, startedAt, durationMs, primary, nodes, repairError, names, members);
+        return new VetReport(farm, status, startedAt, durationMs, primary, nodes, repairError, names, members, refs);
+    }
+
+    public VetReport withRefs(RefsFound refs) {
+        return new VetReport(farm, status, startedAt, durationMs, primary, nodes, repairError, names, members, refs);
     }
 
     /** A report of a vet without a repair error. */

@@ -1,5 +1,9 @@
 package io.farmvet.testing;
 
+import io.farmvet.git.GitHttpBackend;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +21,7 @@ import java.util.regex.Pattern;
  */
 public final class FakeBitbucket {
     public static final String REPOS_PATH = "/rest/mirroring/latest/repos";
+    public static final String SCM_PATH = "/scm/";
     private static final Pattern QUERY = Pattern.compile("[?&](start|limit)=(\\d+)");
 
     /** One repository as {@code repos} lists it. */
@@ -31,6 +36,8 @@ public final class FakeBitbucket {
     private boolean backwards;
     private int padding;
     private Duration stall = Duration.ZERO;
+    private volatile GitHttpBackend scm;
+    private volatile String scmAuthorization;
 
     /** Every repository of {@code listing} named {@code P<project>/repo-<id>}. */
     public FakeBitbucket(Listings listing) {
@@ -116,7 +123,56 @@ public final class FakeBitbucket {
         return this;
     }
 
+    /**
+     * Serves the bare repositories under {@code root} at {@code /scm/{KEY}/{slug}.git} over real smart HTTP (git
+     * http-backend), as Bitbucket serves Git; by default the names are {@code P<project>/repo-<id>}, so
+     * repository 5 of project 6 is {@code root/P6/repo-5.git}.
+     */
+    public FakeBitbucket scm(Path root) {
+        scm = new GitHttpBackend(root);
+        return this;
+    }
+
+    /** {@code /scm} answers 401 to a request without exactly this {@code Authorization} value. */
+    public FakeBitbucket scmAuthorization(String value) {
+        scmAuthorization = value;
+        return this;
+    }
+
     public FakeServer.Responder responder() {
+        return FakeServer.route(SCM_PATH, this::scmAnswer, reposAndListing());
+    }
+
+    private void scmAnswer(FakeServer.Request request, OutputStream out) throws Exception {
+        if (scm == null) {
+            FakeServer.status(404, "Not Found", "{\"errors\":[]}", "Content-Type: application/json")
+                    .respond(request, out);
+            return;
+        }
+        if (scmAuthorization != null && !scmAuthorization.equals(request.header("Authorization"))) {
+            FakeServer.status(401, "Unauthorized", "no\n", "WWW-Authenticate: Basic realm=\"Bitbucket\"")
+                    .respond(request, out);
+            return;
+        }
+        String path = request.path().substring(SCM_PATH.length() - 1);
+        int query = path.indexOf('?');
+        GitHttpBackend.Answer answer = scm.run(
+                request.method(),
+                query < 0 ? path : path.substring(0, query),
+                query < 0 ? "" : path.substring(query + 1),
+                request.headers(),
+                request.body().getBytes(StandardCharsets.ISO_8859_1));
+        StringBuilder head =
+                new StringBuilder("HTTP/1.1 ").append(answer.status()).append(" Git\r\nConnection: close\r\n");
+        for (String header : answer.headers()) {
+            head.append(header).append("\r\n");
+        }
+        head.append("Content-Length: ").append(answer.body().length).append("\r\n\r\n");
+        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.write(answer.body());
+    }
+
+    private FakeServer.Responder reposAndListing() {
         return FakeServer.route(
                 REPOS_PATH,
                 (request, out) -> {

@@ -13,6 +13,8 @@ import java.util.List;
 
 /** Builds a {@link FarmvetConfig} for tests in code, with short timeouts suited to loopback servers. */
 public final class TestConfigs {
+    private int explainMaxRepositories;
+
     private Scope scope = Scope.INFERRED;
     private FarmvetConfig.Server primary;
     private final List<FarmvetConfig.Server> nodes = new ArrayList<>();
@@ -87,6 +89,15 @@ public final class TestConfigs {
         return this;
     }
 
+    /**
+     * {@code explain.max-repositories}; off (0) unless set, so that a test's fakes see only the requests it
+     * expects (a refs request would take a turn of a {@link FakeServer#sequence}).
+     */
+    public TestConfigs explain(int maxRepositories) {
+        this.explainMaxRepositories = maxRepositories;
+        return this;
+    }
+
     public FarmvetConfig build() {
         return new FarmvetConfig(
                 new FarmvetConfig.Farm("test", scope),
@@ -103,6 +114,7 @@ public final class TestConfigs {
                         FarmvetConfig.DEFAULT_KEEP_SUCCESSES,
                         FarmvetConfig.DEFAULT_KEEP_FAILURES,
                         FarmvetConfig.DEFAULT_HISTORY_MAX_BYTES),
-                Path.of("test.yaml"));
+                Path.of("test.yaml"),
+                new FarmvetConfig.Explain(explainMaxRepositories));
     }
 }
