@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.farmvet.cli.Main;
 import io.farmvet.compare.Inconsistency;
+import io.farmvet.compare.Kind;
+import io.farmvet.explain.RepositoryRefs;
 import io.farmvet.git.RepositoryHasher;
 import io.farmvet.git.RepositoryHashes;
 import io.farmvet.repair.RepairEntry;
@@ -85,6 +87,20 @@ class DemoTest {
                             .map(d -> tuple(d.repository().repositoryId(), RepairOutcome.SENT))
                             .toList());
         }
+
+        // The first vet listed the refs that differ for each content drift, from the agents' refs endpoint, and
+        // printed them under the repository (issue 12).
+        for (Drift drift : drifts.stream().filter(d -> d.kind() == Kind.CONTENT).toList()) {
+            RepositoryRefs refs =
+                    result.first().refs().of(drift.node(), drift.repository().repositoryId());
+            assertThat(refs).as(drift.change()).isNotNull();
+            assertThat(refs.refs()).as(drift.change()).isNotEmpty();
+        }
+        assertThat(result.first().refs().notes()).isEmpty();
+        assertThat(output)
+                .containsPattern("\\n        refs/tags/v1\\.1: primary [0-9a-f]{12}, node-1 absent\\n")
+                .containsPattern("\\n        refs/heads/release/1\\.x: primary [0-9a-f]{12}, node-3 absent\\n")
+                .containsPattern("\\n        refs/heads/main: primary [0-9a-f]{12}, node-1 [0-9a-f]{12}\\n");
 
         // The second vet found the farm consistent and verified every repair as repaired.
         assertThat(result.second().status()).isEqualTo(VetReport.Status.CONSISTENT);
