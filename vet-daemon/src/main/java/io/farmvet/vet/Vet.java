@@ -219,7 +219,12 @@ public final class Vet {
             Thread.currentThread().interrupt();
             explain.cancel();
             return notListed("not listed: the vet was cancelled");
-        } catch (ExecutionException e) {
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+            if (e instanceof java.util.concurrent.CancellationException
+                    || e.getCause() instanceof java.util.concurrent.CancellationException) {
+                // The names lookup it waits for was cancelled at the deadline.
+                return notListed("not listed: the repository names did not come within vet.deadline");
+            }
             log.error("explain step failed unexpectedly", e.getCause());
             return notListed("not listed (" + e.getCause() + ")");
         }
