@@ -22,6 +22,7 @@ import io.farmvet.testing.FakeBitbucket;
 import io.farmvet.testing.FakeFarm;
 import io.farmvet.testing.FakeServer;
 import io.farmvet.testing.Listings;
+import io.farmvet.testing.SelfSignedTls;
 import io.farmvet.testing.TestConfigs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -179,7 +180,8 @@ class VetRefsTest {
         assertThat(report.refs().byNode()).isEmpty();
         assertThat(report.refs().notes()).hasSize(1);
         assertThat(report.refs().notes().get(0))
-                .startsWith("mirror-1: ls-remote " + node.url() + "/scm/P1/repo-")
+                // Whichever repository was asked first: the asks run in parallel.
+                .startsWith("mirror-1: ls-remote " + node.url() + "/scm/P")
                 .contains("refused (HTTP 401)", "REPO_READ")
                 .doesNotContain("wrong-node-token-456");
         assertThat(primary.requests())
@@ -187,6 +189,24 @@ class VetRefsTest {
                 .isNotEmpty()
                 .allSatisfy(r -> assertThat(r.header("Authorization")).isEqualTo("Bearer primary-token-123"));
         assertThat(text(report)).contains("  note: mirror-1: ls-remote ");
+    }
+
+    @Test
+    void issue12AServerBehindAnInternalCaIsAskedWithTheTrustOfHttpCaFile() throws Exception {
+        SelfSignedTls tls = SelfSignedTls.create(java.nio.file.Files.createDirectories(tmp.resolve("tls")));
+        FakeServer primary = primary(new FakeBitbucket(farm).scm(primaryRoot));
+        FakeServer node = servers.serve(FakeServer.startTls(
+                tls.serverContext(), new FakeBitbucket(drifted).scm(nodeRoot).responder()));
+
+        VetReport report = vet(new TestConfigs()
+                .primary(primary.url())
+                .node("mirror-1", node.url())
+                .caFile(tls.caFile())
+                .explain(50));
+
+        assertThat(node.url().getScheme()).isEqualTo("https");
+        assertThat(report.refs().notes()).isEmpty();
+        assertThat(report.refs().of("mirror-1", 1).refs()).contains(new RefDiff("refs/heads/main", main1, movedMain1));
     }
 
     @Test
