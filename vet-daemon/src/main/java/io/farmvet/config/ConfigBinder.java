@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
 final class ConfigBinder {
     private static final Logger log = LoggerFactory.getLogger(ConfigBinder.class);
 
-    private static final List<String> ROOT_KEYS =
-            List.of("farm", "primary", "nodes", "http", "listing", "vet", "repair", "server", "state", "history");
+    private static final List<String> ROOT_KEYS = List.of(
+            "farm", "primary", "nodes", "http", "listing", "vet", "repair", "server", "state", "history", "diagnose");
     private static final List<String> FARM_KEYS = List.of("name", "scope");
     private static final List<String> PRIMARY_KEYS = List.of("url", "auth");
     private static final List<String> NODE_KEYS = List.of("name", "url", "auth", "member");
@@ -85,6 +85,7 @@ final class ConfigBinder {
             List.of("listen", "token-file", "metrics-token-file", "webhook-secret-file");
     private static final List<String> STATE_KEYS = List.of("dir");
     private static final List<String> HISTORY_KEYS = List.of("keep-successes", "keep-failures", "max-bytes");
+    private static final List<String> DIAGNOSE_KEYS = List.of("max-repositories", "delay-threshold");
 
     private static final String SCOPE_FORMS = "all, inferred or a list of project ids like [1, 7, 42]";
 
@@ -124,6 +125,7 @@ final class ConfigBinder {
         Repair repair = repair(section(top.get("repair"), "repair", REPAIR_KEYS), state);
         RestServer server = server(section(top.get("server"), "server", SERVER_KEYS));
         History history = history(section(top.get("history"), "history", HISTORY_KEYS));
+        FarmvetConfig.Diagnose diagnose = diagnose(section(top.get("diagnose"), "diagnose", DIAGNOSE_KEYS));
         if (http != null && vet != null && vet.deadline() != null) {
             checkWithinDeadline(http.connectTimeout(), "connect-timeout", top.get("http"), vet, top.get("vet"));
             checkWithinDeadline(http.readTimeout(), "read-timeout", top.get("http"), vet, top.get("vet"));
@@ -131,7 +133,28 @@ final class ConfigBinder {
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
-        return new FarmvetConfig(farm, primary, nodes, http, listing, vet, repair, server, state, history, source);
+        return new FarmvetConfig(
+                farm, primary, nodes, http, listing, vet, repair, server, state, history, source, diagnose);
+    }
+
+    /** {@code diagnose} (issue 12 section 3); absent keys take their defaults. */
+    private FarmvetConfig.Diagnose diagnose(ObjectNode m) {
+        if (m == null) {
+            return null;
+        }
+        Integer max = integer(m, "diagnose", "max-repositories", 0, FarmvetConfig.Diagnose.MAX_REPOSITORIES);
+        Duration threshold = duration(
+                m,
+                "diagnose",
+                "delay-threshold",
+                FarmvetConfig.Diagnose.DEFAULT_DELAY_THRESHOLD,
+                FarmvetConfig.Diagnose.MAX_DELAY_THRESHOLD);
+        if (threshold != null && threshold.compareTo(Duration.ofMinutes(1)) < 0) {
+            problem("diagnose.delay-threshold", "must be at least 1m, got " + Units.duration(threshold));
+        }
+        return new FarmvetConfig.Diagnose(
+                max == null ? FarmvetConfig.Diagnose.DEFAULT_MAX_REPOSITORIES : max,
+                threshold == null ? FarmvetConfig.Diagnose.DEFAULT_DELAY_THRESHOLD : threshold);
     }
 
     private Farm farm(ObjectNode m) {

@@ -26,7 +26,8 @@ public record FarmvetConfig(
         RestServer server,
         State state,
         History history,
-        Path source) {
+        Path source,
+        Diagnose diagnose) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
@@ -74,6 +75,23 @@ public record FarmvetConfig(
 
     public FarmvetConfig {
         nodes = List.copyOf(nodes);
+        diagnose = diagnose == null ? Diagnose.DEFAULTS : diagnose;
+    }
+
+    /** A config with the default {@code diagnose} section. */
+    public FarmvetConfig(
+            Farm farm,
+            Server primary,
+            List<Server> nodes,
+            Http http,
+            Listing listing,
+            Vet vet,
+            Repair repair,
+            RestServer server,
+            State state,
+            History history,
+            Path source) {
+        this(farm, primary, nodes, http, listing, vet, repair, server, state, history, source, Diagnose.DEFAULTS);
     }
 
     /** This config with {@code repair.dry-run} on: every repair is planned and reported, none is sent. */
@@ -89,7 +107,8 @@ public record FarmvetConfig(
                 server,
                 state,
                 history,
-                source);
+                source,
+                diagnose);
     }
 
     /** {@code farm}: the farm's name (a label in reports, logs and metrics) and its scope. */
@@ -183,7 +202,8 @@ public record FarmvetConfig(
 
     /** A copy that vets only {@code subset} of the nodes (a REST trigger naming some nodes). */
     public FarmvetConfig withNodes(List<Server> subset) {
-        return new FarmvetConfig(farm, primary, subset, http, listing, vet, repair, server, state, history, source);
+        return new FarmvetConfig(
+                farm, primary, subset, http, listing, vet, repair, server, state, history, source, diagnose);
     }
 
     /**
@@ -195,5 +215,28 @@ public record FarmvetConfig(
         public RepairMode mode() {
             return settings.mode();
         }
+    }
+
+    /**
+     * {@code diagnose}: why a drifted repository is behind (issue 12 section 3), asked of each node beside the
+     * repairs: its {@code repoSyncStatus}, {@code mirrorRepos/{id}} and Bitbucket's own delayed-sync list.
+     *
+     * @param maxRepositories drifted repositories looked into per vet, all nodes together, in the order found; 0
+     *     turns the per-repository calls off
+     * @param delayThreshold what Bitbucket's {@code mirrorRepos/delayed-sync} counts as delayed
+     */
+    public record Diagnose(int maxRepositories, Duration delayThreshold) {
+        /**
+         * Two small GETs per repository: 50 is what a person reads at 3 a.m. (the text report lists 50 per node
+         * too), and keeps a mass divergence from turning into thousands of calls to an already struggling node.
+         */
+        public static final int DEFAULT_MAX_REPOSITORIES = 50;
+
+        public static final int MAX_REPOSITORIES = 10_000;
+        /** A repository behind for a quarter of an hour is worth a look; one behind by seconds is still syncing. */
+        public static final Duration DEFAULT_DELAY_THRESHOLD = Duration.ofMinutes(15);
+
+        public static final Duration MAX_DELAY_THRESHOLD = Duration.ofDays(7);
+        public static final Diagnose DEFAULTS = new Diagnose(DEFAULT_MAX_REPOSITORIES, DEFAULT_DELAY_THRESHOLD);
     }
 }

@@ -5,6 +5,8 @@ import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.NodeComparison;
 import io.farmvet.concurrent.NamedThreads;
 import io.farmvet.config.FarmvetConfig;
+import io.farmvet.diagnose.SyncDiagnosis;
+import io.farmvet.diagnose.SyncDiagnostics;
 import io.farmvet.fetch.ListingFetcher;
 import io.farmvet.names.NameLookup;
 import io.farmvet.names.RepositoryNames;
@@ -102,6 +104,13 @@ public final class Vet {
             CompletableFuture<NameLookup.Result> named = first.table() == null
                     ? null
                     : CompletableFuture.supplyAsync(() -> names.names(fetcher, config.primary(), first.table()), pool);
+            // Why the drifted repositories are behind: chained on the names (repoSyncStatus is asked by name), run
+            // beside the repairs, collected before the report; never a verdict or a repair.
+            SyncDiagnosis diagnosis = null;
+            if (named != null) {
+                diagnosis = new SyncDiagnosis(config.diagnose(), fetcher);
+                diagnosis.start(diagnosed(nodes), named.thenApply(NameLookup.Result::names), pool);
+            }
             // Before the repairs: a hanging farmNodes is cancelled here, so it holds no connection the second look
             // needs.
             FarmMembership membership = members.collect(config.nodes(), deadline);
@@ -131,6 +140,11 @@ public final class Vet {
                 log.error("{}", repairError);
             }
             NameLookup.Result lookup = awaitNames(named, deadline);
+            SyncDiagnostics sync = diagnosis == null
+                    ? SyncDiagnostics.NONE
+                    : diagnosis.collect(
+                            deadline.remaining(),
+                            "vet.deadline (" + Units.duration(config.vet().deadline()) + ")");
             VetReport.PrimaryResult primary =
                     lookup.note() == null ? first.primary() : first.primary().withNote(lookup.note());
             VetReport report = new VetReport(
@@ -142,7 +156,8 @@ public final class Vet {
                             results,
                             repairError,
                             membership)
-                    .withNames(lookup.names());
+                    .withNames(lookup.names())
+                    .withSync(sync);
             log.info(
                     "vet of farm {} finished in {}: {}, {}",
                     report.farm(),
@@ -182,6 +197,14 @@ public final class Vet {
                     "repository names not read (" + e.getCause() + "); repositories are reported by id",
                     true);
         }
+    }
+
+    /** The vetted nodes and their drift, for the sync diagnostics. */
+    private static List<SyncDiagnosis.Target> diagnosed(List<NodeVet> nodes) {
+        return nodes.stream()
+                .filter(NodeVet::vetted)
+                .map(n -> new SyncDiagnosis.Target(n.server(), "nodes[" + n.index() + "]", n.verdicts()))
+                .toList();
     }
 
     /** The node with its verdicts, when its listing was compared with the primary's. */

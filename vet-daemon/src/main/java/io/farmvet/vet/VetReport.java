@@ -1,6 +1,7 @@
 package io.farmvet.vet;
 
 import io.farmvet.compare.Inconsistency;
+import io.farmvet.diagnose.SyncDiagnostics;
 import io.farmvet.names.RepositoryNames;
 import io.farmvet.repair.RepairEntry;
 import java.time.Instant;
@@ -17,6 +18,8 @@ import java.util.Locale;
  * @param names the project key and slug of the reported repositories, where known (issue 12)
  * @param members the farm's members against the vetted nodes ({@code farmNodes}); {@link
  *     FarmMembership#NOT_CHECKED} when not asked
+ * @param sync why drifted repositories are behind, as each node tells it (issue 12 section 3); {@link
+ *     SyncDiagnostics#NONE} when not asked
  */
 public record VetReport(
         String farm,
@@ -27,12 +30,32 @@ public record VetReport(
         List<NodeResult> nodes,
         String repairError,
         RepositoryNames names,
-        FarmMembership members) {
+        FarmMembership members,
+        SyncDiagnostics sync) {
 
     public VetReport {
         nodes = List.copyOf(nodes);
         names = names == null ? RepositoryNames.NONE : names;
         members = members == null ? FarmMembership.NOT_CHECKED : members;
+        sync = sync == null ? SyncDiagnostics.NONE : sync;
+    }
+
+    /** A report without sync diagnostics. */
+    public VetReport(
+            String farm,
+            Status status,
+            Instant startedAt,
+            long durationMs,
+            PrimaryResult primary,
+            List<NodeResult> nodes,
+            String repairError,
+            RepositoryNames names,
+            FarmMembership members) {
+        this(farm, status, startedAt, durationMs, primary, nodes, repairError, names, members, SyncDiagnostics.NONE);
+    }
+
+    public VetReport withSync(SyncDiagnostics sync) {
+        return new VetReport(farm, status, startedAt, durationMs, primary, nodes, repairError, names, members, sync);
     }
 
     /** A report without repository names and without a check of the farm's members. */
@@ -61,7 +84,7 @@ public record VetReport(
     }
 
     public VetReport withNames(RepositoryNames names) {
-        return new VetReport(farm, status, startedAt, durationMs, primary, nodes, repairError, names, members);
+        return new VetReport(farm, status, startedAt, durationMs, primary, nodes, repairError, names, members, sync);
     }
 
     /** A report of a vet without a repair error. */

@@ -83,6 +83,7 @@ class ExampleConfigTest {
         assertThat(config.history().keepSuccesses()).isEqualTo(FarmvetConfig.DEFAULT_KEEP_SUCCESSES);
         assertThat(config.history().keepFailures()).isEqualTo(FarmvetConfig.DEFAULT_KEEP_FAILURES);
         assertThat(config.history().maxBytes()).isEqualTo(FarmvetConfig.DEFAULT_HISTORY_MAX_BYTES);
+        assertThat(config.diagnose()).isEqualTo(FarmvetConfig.Diagnose.DEFAULTS);
     }
 
     @Test
@@ -111,6 +112,8 @@ class ExampleConfigTest {
                         "vet.deadline",
                         "vet.schedule",
                         "vet.webhook-debounce",
+                        "diagnose.max-repositories",
+                        "diagnose.delay-threshold",
                         "repair.mode",
                         "repair.dry-run",
                         "repair.settle",

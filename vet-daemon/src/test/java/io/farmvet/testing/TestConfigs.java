@@ -24,6 +24,7 @@ public final class TestConfigs {
     private long readAhead = FarmvetConfig.Listing.DEFAULT_READ_AHEAD;
     private RepairSettings repair = RepairSettings.defaults();
     private Path stateDir = Path.of("target", "test-state");
+    private FarmvetConfig.Diagnose diagnose = FarmvetConfig.Diagnose.DEFAULTS;
 
     public TestConfigs primary(URI url) {
         return primary(url, Auth.NONE);
@@ -87,6 +88,12 @@ public final class TestConfigs {
         return this;
     }
 
+    /** {@code diagnose}: the sync diagnostics of drifted repositories (issue 12 section 3). */
+    public TestConfigs diagnose(FarmvetConfig.Diagnose diagnose) {
+        this.diagnose = diagnose;
+        return this;
+    }
+
     public FarmvetConfig build() {
         return new FarmvetConfig(
                 new FarmvetConfig.Farm("test", scope),
@@ -103,6 +110,7 @@ public final class TestConfigs {
                         FarmvetConfig.DEFAULT_KEEP_SUCCESSES,
                         FarmvetConfig.DEFAULT_KEEP_FAILURES,
                         FarmvetConfig.DEFAULT_HISTORY_MAX_BYTES),
-                Path.of("test.yaml"));
+                Path.of("test.yaml"),
+                diagnose);
     }
 }

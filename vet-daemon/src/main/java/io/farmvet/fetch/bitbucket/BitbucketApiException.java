@@ -24,6 +24,14 @@ public final class BitbucketApiException extends Exception {
     }
 
     /**
+     * The call got no answer to read: not answered in time, refused at the connection, cut short or longer than
+     * its bound. Asking the same server more now would only cost more of the vet's time.
+     */
+    public boolean unanswered() {
+        return httpStatus == 0 && getCause() instanceof io.farmvet.fetch.FetchException;
+    }
+
+    /**
      * The server does not offer this call to farmvet: 401/403 (the account lacks ADMIN), 404 (a version before the
      * endpoint, or an agent without it), 405. Anything else is a server that answered badly or not at all.
      */

@@ -86,7 +86,13 @@ public final class MirrorNodeApi {
     public RepoSyncStatus repoSyncStatus(long externalRepoId, String projectKey, String slug)
             throws BitbucketApiException {
         String path = repoSyncStatusPath(projectKey, slug);
-        JsonNode answer = object(path, get(path, MAX_OBJECT_BYTES));
+        JsonNode answer = object(
+                path,
+                get(
+                        path,
+                        MAX_OBJECT_BYTES,
+                        " (Bitbucket before 8.19 has no per-repository repoSyncStatus, or the node has no repository"
+                                + " by that name)"));
         Answer a = new Answer(path, answer);
         long id = a.requiredLong("externalRepoId");
         if (id != externalRepoId) {
@@ -144,7 +150,7 @@ public final class MirrorNodeApi {
      */
     public Set<Long> delayedSync(Duration threshold) throws BitbucketApiException {
         String path = BASE + "mirrorRepos/delayed-sync?delayThreshold=" + threshold + "&limit=" + DELAYED_LIMIT;
-        JsonNode answer = parse(path, get(path, MAX_DELAYED_BYTES));
+        JsonNode answer = parse(path, get(path, MAX_DELAYED_BYTES, " (Bitbucket before 9.5 has no delayed-sync list)"));
         JsonNode values = answer.isObject() ? answer.get("values") : answer;
         Answer a = new Answer(path, answer);
         if (values == null || !values.isArray()) {
@@ -185,6 +191,11 @@ public final class MirrorNodeApi {
     }
 
     private byte[] get(String path, int maxBytes) throws BitbucketApiException {
+        return get(path, maxBytes, "");
+    }
+
+    /** @param notFound what a 404 means here, added to the message */
+    private byte[] get(String path, int maxBytes, String notFound) throws BitbucketApiException {
         JsonGet get = fetcher.jsonGet(node, path);
         inFlight.add(get);
         try {
@@ -196,7 +207,7 @@ public final class MirrorNodeApi {
             int status = statusOf(e);
             String hint = status == 401 || status == 403
                     ? " (the account of " + configPath + ".auth needs ADMIN on the mirror for this)"
-                    : "";
+                    : status == 404 ? notFound : "";
             throw new BitbucketApiException(e.getMessage() + hint, status, e);
         } finally {
             inFlight.remove(get);
