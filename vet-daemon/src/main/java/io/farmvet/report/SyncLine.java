@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.function.LongFunction;
 
 /**
- * The text report's sync lines of one node (issue 12 section 3): the farm's pending sync requests under the node,
+ * The text report's sync lines of one node (issue 12 section 3): the farm's pending sync requests under the node
+ * (when there are any),
  * and under each drifted repository what the node said of it and the last webhook, as {@code sync: last synced
  * 3 h ago, 4 failed syncs, status ERROR_AVAILABLE; last webhook 5 min ago (incremental)}. Ages are counted from
  * the vet's start, so a report reads the same whenever it is printed.
@@ -28,7 +29,8 @@ final class SyncLine {
     }
 
     void writeNode(PrintStream out) {
-        if (node.refChangesQueue() != null) {
+        // Zero is the normal case and the gauge has the history; a backlog is worth a line.
+        if (node.refChangesQueue() != null && node.refChangesQueue() > 0) {
             out.printf("    ref changes queued: %d%n", node.refChangesQueue());
         }
         for (String note : node.notes()) {
@@ -43,7 +45,7 @@ final class SyncLine {
             if (sync.lastSyncDate() != null) {
                 parts.add("last synced " + ago(sync.lastSyncDate()));
             } else if (sync.failedSyncCount() != null) {
-                parts.add("never synced");
+                parts.add("no sync recorded");
             }
             if (sync.failedSyncCount() != null) {
                 parts.add(sync.failedSyncCount() + (sync.failedSyncCount() == 1 ? " failed sync" : " failed syncs"));
