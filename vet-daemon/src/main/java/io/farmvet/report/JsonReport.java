@@ -63,6 +63,11 @@ public final class JsonReport {
         write(java.util.Objects.requireNonNull(id, "id"), startedAt, report, sync, out);
     }
 
+    /** As {@link #write(VetReport, OutputStream)}, with each repository's last webhook sync event, if any. */
+    public static void write(VetReport report, LongFunction<SyncEvent> sync, OutputStream out) throws IOException {
+        write(null, report.startedAt(), report, sync, out);
+    }
+
     private static void write(String id, Instant startedAt, VetReport report, OutputStream out) throws IOException {
         write(id, startedAt, report, repoId -> null, out);
     }
