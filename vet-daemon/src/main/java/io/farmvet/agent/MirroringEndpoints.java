@@ -8,7 +8,6 @@ import io.farmvet.git.StableIds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -199,9 +198,8 @@ final class MirroringEndpoints {
         try {
             return Files.getLastModifiedTime(gitDir.resolve("FETCH_HEAD"), LinkOption.NOFOLLOW_LINKS)
                     .toInstant();
-        } catch (NoSuchFileException e) {
-            return null;
         } catch (IOException e) {
+            // No FETCH_HEAD (a repository copied in by hand, or by git clone, which writes none): not known.
             return null;
         }
     }

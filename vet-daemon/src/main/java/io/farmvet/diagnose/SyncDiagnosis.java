@@ -94,6 +94,8 @@ public final class SyncDiagnosis {
             } catch (TimeoutException e) {
                 apis.get(name).cancel();
                 sync = late(name, "not finished within " + why);
+            } catch (java.util.concurrent.CancellationException e) {
+                sync = late(name, "cancelled");
             } catch (ExecutionException e) {
                 // diagnose() catches what it expects; anything else is a bug, and never fails a vet.
                 log.error("{}: sync diagnostics failed unexpectedly", name, e.getCause());

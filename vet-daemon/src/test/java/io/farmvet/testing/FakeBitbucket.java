@@ -297,8 +297,9 @@ public final class FakeBitbucket {
                 FakeServer.pause(stall);
                 answer(request.path()).respond(request, out);
             };
-            return FakeServer.node(
+            return FakeServer.nodeServing(
                     "SYNCHRONIZED",
+                    FakeServer.status(404, "Not Found", "{}"),
                     FakeServer.route(
                             FakeFarm.RESYNC_PATH,
                             FakeFarm.ACCEPTED,
