@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  *       409 when a resync of another kind is pending for the repository; 413 for a body over 64 KiB; 415 for a
  *       non-JSON content type; 429 when too many resyncs are pending; 503 while starting, and always on an agent
  *       without an upstream.
+ *   <li>{@code GET} of Bitbucket's {@code repoSyncStatus}, {@code mirrorRepos/{id}}, {@code mirrorRepos/delayed-sync}
+ *       and {@code refChangesQueue/count}: see {@link MirroringEndpoints}.
  * </ul>
  *
  * Every endpoint but {@code /status} needs {@code Authorization: Bearer <token>} when the agent has a token, checked
@@ -72,15 +74,23 @@ final class AgentHandler extends Handler.Abstract {
     private final ListingStreamer streamer;
     private final RepositoryIndex index;
     private final ResyncQueue queue;
+    private final MirroringEndpoints mirroring;
     private final BearerGate gate;
     private final Semaphore listingSlots = new Semaphore(AgentSettings.MAX_CONCURRENT_LISTINGS);
 
     /** @param queue null on an agent without an upstream */
-    AgentHandler(AgentServer agent, ListingStreamer streamer, RepositoryIndex index, ResyncQueue queue, Secret token) {
+    AgentHandler(
+            AgentServer agent,
+            ListingStreamer streamer,
+            RepositoryIndex index,
+            ResyncQueue queue,
+            MirroringEndpoints mirroring,
+            Secret token) {
         this.agent = agent;
         this.streamer = streamer;
         this.index = index;
         this.queue = queue;
+        this.mirroring = mirroring;
         this.gate = BearerGate.of(token, "the agent's --token-file");
     }
 
@@ -93,6 +103,9 @@ final class AgentHandler extends Handler.Abstract {
                 return methodNotAllowed(response, callback, "GET");
             }
             return status(response, callback);
+        }
+        if (MirroringEndpoints.serves(path)) {
+            return mirroring(request, response, callback, path);
         }
         ListingKind kind = LISTINGS.get(path);
         Long refsOf = RefsAnswer.id(path);
@@ -118,6 +131,18 @@ final class AgentHandler extends Handler.Abstract {
             return methodNotAllowed(response, callback, "POST");
         }
         return resync(request, response, callback);
+    }
+
+    private boolean mirroring(Request request, Response response, Callback callback, String path) throws IOException {
+        if (!gate.admit(request, response, callback)) {
+            return true;
+        }
+        if (!"GET".equals(request.getMethod())) {
+            return methodNotAllowed(response, callback, "GET");
+        }
+        MirroringEndpoints.Answer answer =
+                mirroring.get(path, request.getHttpURI().getQuery());
+        return json(response, callback, answer.status(), answer.body());
     }
 
     private boolean status(Response response, Callback callback) {
@@ -304,7 +329,7 @@ final class AgentHandler extends Handler.Abstract {
         return json(response, callback, status, body);
     }
 
-    private static boolean json(Response response, Callback callback, int status, Map<String, ?> body) {
+    private static boolean json(Response response, Callback callback, int status, Object body) {
         byte[] bytes;
         try {
             bytes = JSON.writeValueAsBytes(body);

@@ -74,10 +74,18 @@ public final class AgentServer implements AutoCloseable {
                         Clock.systemUTC(),
                         MirrorSync.DEFAULT_TIMEOUT_SECONDS);
         this.index = new RepositoryIndex(root);
+        SyncRecords records = new SyncRecords();
         this.queue = sync == null
                 ? null
                 : new ResyncQueue(
-                        sync, index, settings.resyncConcurrency(), AgentSettings.MAX_PENDING_RESYNCS, beforeResync);
+                        sync,
+                        index,
+                        records,
+                        Clock.systemUTC(),
+                        settings.resyncConcurrency(),
+                        AgentSettings.MAX_PENDING_RESYNCS,
+                        beforeResync);
+        MirroringEndpoints mirroring = new MirroringEndpoints(root, index, records, queue, hasher, Clock.systemUTC());
         this.hashPool = Executors.newFixedThreadPool(settings.hashThreads(), NamedThreads.of("agent-hash"));
         ListingStreamer streamer = new ListingStreamer(root, hasher, hashPool, 2 * settings.hashThreads());
 
@@ -94,7 +102,8 @@ public final class AgentServer implements AutoCloseable {
         connector.setIdleTimeout(AgentSettings.IDLE_TIMEOUT.toMillis());
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(AgentSettings.MAX_CONNECTIONS, connector));
-        server.setHandler(new GracefulHandler(new AgentHandler(this, streamer, index, queue, settings.token())));
+        server.setHandler(
+                new GracefulHandler(new AgentHandler(this, streamer, index, queue, mirroring, settings.token())));
         server.setStopTimeout(AgentSettings.STOP_TIMEOUT.toMillis());
         if (settings.token() == null) {
             LOG.warn("no --token-file: every endpoint is open to anyone on this host ({})", settings.host());

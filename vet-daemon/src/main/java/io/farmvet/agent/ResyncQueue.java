@@ -86,8 +86,10 @@ final class ResyncQueue {
                         : sync.sync(location.projectKey(), location.slug());
                 if (result.action() == MirrorSync.Action.QUARANTINED) {
                     index.removed(location);
+                    records.forget(repositoryId);
                 } else {
                     index.added(location);
+                    records.succeeded(repositoryId, location, clock.instant());
                 }
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
                 LOG.info(
@@ -103,6 +105,7 @@ final class ResyncQueue {
                 completed.incrementAndGet();
             } catch (MirrorSyncException | RuntimeException e) {
                 failed.incrementAndGet();
+                records.failed(repositoryId, location);
                 LOG.warn(
                         "resync {} ({}) failed; the next vet will ask again: {}",
                         location,
@@ -116,6 +119,8 @@ final class ResyncQueue {
 
     private final MirrorSync sync;
     private final RepositoryIndex index;
+    private final SyncRecords records;
+    private final java.time.Clock clock;
     private final int maxPending;
     private final LongConsumer beforeRun;
     private final ThreadPoolExecutor pool;
@@ -124,12 +129,22 @@ final class ResyncQueue {
     private final AtomicLong failed = new AtomicLong();
 
     /**
+     * @param records where each job's outcome is recorded, for the agent's repoSyncStatus (issue 12)
      * @param beforeRun called on the worker thread as a job starts; tests use it to hold a job while they send
      *     duplicates
      */
-    ResyncQueue(MirrorSync sync, RepositoryIndex index, int concurrency, int maxPending, LongConsumer beforeRun) {
+    ResyncQueue(
+            MirrorSync sync,
+            RepositoryIndex index,
+            SyncRecords records,
+            java.time.Clock clock,
+            int concurrency,
+            int maxPending,
+            LongConsumer beforeRun) {
         this.sync = sync;
         this.index = index;
+        this.records = records;
+        this.clock = clock;
         this.maxPending = maxPending;
         this.beforeRun = beforeRun;
         // The queue needs no bound of its own: submit() keeps at most maxPending jobs.

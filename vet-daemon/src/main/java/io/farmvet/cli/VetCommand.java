@@ -83,7 +83,7 @@ final class VetCommand implements Callable<Integer> {
             } else {
                 report = vet.run(progress);
             }
-            return ReportOutput.print(report, json, out, err);
+            return ReportOutput.print(report, WebhookEvents.read(loaded), json, out, err);
         } catch (IOException e) {
             err.println("farmvet: " + e.getMessage());
             return ExitCodes.NOT_VETTED;

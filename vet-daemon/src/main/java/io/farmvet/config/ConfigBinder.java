@@ -86,7 +86,7 @@ final class ConfigBinder {
     private static final List<String> STATE_KEYS = List.of("dir");
     private static final List<String> HISTORY_KEYS = List.of("keep-successes", "keep-failures", "max-bytes");
 
-    private static final List<String> EXPLAIN_KEYS = List.of("max-repositories");
+    private static final List<String> EXPLAIN_KEYS = List.of("max-repositories", "delay-threshold");
 
     private static final String SCOPE_FORMS = "all, inferred or a list of project ids like [1, 7, 42]";
 
@@ -138,21 +138,35 @@ final class ConfigBinder {
                 farm, primary, nodes, http, listing, vet, repair, server, state, history, source, explain);
     }
 
+    /** {@code explain} (issue 12): how many drifted repositories a vet explains; absent keys take defaults. */
     private FarmvetConfig.Explain explain(ObjectNode m) {
         if (m == null) {
             return null;
         }
+        int most = FarmvetConfig.Explain.MAX_MAX_REPOSITORIES;
+        Integer max = null;
         JsonNode n = m.get("max-repositories");
-        int max = FarmvetConfig.Explain.MAX_MAX_REPOSITORIES;
-        if (n == null) {
-            return FarmvetConfig.Explain.DEFAULTS;
+        if (n != null) {
+            if (n.isIntegralNumber() && n.canConvertToInt() && n.intValue() >= 0 && n.intValue() <= most) {
+                max = n.intValue();
+            } else {
+                String got = n.isNumber() ? n.asText() : n.isTextual() ? quote(n.textValue()) : kind(n);
+                problem("explain.max-repositories", "must be a whole number from 0 (explain none) to " + most
+                        + ", got " + got);
+            }
         }
-        if (n.isIntegralNumber() && n.canConvertToInt() && n.intValue() >= 0 && n.intValue() <= max) {
-            return new FarmvetConfig.Explain(n.intValue());
+        Duration threshold = duration(
+                m,
+                "explain",
+                "delay-threshold",
+                FarmvetConfig.Explain.DEFAULT_DELAY_THRESHOLD,
+                FarmvetConfig.Explain.MAX_DELAY_THRESHOLD);
+        if (threshold != null && threshold.compareTo(Duration.ofMinutes(1)) < 0) {
+            problem("explain.delay-threshold", "must be at least 1m, got " + Units.duration(threshold));
         }
-        String got = n.isNumber() ? n.asText() : n.isTextual() ? quote(n.textValue()) : kind(n);
-        problem("explain.max-repositories", "must be a whole number from 0 (list no refs) to " + max + ", got " + got);
-        return null;
+        return new FarmvetConfig.Explain(
+                max == null ? FarmvetConfig.Explain.DEFAULT_MAX_REPOSITORIES : max,
+                threshold == null ? FarmvetConfig.Explain.DEFAULT_DELAY_THRESHOLD : threshold);
     }
 
     private Farm farm(ObjectNode m) {

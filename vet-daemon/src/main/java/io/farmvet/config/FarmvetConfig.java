@@ -95,21 +95,26 @@ public record FarmvetConfig(
     }
 
     /**
-     * {@code explain}: how much of the drift a vet explains after its verdicts (issue 12).
+     * {@code explain}: how much of the drift a vet explains after its verdicts (issue 12): why each drifted
+     * repository is behind (the node's sync status) and, for a {@code content} drift, which refs differ.
      *
-     * @param maxRepositories how many {@code content} inconsistencies per vet get the refs that differ listed, in
-     *     the order found; 0 lists none
+     * @param maxRepositories how many inconsistencies per vet are explained, in the order found; 0 explains none
+     * @param delayThreshold how long a repository must have been behind for Bitbucket's delayed-sync list
      */
-    public record Explain(int maxRepositories) {
+    public record Explain(int maxRepositories, Duration delayThreshold) {
         /**
-         * Two ls-remotes per repository (primary and node), four at a time per server: 50 take seconds, enough
-         * to see what an incident looks like without turning a vet of a badly drifted farm into a crawl.
+         * A few small GETs and two ls-remotes per repository: 50 is what a person reads at 3 a.m. (the text report
+         * lists 50 per node too), and keeps a mass divergence from turning into thousands of calls to an already
+         * struggling node.
          */
         public static final int DEFAULT_MAX_REPOSITORIES = 50;
         /** Upper bound for explain.max-repositories: beyond this the report is for a program, not a person. */
         public static final int MAX_MAX_REPOSITORIES = 10_000;
+        /** A repository behind for a quarter of an hour is worth a look; one behind by seconds is still syncing. */
+        public static final Duration DEFAULT_DELAY_THRESHOLD = Duration.ofMinutes(15);
 
-        public static final Explain DEFAULTS = new Explain(DEFAULT_MAX_REPOSITORIES);
+        public static final Duration MAX_DELAY_THRESHOLD = Duration.ofDays(7);
+        public static final Explain DEFAULTS = new Explain(DEFAULT_MAX_REPOSITORIES, DEFAULT_DELAY_THRESHOLD);
     }
 
     /** This config with {@code repair.dry-run} on: every repair is planned and reported, none is sent. */
@@ -234,4 +239,5 @@ public record FarmvetConfig(
             return settings.mode();
         }
     }
+
 }

@@ -55,8 +55,10 @@ public final class ListingFetcher implements Closeable {
                                 .setConnectTimeout(connect)
                                 .setSocketTimeout(silence)
                                 .build())
-                        .setMaxConnTotal(Math.max(2, maxConnections))
-                        .setMaxConnPerRoute(Math.max(2, maxConnections))
+                        // Two per server: its listing, and one small REST call beside it (names, farmNodes,
+                        // sync diagnostics), so that neither waits for the other's connection (issue 12).
+                        .setMaxConnTotal(2 * Math.max(2, maxConnections))
+                        .setMaxConnPerRoute(2 * Math.max(2, maxConnections))
                         .build())
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setResponseTimeout(silence)

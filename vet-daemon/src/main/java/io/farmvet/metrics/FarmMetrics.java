@@ -310,6 +310,7 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
             node.update(!n.failed(), n.durationMs(), n.bytes(), n.repositories());
             node.updateDrift(n);
             node.clockSkew(n.clockSkewMs());
+            node.refChangesQueue(report.sync().node(n.name()).refChangesQueue());
             if (n.failed()) {
                 failed++;
             }
@@ -727,6 +728,7 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
     /** A node's series: its listing, drift, state, repairs and repair cycle time. */
     private final class NodeSeries extends ServerSeries {
         private final Cell inconsistentRepositories = new Cell(Double.NaN);
+        private final Cell refChangesQueue = new Cell(Double.NaN);
         private final Map<Kind, Cell> kinds = new EnumMap<>(Kind.class);
         final Map<String, Cell> states = new LinkedHashMap<>();
         final Map<String, Counter> repairs = new LinkedHashMap<>();
@@ -775,6 +777,13 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
                 repairs.put(outcome, counter);
                 meters.add(counter);
             }
+            meters.add(gauge(
+                    "farmvet.ref.changes.queue",
+                    "The farm's pending sync requests as the node's supportInfo/refChangesQueue/count said in the"
+                            + " last vet (issue 12); NaN when not read (no ADMIN, an older version, no answer)",
+                    refChangesQueue,
+                    tags,
+                    null));
             cycleTime = Timer.builder("farmvet.repair.cycle.duration")
                     .description(
                             "Time from sending a repair request to the vet that found the repository" + " repaired")
@@ -784,6 +793,10 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
                     .distributionStatisticBufferLength(MAX_WINDOW_SLOTS)
                     .register(prometheus);
             meters.add(cycleTime);
+        }
+
+        void refChangesQueue(Long count) {
+            refChangesQueue.value = count == null ? Double.NaN : count;
         }
 
         void updateDrift(VetReport.NodeResult result) {

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.Kind;
+import io.farmvet.diagnose.NodeSync;
+import io.farmvet.diagnose.RepositorySync;
+import io.farmvet.diagnose.SyncDiagnostics;
 import io.farmvet.explain.RefDiff;
 import io.farmvet.explain.RefsFound;
 import io.farmvet.explain.RepositoryRefs;
@@ -21,18 +24,22 @@ import java.util.function.LongFunction;
  *
  * <pre>{"id" (the API only), "farm", "status", "startedAt", "durationMs", "primary": {"url", "repositories", "bytes", "durationMs",
  * "error", "clockSkewMs", "notes": [...]}, "nodes": [{"name", "url", "status", "state", "error", "repositories",
- * "bytes", "durationMs", "clockSkewMs",
+ * "bytes", "durationMs", "clockSkewMs", "refChangesQueue", "notes": [...],
  * "inconsistencies": [{"repoId", "projectId", "projectKey", "slug", "kinds": [...], "sync", "refs", "refsOmitted"}],
  * "repairs": [{"repoId", "projectKey", "slug", "kinds": [...], "outcome", "detail", "sync"}]}], "repairError",
  * "unvettedMembers": [{"name", "address", "listedBy": [...]}], "unlistedNodes": [...], "memberNotes": [...],
  * "refsNotes": [...]}</pre>
  *
- * {@code "sync"} is there only for a repository that has a {@link SyncEvent}: {@code {"lastEventAt", "syncType",
- * "eventId"}}, the last {@code mirror:repo_synchronized} webhook the daemon received for it. {@code
- * unvettedMembers} and {@code unlistedNodes} are null when no node gave its farm's member list. {@code "refs":
- * [{"ref", "primary", "node"}]} (object ids, null where the ref is absent on that side; at most {@value
- * RepositoryRefs#MAX_LISTED}) and {@code "refsOmitted"} are there only for a {@code content} inconsistency the
- * explain step listed; {@code refsNotes} says what it could not ask.
+ * {@code "sync"} is there only for a repository that has a {@link SyncEvent} or a {@link RepositorySync}: {@code
+ * {"lastEventAt", "syncType", "eventId"}}, the last {@code mirror:repo_synchronized} webhook the daemon received
+ * for it, and {@code {"lastSyncDate", "initialSyncDate", "failedSyncCount", "status", "bitbucketDelayed"}}, what
+ * the node said of it (issue 12 section 3; each null when the node did not say). A node's {@code
+ * "refChangesQueue"} is the farm's pending sync requests it reported, and its {@code "notes"} what its sync
+ * diagnostics could not do. {@code
+ * unvettedMembers} and {@code unlistedNodes} are null when no node gave its farm's member list.
+ * {@code "refs": [{"ref", "primary", "node"}]} (object ids, null where the ref is absent on that side; at most
+ * {@value RepositoryRefs#MAX_LISTED}) and {@code "refsOmitted"} are there only for a {@code content}
+ * inconsistency the explain step listed; {@code refsNotes} says what it could not ask.
  *
  * Streamed with a generator, so a report with a million inconsistencies is not built twice in memory.
  */
@@ -61,6 +68,11 @@ public final class JsonReport {
             String id, Instant startedAt, VetReport report, LongFunction<SyncEvent> sync, OutputStream out)
             throws IOException {
         write(java.util.Objects.requireNonNull(id, "id"), startedAt, report, sync, out);
+    }
+
+    /** As {@link #write(VetReport, OutputStream)}, with each repository's last webhook sync event, if any. */
+    public static void write(VetReport report, LongFunction<SyncEvent> sync, OutputStream out) throws IOException {
+        write(null, report.startedAt(), report, sync, out);
     }
 
     private static void write(String id, Instant startedAt, VetReport report, OutputStream out) throws IOException {
@@ -97,7 +109,7 @@ public final class JsonReport {
             json.writeEndObject();
             json.writeArrayFieldStart("nodes");
             for (VetReport.NodeResult node : report.nodes()) {
-                writeNode(json, node, report.names(), sync, report.refs());
+                writeNode(json, node, report.names(), sync, report.sync(), report.refs());
             }
             json.writeEndArray();
             json.writeStringField("repairError", report.repairError());
@@ -114,6 +126,7 @@ public final class JsonReport {
             VetReport.NodeResult node,
             RepositoryNames names,
             LongFunction<SyncEvent> sync,
+            SyncDiagnostics diagnostics,
             RefsFound refs)
             throws IOException {
         json.writeStartObject();
@@ -126,6 +139,13 @@ public final class JsonReport {
         json.writeNumberField("bytes", node.bytes());
         json.writeNumberField("durationMs", node.durationMs());
         writeNullableNumber(json, "clockSkewMs", node.clockSkewMs());
+        NodeSync diagnosed = diagnostics.node(node.name());
+        writeNullableNumber(json, "refChangesQueue", diagnosed.refChangesQueue());
+        json.writeArrayFieldStart("notes");
+        for (String note : diagnosed.notes()) {
+            json.writeString(note);
+        }
+        json.writeEndArray();
         json.writeArrayFieldStart("inconsistencies");
         for (Inconsistency inconsistency : node.inconsistencies()) {
             json.writeStartObject();
@@ -133,7 +153,8 @@ public final class JsonReport {
             json.writeNumberField("projectId", inconsistency.projectId());
             writeName(json, names.name(inconsistency.repositoryId()));
             writeKinds(json, inconsistency.kinds());
-            writeSync(json, sync.apply(inconsistency.repositoryId()));
+            writeSync(
+                    json, sync.apply(inconsistency.repositoryId()), diagnosed.repository(inconsistency.repositoryId()));
             writeRefs(json, refs.of(node.name(), inconsistency.repositoryId()));
             json.writeEndObject();
         }
@@ -146,7 +167,7 @@ public final class JsonReport {
             writeKinds(json, repair.kinds());
             json.writeStringField("outcome", repair.outcome().wireName());
             json.writeStringField("detail", repair.detail());
-            writeSync(json, sync.apply(repair.repoId()));
+            writeSync(json, sync.apply(repair.repoId()), diagnosed.repository(repair.repoId()));
             json.writeEndObject();
         }
         json.writeEndArray();
@@ -185,14 +206,34 @@ public final class JsonReport {
         json.writeEndArray();
     }
 
-    private static void writeSync(JsonGenerator json, SyncEvent event) throws IOException {
-        if (event == null) {
+    /** One {@code "sync"} object: the webhook's last event and the node's own account, each where there is one. */
+    private static void writeSync(JsonGenerator json, SyncEvent event, RepositorySync node) throws IOException {
+        if (event == null && node == null) {
             return;
         }
         json.writeObjectFieldStart("sync");
-        json.writeStringField("lastEventAt", event.receivedAt().toString());
-        json.writeStringField("syncType", event.syncType());
-        json.writeStringField("eventId", event.eventId());
+        if (event != null) {
+            json.writeStringField("lastEventAt", event.receivedAt().toString());
+            json.writeStringField("syncType", event.syncType());
+            json.writeStringField("eventId", event.eventId());
+        }
+        if (node != null) {
+            json.writeStringField(
+                    "lastSyncDate",
+                    node.lastSyncDate() == null ? null : node.lastSyncDate().toString());
+            json.writeStringField(
+                    "initialSyncDate",
+                    node.initialSyncDate() == null
+                            ? null
+                            : node.initialSyncDate().toString());
+            if (node.failedSyncCount() == null) {
+                json.writeNullField("failedSyncCount");
+            } else {
+                json.writeNumberField("failedSyncCount", node.failedSyncCount());
+            }
+            json.writeStringField("status", node.status());
+            json.writeBooleanField("bitbucketDelayed", node.bitbucketDelayed());
+        }
         json.writeEndObject();
     }
 

@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -29,6 +30,14 @@ public final class TextReport {
     private TextReport() {}
 
     public static void write(VetReport report, PrintStream out) {
+        write(report, repoId -> null, out);
+    }
+
+    /**
+     * As {@link #write(VetReport, PrintStream)}, with the last webhook sync event of each repository, if any, beside
+     * what its node said of its sync.
+     */
+    public static void write(VetReport report, LongFunction<SyncEvent> events, PrintStream out) {
         out.printf(
                 "farm %s: %s (%s, %s, started %s)%n",
                 report.farm(),
@@ -52,7 +61,7 @@ public final class TextReport {
             out.printf("    note: %s%n", note);
         }
         for (VetReport.NodeResult node : report.nodes()) {
-            writeNode(node, report.names(), report.refs(), out);
+            writeNode(node, report.names(), new SyncLine(report, node.name(), events), report.refs(), out);
         }
         if (report.repairError() != null) {
             out.printf("  NO REPAIRS: %s%n", report.repairError());
@@ -64,7 +73,8 @@ public final class TextReport {
         out.flush();
     }
 
-    private static void writeNode(VetReport.NodeResult node, RepositoryNames names, RefsFound refs, PrintStream out) {
+    private static void writeNode(
+            VetReport.NodeResult node, RepositoryNames names, SyncLine sync, RefsFound refs, PrintStream out) {
         // The node's /status matters only when it is not the normal one.
         String state = (node.state() == null || node.state().equals("SYNCHRONIZED") ? "" : " [" + node.state() + "]")
                 + clock(node.clockSkewMs());
@@ -81,12 +91,14 @@ public final class TextReport {
                 Units.count(node.repositories(), "repository", "repositories"),
                 Units.bytes(node.bytes()),
                 found.isEmpty() ? "consistent" : found.size() + " inconsistent (" + countByKind(found) + ")");
+        sync.writeNode(out);
         for (int i = 0; i < Math.min(MAX_LISTED, found.size()); i++) {
             Inconsistency inconsistency = found.get(i);
             out.printf(
                     "      %s: %s%n",
                     repository(names, inconsistency.repositoryId(), inconsistency.projectId()),
                     inconsistency.kinds().stream().map(Kind::wireName).collect(Collectors.joining(", ")));
+            sync.writeRepository(inconsistency.repositoryId(), out);
             writeRefs(refs.of(node.name(), inconsistency.repositoryId()), node.name(), out);
         }
         if (found.size() > MAX_LISTED) {

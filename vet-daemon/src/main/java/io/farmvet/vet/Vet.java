@@ -6,6 +6,8 @@ import io.farmvet.compare.Kind;
 import io.farmvet.compare.NodeComparison;
 import io.farmvet.concurrent.NamedThreads;
 import io.farmvet.config.FarmvetConfig;
+import io.farmvet.diagnose.SyncDiagnosis;
+import io.farmvet.diagnose.SyncDiagnostics;
 import io.farmvet.explain.ExplainStep;
 import io.farmvet.explain.RefsFound;
 import io.farmvet.fetch.ListingFetcher;
@@ -109,6 +111,13 @@ public final class Vet {
             CompletableFuture<NameLookup.Result> named = first.table() == null
                     ? null
                     : CompletableFuture.supplyAsync(() -> names.names(fetcher, config.primary(), first.table()), pool);
+            // Why the drifted repositories are behind: chained on the names (repoSyncStatus is asked by name), run
+            // beside the repairs, collected before the report; never a verdict or a repair.
+            SyncDiagnosis diagnosis = null;
+            if (named != null) {
+                diagnosis = new SyncDiagnosis(config.explain(), fetcher);
+                diagnosis.start(diagnosed(nodes), named.thenApply(NameLookup.Result::names), pool);
+            }
             // The refs that differ are listed beside the repairs too, once the names are in (Bitbucket serves Git by
             // name).
             ExplainStep explain = explainStep(first, nodes, deadline);
@@ -147,6 +156,11 @@ public final class Vet {
                 log.error("{}", repairError);
             }
             NameLookup.Result lookup = awaitNames(named, deadline);
+            SyncDiagnostics sync = diagnosis == null
+                    ? SyncDiagnostics.NONE
+                    : diagnosis.collect(
+                            deadline.remaining(),
+                            "vet.deadline (" + Units.duration(config.vet().deadline()) + ")");
             VetReport.PrimaryResult primary =
                     lookup.note() == null ? first.primary() : first.primary().withNote(lookup.note());
             VetReport report = new VetReport(
@@ -159,6 +173,7 @@ public final class Vet {
                             repairError,
                             membership)
                     .withNames(lookup.names())
+                    .withSync(sync)
                     .withRefs(awaitRefs(explained, explain, deadline));
             log.info(
                     "vet of farm {} finished in {}: {}, {}",
@@ -261,6 +276,14 @@ public final class Vet {
                     "repository names not read (" + e.getCause() + "); repositories are reported by id",
                     true);
         }
+    }
+
+    /** The vetted nodes and their drift, for the sync diagnostics. */
+    private static List<SyncDiagnosis.Target> diagnosed(List<NodeVet> nodes) {
+        return nodes.stream()
+                .filter(NodeVet::vetted)
+                .map(n -> new SyncDiagnosis.Target(n.server(), "nodes[" + n.index() + "]", n.verdicts()))
+                .toList();
     }
 
     /** The node with its verdicts, when its listing was compared with the primary's. */

@@ -2,6 +2,7 @@ package io.farmvet.vet;
 
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.explain.RefsFound;
+import io.farmvet.diagnose.SyncDiagnostics;
 import io.farmvet.names.RepositoryNames;
 import io.farmvet.repair.RepairEntry;
 import java.time.Instant;
@@ -20,6 +21,8 @@ import java.util.Locale;
  *     FarmMembership#NOT_CHECKED} when not asked
  * @param refs the refs that differ for the explained {@code content} inconsistencies, and the explain step's notes
  *     ({@link RefsFound#NONE} when not asked)
+ * @param sync why drifted repositories are behind, as each node tells it (issue 12 section 3); {@link
+ *     SyncDiagnostics#NONE} when not asked
  */
 public record VetReport(
         String farm,
@@ -31,16 +34,18 @@ public record VetReport(
         String repairError,
         RepositoryNames names,
         FarmMembership members,
-        RefsFound refs) {
+        RefsFound refs,
+        SyncDiagnostics sync) {
 
     public VetReport {
         nodes = List.copyOf(nodes);
         names = names == null ? RepositoryNames.NONE : names;
         members = members == null ? FarmMembership.NOT_CHECKED : members;
         refs = refs == null ? RefsFound.NONE : refs;
+        sync = sync == null ? SyncDiagnostics.NONE : sync;
     }
 
-    /** A report without refs explained. */
+    /** A report without refs explained or sync diagnostics. */
     public VetReport(
             String farm,
             Status status,
@@ -51,7 +56,23 @@ public record VetReport(
             String repairError,
             RepositoryNames names,
             FarmMembership members) {
-        this(farm, status, startedAt, durationMs, primary, nodes, repairError, names, members, RefsFound.NONE);
+        this(
+                farm,
+                status,
+                startedAt,
+                durationMs,
+                primary,
+                nodes,
+                repairError,
+                names,
+                members,
+                RefsFound.NONE,
+                SyncDiagnostics.NONE);
+    }
+
+    public VetReport withSync(SyncDiagnostics sync) {
+        return new VetReport(
+                farm, status, startedAt, durationMs, primary, nodes, repairError, names, members, refs, sync);
     }
 
     /** A report without repository names and without a check of the farm's members. */
@@ -80,11 +101,13 @@ public record VetReport(
     }
 
     public VetReport withNames(RepositoryNames names) {
-        return new VetReport(farm, status, startedAt, durationMs, primary, nodes, repairError, names, members, refs);
+        return new VetReport(
+                farm, status, startedAt, durationMs, primary, nodes, repairError, names, members, refs, sync);
     }
 
     public VetReport withRefs(RefsFound refs) {
-        return new VetReport(farm, status, startedAt, durationMs, primary, nodes, repairError, names, members, refs);
+        return new VetReport(
+                farm, status, startedAt, durationMs, primary, nodes, repairError, names, members, refs, sync);
     }
 
     /** A report of a vet without a repair error. */

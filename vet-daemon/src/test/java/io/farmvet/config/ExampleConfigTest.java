@@ -83,6 +83,7 @@ class ExampleConfigTest {
         assertThat(config.history().keepSuccesses()).isEqualTo(FarmvetConfig.DEFAULT_KEEP_SUCCESSES);
         assertThat(config.history().keepFailures()).isEqualTo(FarmvetConfig.DEFAULT_KEEP_FAILURES);
         assertThat(config.history().maxBytes()).isEqualTo(FarmvetConfig.DEFAULT_HISTORY_MAX_BYTES);
+        assertThat(config.explain()).isEqualTo(FarmvetConfig.Explain.DEFAULTS);
     }
 
     @Test
@@ -138,7 +139,8 @@ class ExampleConfigTest {
                         "history.keep-successes",
                         "history.max-bytes",
                         "history.keep-failures",
-                        "explain.max-repositories");
+                        "explain.max-repositories",
+                        "explain.delay-threshold");
     }
 
     private static void collect(JsonNode node, String path, Set<String> paths) {

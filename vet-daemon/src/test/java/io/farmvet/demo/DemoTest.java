@@ -102,6 +102,30 @@ class DemoTest {
                 .containsPattern("\\n        refs/heads/release/1\\.x: primary [0-9a-f]{12}, node-3 absent\\n")
                 .containsPattern("\\n        refs/heads/main: primary [0-9a-f]{12}, node-1 [0-9a-f]{12}\\n");
 
+        // Issue 12 section 3: the first vet asked each agent why its drifted repositories are behind, and the
+        // agents told what they know: synced at their clone (FETCH_HEAD), no failed resync, still served. A
+        // missing repository has no sync status, an extra one is not the primary's: neither is looked into.
+        for (Drift drift : drifts) {
+            var sync = result.first()
+                    .sync()
+                    .repository(drift.node(), drift.repository().repositoryId());
+            if (drift.kind() == io.farmvet.compare.Kind.MISSING || drift.kind() == io.farmvet.compare.Kind.EXTRA) {
+                assertThat(sync).as(drift.toString()).isNull();
+            } else {
+                assertThat(sync).as(drift.toString()).isNotNull();
+                assertThat(sync.lastSyncDate())
+                        .as(drift.toString())
+                        .isBefore(result.first().startedAt());
+                assertThat(sync.failedSyncCount()).as(drift.toString()).isZero();
+                assertThat(sync.status()).as(drift.toString()).isEqualTo("AVAILABLE");
+            }
+        }
+        assertThat(result.first().sync().node("node-1").refChangesQueue()).isZero();
+        assertThat(result.first().sync().node("node-1").notes()).isEmpty();
+        assertThat(output)
+                .containsPattern("      API/billing \\(id \\d+\\): content\n"
+                        + "        sync: last synced \\d+ (s|min) ago, 0 failed syncs, status AVAILABLE\n");
+
         // The second vet found the farm consistent and verified every repair as repaired.
         assertThat(result.second().status()).isEqualTo(VetReport.Status.CONSISTENT);
         assertThat(result.second().exitCode()).isZero();

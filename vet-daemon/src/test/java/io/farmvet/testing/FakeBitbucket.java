@@ -250,4 +250,214 @@ public final class FakeBitbucket {
         }
         return out.append('"').toString();
     }
+
+    /**
+     * A Bitbucket mirror node that serves {@code listing} (shuffled, as another server sends it), a synchronized
+     * {@code /status}, accepts every resync, and answers the per-repository mirroring REST API of issue 12
+     * section 3 for the repositories of {@code listing} named as the primary's fake names them ({@code
+     * P<project>/repo-<id>}).
+     */
+    public static Node node(Listings listing) {
+        return new Node(listing);
+    }
+
+    /**
+     * The node side: {@code supportInfo/projects/{key}/repos/{slug}/repoSyncStatus}, {@code mirrorRepos/{id}},
+     * {@code mirrorRepos/delayed-sync} and {@code supportInfo/refChangesQueue/count} in their documented shapes,
+     * with knobs to refuse, slow down or garble them. Each repository is by default synced at {@link #SYNCED_AT}
+     * with no failures and {@code AVAILABLE}. Knobs are set before the server starts.
+     */
+    public static final class Node {
+        public static final String MIRRORING = "/rest/mirroring/latest/";
+        public static final java.time.Instant SYNCED_AT = java.time.Instant.parse("2026-11-30T09:00:00Z");
+        private static final Pattern SYNC_STATUS =
+                Pattern.compile("/rest/mirroring/latest/supportInfo/projects/([^/]+)/repos/([^/]+)/repoSyncStatus");
+        private static final Pattern MIRROR_REPO = Pattern.compile("/rest/mirroring/latest/mirrorRepos/(\\d+)");
+
+        /** One repository's sync state on the node. */
+        public record SyncState(java.time.Instant lastSync, int failedSyncs, String status) {}
+
+        private final Listings listing;
+        private final Map<Long, SyncState> states = new java.util.concurrent.ConcurrentHashMap<>();
+        private final List<Long> delayed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private int supportInfoStatus = 200;
+        private int mirrorReposStatus = 200;
+        private int delayedSyncStatus = 200;
+        private long refChangesQueue;
+        private Duration stall = Duration.ZERO;
+        private long idShift;
+        private String garbage;
+
+        private Node(Listings listing) {
+            this.listing = listing;
+        }
+
+        /** Repository {@code id} was last synced at {@code lastSync}, has failed since, and has this status. */
+        public Node syncState(long id, java.time.Instant lastSync, int failedSyncs, String status) {
+            states.put(id, new SyncState(lastSync, failedSyncs, status));
+            return this;
+        }
+
+        /** {@code supportInfo/*} (repoSyncStatus, refChangesQueue) answer this status: 401 without ADMIN. */
+        public Node supportInfoStatus(int status) {
+            supportInfoStatus = status;
+            return this;
+        }
+
+        /** {@code mirrorRepos/{id}} answers this status. */
+        public Node mirrorReposStatus(int status) {
+            mirrorReposStatus = status;
+            return this;
+        }
+
+        /** {@code mirrorRepos/delayed-sync} answers this status: 404 before Bitbucket 9.5. */
+        public Node delayedSyncStatus(int status) {
+            delayedSyncStatus = status;
+            return this;
+        }
+
+        /** {@code mirrorRepos/delayed-sync} lists these repositories. */
+        public Node delayed(long... ids) {
+            for (long id : ids) {
+                delayed.add(id);
+            }
+            return this;
+        }
+
+        /** {@code supportInfo/refChangesQueue/count} says this. */
+        public Node refChangesQueue(long count) {
+            refChangesQueue = count;
+            return this;
+        }
+
+        /** Waits this long before answering any mirroring REST call. */
+        public Node stall(Duration silence) {
+            stall = silence;
+            return this;
+        }
+
+        /** repoSyncStatus and mirrorRepos answer for another repository: the id asked for plus {@code shift}. */
+        public Node wrongRepository(long shift) {
+            idShift = shift;
+            return this;
+        }
+
+        /** Every mirroring REST call answers 200 with {@code body}, whatever it is. */
+        public Node garbage(String body) {
+            garbage = body;
+            return this;
+        }
+
+        public FakeServer.Responder responder() {
+            FakeServer.Responder mirroring = (request, out) -> {
+                FakeServer.pause(stall);
+                answer(request.path()).respond(request, out);
+            };
+            return FakeServer.nodeServing(
+                    "SYNCHRONIZED",
+                    FakeServer.status(404, "Not Found", "{}"),
+                    FakeServer.route(
+                            FakeFarm.RESYNC_PATH,
+                            FakeFarm.ACCEPTED,
+                            FakeServer.route(
+                                    MIRRORING + "supportInfo/",
+                                    mirroring,
+                                    FakeServer.route(
+                                            MIRRORING + "mirrorRepos/",
+                                            mirroring,
+                                            FakeServer.json(listing.shuffledJson(11))))));
+        }
+
+        /** How many mirroring REST calls (not the listing) {@code server} received. */
+        public static long mirroringRequests(FakeServer server) {
+            return server.requests().stream()
+                    .filter(r -> r.path().startsWith(MIRRORING + "supportInfo/")
+                            || r.path().startsWith(MIRRORING + "mirrorRepos/"))
+                    .count();
+        }
+
+        private FakeServer.Responder answer(String path) {
+            boolean supportInfo = path.startsWith(MIRRORING + "supportInfo/");
+            int status = supportInfo
+                    ? supportInfoStatus
+                    : path.startsWith(MIRRORING + "mirrorRepos/delayed-sync") ? delayedSyncStatus : mirrorReposStatus;
+            if (status != 200) {
+                return FakeServer.status(
+                        status,
+                        "Error",
+                        "{\"errors\":[{\"context\":null,\"message\":\"no\",\"exceptionName\":null}]}",
+                        "Content-Type: application/json");
+            }
+            if (garbage != null) {
+                return FakeServer.json(garbage);
+            }
+            String query = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+            if (query.equals(MIRRORING + "supportInfo/refChangesQueue/count")) {
+                return FakeServer.json(Long.toString(refChangesQueue));
+            }
+            if (query.equals(MIRRORING + "mirrorRepos/delayed-sync")) {
+                StringBuilder values = new StringBuilder();
+                for (long id : delayed) {
+                    Listings.Repo repo = repo(id);
+                    values.append(values.length() == 0 ? "" : ",")
+                            .append("{\"projectKey\":\"P")
+                            .append(repo == null ? 0 : repo.project())
+                            .append("\",\"repositoryId\":")
+                            .append(id)
+                            .append(",\"repositorySlug\":\"repo-")
+                            .append(id)
+                            .append("\"}");
+                }
+                return FakeServer.json("[" + values + "]");
+            }
+            Matcher sync = SYNC_STATUS.matcher(query);
+            if (sync.matches()) {
+                Listings.Repo repo = named(sync.group(1), sync.group(2));
+                if (repo == null) {
+                    return notFound();
+                }
+                SyncState state = states.getOrDefault(repo.id(), new SyncState(SYNCED_AT, 0, "AVAILABLE"));
+                return FakeServer.json("{\"externalRepoId\":" + (repo.id() + idShift) + ",\"localRepoId\":"
+                        + (repo.id() + 7000) + ",\"localProjectId\":" + repo.project() + ",\"upstreamId\":\"u\","
+                        + "\"repoSlug\":\"repo-" + repo.id() + "\",\"failedSyncCount\":" + state.failedSyncs()
+                        + ",\"initialSyncDate\":"
+                        + SYNCED_AT.minus(Duration.ofDays(30)).toEpochMilli()
+                        + ",\"lastSyncDate\":"
+                        + (state.lastSync() == null ? "null" : state.lastSync().toEpochMilli())
+                        + ",\"hashes\":{\"content\":\"" + repo.content() + "\",\"metadata\":\"" + repo.metadata()
+                        + "\"}}");
+            }
+            Matcher mirrorRepo = MIRROR_REPO.matcher(query);
+            if (mirrorRepo.matches()) {
+                long id = Long.parseLong(mirrorRepo.group(1));
+                if (repo(id) == null) {
+                    return notFound();
+                }
+                SyncState state = states.getOrDefault(id, new SyncState(SYNCED_AT, 0, "AVAILABLE"));
+                return FakeServer.json("{\"available\":" + state.status().endsWith("AVAILABLE")
+                        + ",\"cloneUrls\":[],\"pushUrls\":[],\"lastUpdated\":" + SYNCED_AT.toEpochMilli()
+                        + ",\"mirrorName\":\"fake\",\"repositoryId\":\"" + (id + idShift) + "\",\"status\":\""
+                        + state.status() + "\"}");
+            }
+            return notFound();
+        }
+
+        private Listings.Repo repo(long id) {
+            return listing.repos().stream()
+                    .filter(r -> r.id() == id)
+                    .findFirst()
+                    .orElse(null);
+        }
+
+        private Listings.Repo named(String projectKey, String slug) {
+            return listing.repos().stream()
+                    .filter(r -> ("P" + r.project()).equals(projectKey) && ("repo-" + r.id()).equals(slug))
+                    .findFirst()
+                    .orElse(null);
+        }
+
+        private static FakeServer.Responder notFound() {
+            return FakeServer.status(404, "Not Found", "{\"errors\":[]}", "Content-Type: application/json");
+        }
+    }
 }

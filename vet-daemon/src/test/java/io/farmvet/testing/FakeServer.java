@@ -158,8 +158,26 @@ public final class FakeServer implements AutoCloseable {
         return node(state, status(404, "Not Found", "{}"), listing);
     }
 
-    /** A Bitbucket-like node as {@link #node(String, Responder)}, with {@code farmNodes} answered by {@code members}. */
+    /**
+     * A Bitbucket-like node as {@link #node(String, Responder)}, with {@code farmNodes} answered by {@code members}.
+     * The per-repository mirroring API of issue 12 ({@code supportInfo/*}, {@code mirrorRepos/*}) answers 404 too,
+     * so that the sync diagnostics take no turn of a {@link #sequence} of listings.
+     */
     public static Responder node(String state, Responder members, Responder listing) {
+        Responder none = status(404, "Not Found", "{}");
+        return nodeServing(state, members, route(MIRRORING_SUPPORT, none, route(MIRRORING_REPOS, none, listing)));
+    }
+
+    /** {@code rest/mirroring/latest/supportInfo/}: repoSyncStatus and refChangesQueue (issue 12). */
+    public static final String MIRRORING_SUPPORT = "/rest/mirroring/latest/supportInfo/";
+    /** {@code rest/mirroring/latest/mirrorRepos/}: a repository's mirror status, delayed-sync (issue 12). */
+    public static final String MIRRORING_REPOS = "/rest/mirroring/latest/mirrorRepos/";
+
+    /**
+     * A node as {@link #node(String, Responder, Responder)} whose every other path, the mirroring API included, gets
+     * {@code rest} ({@link FakeBitbucket.Node} answers that API itself).
+     */
+    public static Responder nodeServing(String state, Responder members, Responder rest) {
         int code = state.equals("STARTING") ? 503 : 200;
         return route(
                 "/status",
@@ -168,7 +186,7 @@ public final class FakeServer implements AutoCloseable {
                         code == 200 ? "OK" : "Service Unavailable",
                         "{\"state\":\"" + state + "\",\"nodeCount\":\"1\"}",
                         "Content-Type: application/json"),
-                route("/" + io.farmvet.fetch.FarmNodesProbe.PATH, members, listing));
+                route("/" + io.farmvet.fetch.FarmNodesProbe.PATH, members, rest));
     }
 
     /** Answers each request with the next responder; the last one answers every request after that. */

@@ -13,7 +13,6 @@ import java.util.List;
 
 /** Builds a {@link FarmvetConfig} for tests in code, with short timeouts suited to loopback servers. */
 public final class TestConfigs {
-    private int explainMaxRepositories;
 
     private Scope scope = Scope.INFERRED;
     private FarmvetConfig.Server primary;
@@ -26,6 +25,8 @@ public final class TestConfigs {
     private long readAhead = FarmvetConfig.Listing.DEFAULT_READ_AHEAD;
     private RepairSettings repair = RepairSettings.defaults();
     private Path stateDir = Path.of("target", "test-state");
+    private FarmvetConfig.Explain explain =
+            new FarmvetConfig.Explain(0, FarmvetConfig.Explain.DEFAULT_DELAY_THRESHOLD);
 
     public TestConfigs primary(URI url) {
         return primary(url, Auth.NONE);
@@ -90,11 +91,12 @@ public final class TestConfigs {
     }
 
     /**
-     * {@code explain.max-repositories}; off (0) unless set, so that a test's fakes see only the requests it
-     * expects (a refs request would take a turn of a {@link FakeServer#sequence}).
+     * {@code explain}: how many drifted repositories are explained (sync diagnostics, refs that differ); off (0)
+     * unless set, so that a test's fakes see only the requests it expects (a refs request would take a turn of a
+     * {@link FakeServer#sequence}).
      */
     public TestConfigs explain(int maxRepositories) {
-        this.explainMaxRepositories = maxRepositories;
+        this.explain = new FarmvetConfig.Explain(maxRepositories, FarmvetConfig.Explain.DEFAULT_DELAY_THRESHOLD);
         return this;
     }
 
@@ -115,6 +117,6 @@ public final class TestConfigs {
                         FarmvetConfig.DEFAULT_KEEP_FAILURES,
                         FarmvetConfig.DEFAULT_HISTORY_MAX_BYTES),
                 Path.of("test.yaml"),
-                new FarmvetConfig.Explain(explainMaxRepositories));
+                explain);
     }
 }
