@@ -151,8 +151,9 @@ final class ConfigBinder {
                 max = n.intValue();
             } else {
                 String got = n.isNumber() ? n.asText() : n.isTextual() ? quote(n.textValue()) : kind(n);
-                problem("explain.max-repositories", "must be a whole number from 0 (explain none) to " + most
-                        + ", got " + got);
+                problem(
+                        "explain.max-repositories",
+                        "must be a whole number from 0 (explain none) to " + most + ", got " + got);
             }
         }
         Duration threshold = duration(

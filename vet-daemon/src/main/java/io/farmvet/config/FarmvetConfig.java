@@ -239,5 +239,4 @@ public record FarmvetConfig(
             return settings.mode();
         }
     }
-
 }

@@ -25,8 +25,7 @@ public final class TestConfigs {
     private long readAhead = FarmvetConfig.Listing.DEFAULT_READ_AHEAD;
     private RepairSettings repair = RepairSettings.defaults();
     private Path stateDir = Path.of("target", "test-state");
-    private FarmvetConfig.Explain explain =
-            new FarmvetConfig.Explain(0, FarmvetConfig.Explain.DEFAULT_DELAY_THRESHOLD);
+    private FarmvetConfig.Explain explain = new FarmvetConfig.Explain(0, FarmvetConfig.Explain.DEFAULT_DELAY_THRESHOLD);
 
     public TestConfigs primary(URI url) {
         return primary(url, Auth.NONE);

@@ -210,11 +210,10 @@ class VetSyncDiagnosticsTest {
         FakeServer primary = servers.serve(new FakeBitbucket(farm).responder());
         FakeServer mirror = servers.serve(node.responder());
         started.put(node, mirror);
-        FarmvetConfig config = adjust.apply(
-                        new TestConfigs()
-                                .explain(FarmvetConfig.Explain.DEFAULT_MAX_REPOSITORIES)
-                                .primary(primary.url())
-                                .node("mirror-1", mirror.url()))
+        FarmvetConfig config = adjust.apply(new TestConfigs()
+                        .explain(FarmvetConfig.Explain.DEFAULT_MAX_REPOSITORIES)
+                        .primary(primary.url())
+                        .node("mirror-1", mirror.url()))
                 .build();
         try (ListingFetcher fetcher = new ListingFetcher(
                 config.http(),
