@@ -6,6 +6,7 @@ import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.Kind;
 import io.farmvet.names.RepositoryNames;
 import io.farmvet.repair.RepairEntry;
+import io.farmvet.vet.SecondLook;
 import io.farmvet.vet.VetReport;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,12 +21,16 @@ import java.util.function.LongFunction;
  * "error", "clockSkewMs", "notes": [...]}, "nodes": [{"name", "url", "status", "state", "error", "repositories",
  * "bytes", "durationMs", "clockSkewMs",
  * "inconsistencies": [{"repoId", "projectId", "projectKey", "slug", "kinds": [...], "sync"}],
- * "repairs": [{"repoId", "projectKey", "slug", "kinds": [...], "outcome", "detail", "sync"}]}], "repairError",
+ * "repairs": [{"repoId", "projectKey", "slug", "kinds": [...], "outcome", "detail", "sync"}],
+ * "confirm": {"way", "reason", "bytes", "requests"}}], "repairError",
  * "unvettedMembers": [{"name", "address", "listedBy": [...]}], "unlistedNodes": [...], "memberNotes": [...]}</pre>
  *
  * {@code "sync"} is there only for a repository that has a {@link SyncEvent}: {@code {"lastEventAt", "syncType",
  * "eventId"}}, the last {@code mirror:repo_synchronized} webhook the daemon received for it. {@code
- * unvettedMembers} and {@code unlistedNodes} are null when no node gave its farm's member list.
+ * unvettedMembers} and {@code unlistedNodes} are null when no node gave its farm's member list. {@code "confirm"}
+ * is there only for a node whose drift was looked at again before a repair: {@code "way"} is {@code per-repository}
+ * or {@code listings}, {@code "reason"} says why the listings (else null), {@code "bytes"} and {@code "requests"}
+ * what that second look fetched ({@link io.farmvet.vet.SecondLook}).
  *
  * Streamed with a generator, so a report with a million inconsistencies is not built twice in memory.
  */
@@ -137,6 +142,19 @@ public final class JsonReport {
             json.writeEndObject();
         }
         json.writeEndArray();
+        writeSecondLook(json, node.secondLook());
+        json.writeEndObject();
+    }
+
+    private static void writeSecondLook(JsonGenerator json, SecondLook look) throws IOException {
+        if (look == null) {
+            return;
+        }
+        json.writeObjectFieldStart("confirm");
+        json.writeStringField("way", look.way().wireName());
+        json.writeStringField("reason", look.reason());
+        json.writeNumberField("bytes", look.bytes());
+        json.writeNumberField("requests", look.requests());
         json.writeEndObject();
     }
 
