@@ -120,7 +120,10 @@ final class RepairStep {
                 String problem = !node.allowsRepair()
                         ? "not repaired: the node's /status says " + node.state() + ", not SYNCHRONIZED; a node "
                                 + "that is starting or still syncing lists less than it mirrors"
-                        : looked && nodeAgain == null ? noSecondLook : null;
+                        : looked && nodeAgain == null
+                                ? java.util.Objects.requireNonNullElse(
+                                        noSecondLook, "not confirmed: the node had no second look")
+                                : null;
                 sending.add(new Sending(
                         node,
                         nodeAgain == null ? null : nodeAgain.look(),

@@ -5,17 +5,26 @@ import static io.farmvet.testing.Listings.hash;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.farmvet.repair.RepairEntry;
 import io.farmvet.repair.RepairMode;
 import io.farmvet.repair.RepairSettings;
 import io.farmvet.repair.plan.Confirmation;
+import io.farmvet.report.JsonReport;
+import io.farmvet.report.TextReport;
 import io.farmvet.testing.FakeBitbucket;
 import io.farmvet.testing.FakeFarm;
 import io.farmvet.testing.FakeServer;
 import io.farmvet.testing.Listings;
 import io.farmvet.testing.TestConfigs;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +70,13 @@ class PerRepositoryConfirmTest {
         assertThat(look.reason()).isNull();
         assertThat(look.requests()).isEqualTo(4);
         assertThat(look.bytes()).isPositive().isLessThan(report.primary().bytes() / 10);
+
+        JsonNode confirm = json(report).get("nodes").get(0).get("confirm");
+        assertThat(confirm.get("way").asText()).isEqualTo("per-repository");
+        assertThat(confirm.get("reason").isNull()).isTrue();
+        assertThat(confirm.get("requests").asLong()).isEqualTo(4);
+        assertThat(confirm.get("bytes").asLong()).isEqualTo(look.bytes());
+        assertThat(text(report)).contains("    looked again per repository (4 requests, ");
     }
 
     @Test
@@ -93,6 +109,11 @@ class PerRepositoryConfirmTest {
         assertThat(look.way()).isEqualTo(SecondLook.Way.LISTINGS);
         assertThat(look.reason()).isEqualTo("2 drifted repositories, more than repair.confirm-per-repository-max (1)");
         assertThat(look.bytes()).isGreaterThan(report.primary().bytes());
+        assertThat(json(report).get("nodes").get(0).get("confirm").get("way").asText())
+                .isEqualTo("listings");
+        assertThat(text(report))
+                .contains("    looked again through the listings (2 requests, ")
+                .contains("): 2 drifted repositories, more than repair.confirm-per-repository-max (1)");
     }
 
     @ParameterizedTest
@@ -254,6 +275,18 @@ class PerRepositoryConfirmTest {
         assertThat(report.nodes().get(0).secondLook().way()).isEqualTo(SecondLook.Way.PER_REPOSITORY);
     }
 
+    private static JsonNode json(VetReport report) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JsonReport.write(report, out);
+        return new ObjectMapper().readTree(out.toByteArray());
+    }
+
+    private static String text(VetReport report) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TextReport.write(report, new PrintStream(out, true, StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
     private VetReport vet(FakeServer primary, FakeServer node, RepairSettings repair) throws Exception {
         return VetReports.vet(new TestConfigs()
                 .primary(primary.url())
@@ -261,7 +294,7 @@ class PerRepositoryConfirmTest {
                 .repair(repair, state));
     }
 
-    private static java.util.List<org.assertj.core.groups.Tuple> sentRepairs(VetReport report) {
+    private static List<Tuple> sentRepairs(VetReport report) {
         return report.nodes().get(0).repairs().stream()
                 .map(e -> tuple(e.repoId(), e.outcome().wireName()))
                 .toList();
