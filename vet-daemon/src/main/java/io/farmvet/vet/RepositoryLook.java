@@ -40,7 +40,8 @@ import java.util.function.LongPredicate;
  * such endpoint". A 404 is read as "no such repository" only when the same server answered 200 for another
  * repository of this look, or for a control: a repository the first look found on both, consistent; and the
  * node's 404 only for a repository its listing lacked too (else it may know it by another name). An answer
- * that is malformed or for another repository confirms nothing: that repository is left alone with the reason.
+ * that is malformed or for another repository confirms nothing: that repository is left alone with the reason,
+ * and when no answer of a side can be used at all the listings decide.
  * Answers after {@code vet.deadline} are not used at all (the caller {@link #cancel}s the look).
  *
  * <p>One instance per node and vet; {@link #cancel} may come from any thread.
@@ -137,6 +138,9 @@ final class RepositoryLook {
                 throw new IllegalStateException("per-repository look failed unexpectedly", e.getCause());
             }
         }
+        if (fallback.get() == null) {
+            fallback.compareAndSet(null, nothingUsable(answers));
+        }
         String proof = fallback.get() == null ? provenNotFound(answers, found, first, inScope) : null;
         if (fallback.get() != null || proof != null) {
             return new Fallback(fallback.get() != null ? fallback.get() : proof, bytes(), requests.get());
@@ -193,6 +197,28 @@ final class RepositoryLook {
             fallback.compareAndSet(null, what + " answered HTTP " + status + ": " + e.getMessage());
         }
         return "not confirmed: " + e.getMessage();
+    }
+
+    /**
+     * Why the listings must decide because a side gave no answer farmvet could use at all (a proxy's login page
+     * for every path, a server that answers for other repositories), or null. Where some answers are usable, the
+     * others only leave their own repositories unconfirmed.
+     */
+    private static String nothingUsable(Map<Long, Answer> answers) {
+        List<Answer> primaryFailed = answers.values().stream()
+                .filter(a -> a.primary() == null && a.unconfirmed() != null)
+                .toList();
+        if (!primaryFailed.isEmpty() && primaryFailed.size() == answers.size()) {
+            return "no answer of the primary's repos/{id} could be used: "
+                    + primaryFailed.get(0).unconfirmed();
+        }
+        List<Answer> asked =
+                answers.values().stream().filter(a -> a.primary() != null).toList();
+        if (!asked.isEmpty() && asked.stream().allMatch(a -> a.unconfirmed() != null)) {
+            return "no answer of the node's repoSyncStatus could be used: "
+                    + asked.get(0).unconfirmed();
+        }
+        return null;
     }
 
     /**

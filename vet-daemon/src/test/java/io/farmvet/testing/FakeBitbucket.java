@@ -206,6 +206,7 @@ public final class FakeBitbucket {
     private final java.util.Set<Long> goneAfterListing = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile int repositoryStatus = 200;
     private volatile long repositoryIdShift;
+    private final java.util.Set<Long> wrongFor = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Duration repositoryStall = Duration.ZERO;
 
     /** {@code repos/{id}} answers every id with this status and a Bitbucket error body (401, 404 before 9.2, 405). */
@@ -229,6 +230,12 @@ public final class FakeBitbucket {
     /** {@code repos/{id}} answers for another repository: the id asked for plus {@code shift}. */
     public FakeBitbucket repositoryFor(long shift) {
         repositoryIdShift = shift;
+        return this;
+    }
+
+    /** {@code repos/{id}} answers for repository {@code id} as if it were {@code id + 1}: a primary's mistake. */
+    public FakeBitbucket wrongRepositoryFor(long id) {
+        wrongFor.add(id);
         return this;
     }
 
@@ -275,7 +282,8 @@ public final class FakeBitbucket {
         }
         Named name = repos.stream().filter(r -> r.id() == repo.id()).findFirst().orElseThrow();
         String content = contentAfterListing.getOrDefault(repo.id(), repo.content());
-        FakeServer.json("{\"id\":" + (repo.id() + repositoryIdShift) + ",\"slug\":" + quoted(name.slug())
+        long shift = wrongFor.contains(repo.id()) ? 1 : repositoryIdShift;
+        FakeServer.json("{\"id\":" + (repo.id() + shift) + ",\"slug\":" + quoted(name.slug())
                         + ",\"name\":" + quoted(name.slug()) + ",\"description\":\"\",\"project\":{\"id\":"
                         + repo.project() + ",\"key\":" + quoted(name.projectKey())
                         + ",\"name\":\"Project\",\"links\":{}},\"public\":false,\"properties\":{\"contentHash\":\""

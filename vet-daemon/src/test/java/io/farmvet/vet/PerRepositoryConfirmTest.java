@@ -182,19 +182,46 @@ class PerRepositoryConfirmTest {
 
     @Test
     void anAnswerForAnotherRepositoryConfirmsNothing() throws Exception {
-        Listings stale = farm.with(5, r -> new Listings.Repo(r.project(), 5, hash("stale", 5), r.metadata()));
+        Listings stale = farm.with(5, r -> new Listings.Repo(r.project(), 5, hash("stale", 5), r.metadata()))
+                .with(9, r -> new Listings.Repo(r.project(), 9, hash("stale", 9), r.metadata()));
+        FakeServer primary =
+                servers.serve(new FakeBitbucket(farm).wrongRepositoryFor(5).responder());
+        FakeServer node = servers.serve(FakeBitbucket.node(stale).responder());
+
+        VetReport report = vet(primary, node, repair().build());
+
+        assertThat(resyncs(node))
+                .extracting(FakeServer.Request::body)
+                .singleElement()
+                .satisfies(body -> assertThat(body).startsWith("{\"repoId\":9,"));
+        assertThat(report.nodes().get(0).repairs())
+                .filteredOn(e -> e.repoId() == 5)
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.outcome().wireName()).isEqualTo("skipped");
+                    assertThat(e.detail()).startsWith("not confirmed: ").contains("is for repository 6, not 5");
+                });
+        assertThat(FakeBitbucket.listingRequests(primary)).isEqualTo(1);
+        assertThat(report.nodes().get(0).secondLook().way()).isEqualTo(SecondLook.Way.PER_REPOSITORY);
+    }
+
+    @Test
+    void aNodeWhoseEveryAnswerIsForAnotherRepositoryIsLeftToTheListings() throws Exception {
         FakeServer primary = servers.serve(new FakeBitbucket(farm).responder());
+        Listings stale = farm.with(5, r -> new Listings.Repo(r.project(), 5, hash("stale", 5), r.metadata()));
         FakeServer node =
                 servers.serve(FakeBitbucket.node(stale).wrongRepository(1).responder());
 
         VetReport report = vet(primary, node, repair().build());
 
-        assertThat(resyncs(node)).isEmpty();
-        assertThat(report.nodes().get(0).repairs()).singleElement().satisfies(e -> {
-            assertThat(e.outcome().wireName()).isEqualTo("skipped");
-            assertThat(e.detail()).startsWith("not confirmed: ").contains("is for repository 6, not 5");
-        });
-        assertThat(FakeBitbucket.listingRequests(node)).isEqualTo(1);
+        // Nothing of the node's can be believed: the listings decide, as they did before per-repository looks.
+        assertThat(FakeBitbucket.listingRequests(node)).isEqualTo(2);
+        SecondLook look = report.nodes().get(0).secondLook();
+        assertThat(look.way()).isEqualTo(SecondLook.Way.LISTINGS);
+        assertThat(look.reason())
+                .startsWith("no answer of the node's repoSyncStatus could be used: not confirmed: ")
+                .contains("is for repository 6, not 5");
+        assertThat(sentRepairs(report)).containsExactly(tuple(5L, "sent"));
     }
 
     @Test
@@ -205,7 +232,7 @@ class PerRepositoryConfirmTest {
 
         VetReport report = vet(primary, node, repair().build());
 
-        // Nothing of the node's could be believed, so its 404 for repository 7 means nothing: the listings decide.
+        // The node's 404 for repository 7 means something only if its answer for a repository it has is right.
         assertThat(FakeBitbucket.listingRequests(node)).isEqualTo(2);
         assertThat(report.nodes().get(0).secondLook().reason()).contains("is for repository 2, not 1");
         assertThat(sentRepairs(report)).containsExactly(tuple(7L, "sent"));
@@ -226,18 +253,18 @@ class PerRepositoryConfirmTest {
     }
 
     @Test
-    void aPrimaryAnswerForAnotherRepositoryConfirmsNothing() throws Exception {
+    void aPrimaryWhoseEveryAnswerIsForAnotherRepositoryIsLeftToTheListings() throws Exception {
         FakeServer primary =
                 servers.serve(new FakeBitbucket(farm).repositoryFor(1).responder());
         FakeServer node = servers.serve(FakeBitbucket.node(drifted).responder());
 
         VetReport report = vet(primary, node, repair().build());
 
-        assertThat(resyncs(node)).isEmpty();
-        assertThat(report.nodes().get(0).repairs()).hasSize(2).allSatisfy(e -> {
-            assertThat(e.outcome().wireName()).isEqualTo("skipped");
-            assertThat(e.detail()).startsWith("not confirmed: ").contains("is for repository");
-        });
+        assertThat(FakeBitbucket.Node.mirroringRequests(node)).isZero();
+        assertThat(report.nodes().get(0).secondLook().reason())
+                .startsWith("no answer of the primary's repos/{id} could be used: not confirmed: ")
+                .contains("is for repository");
+        assertThat(sentRepairs(report)).containsExactly(tuple(5L, "sent"), tuple(7L, "sent"));
     }
 
     @Test
@@ -248,9 +275,9 @@ class PerRepositoryConfirmTest {
 
         VetReport report = vet(primary, node, repair().build());
 
-        assertThat(resyncs(node)).isEmpty();
-        assertThat(report.nodes().get(0).repairs())
-                .allSatisfy(e -> assertThat(e.outcome().wireName()).isNotEqualTo("sent"));
+        assertThat(report.nodes().get(0).secondLook().reason())
+                .startsWith("no answer of the node's repoSyncStatus could be used: not confirmed: ");
+        assertThat(FakeBitbucket.listingRequests(node)).isEqualTo(2);
     }
 
     @Test
