@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -59,11 +60,11 @@ final class RepairStep {
             FarmLook farm,
             ListingFetcher fetcher) {
         this.config = config;
-        this.fetcher = fetcher;
         this.clock = clock;
         this.pool = pool;
         this.deadline = deadline;
         this.farm = farm;
+        this.fetcher = fetcher;
     }
 
     /**
@@ -121,8 +122,7 @@ final class RepairStep {
                         ? "not repaired: the node's /status says " + node.state() + ", not SYNCHRONIZED; a node "
                                 + "that is starting or still syncing lists less than it mirrors"
                         : looked && nodeAgain == null
-                                ? java.util.Objects.requireNonNullElse(
-                                        noSecondLook, "not confirmed: the node had no second look")
+                                ? Objects.requireNonNullElse(noSecondLook, "not confirmed: the node had no second look")
                                 : null;
                 sending.add(new Sending(
                         node,
