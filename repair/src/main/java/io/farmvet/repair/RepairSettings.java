@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param verifyVets a pending repair becomes {@code still-divergent} only after this many vets still found it...
  * @param verifyAfter ...and this long after it was requested
  * @param http the template for {@link RepairMode#HTTP}; null otherwise
+ * @param confirmPerRepositoryMax a node with at most this many drifted repositories is confirmed per repository
+ *     (one small answer from the primary and one from the node for each) rather than with both whole listings
+ *     again; zero always fetches the listings
  */
 public record RepairSettings(
         RepairMode mode,
@@ -38,7 +41,8 @@ public record RepairSettings(
         Duration timeout,
         int verifyVets,
         Duration verifyAfter,
-        HttpTemplate http) {
+        HttpTemplate http,
+        int confirmPerRepositoryMax) {
 
     public static final RepairMode MODE = RepairMode.NONE;
     /** Long enough for a push that is being replicated to land on every node (Praefect's false mismatches). */
@@ -65,6 +69,13 @@ public record RepairSettings(
     public static final int VERIFY_VETS = 3;
     /** Vets triggered in quick succession over REST must not cut a resync's time short. */
     public static final Duration VERIFY_AFTER = Duration.ofMinutes(15);
+
+    /**
+     * Two small answers per repository (about 1.5 KB together) against two whole listings (about 150 bytes per
+     * repository each): at 200 drifted repositories that is some 300 KB, what the listings of a 1000-repository
+     * farm weigh, and a 1M-repository farm's listings are some 300 MB (issue 12).
+     */
+    public static final int CONFIRM_PER_REPOSITORY_MAX = 200;
 
     private static final int MAX_CONCURRENCY = 64;
 
@@ -98,6 +109,10 @@ public record RepairSettings(
             throw new IllegalArgumentException("repair.verify-vets: must be 1 or greater, was " + verifyVets);
         }
         requireNotNegative("repair.verify-after", verifyAfter);
+        if (confirmPerRepositoryMax < 0) {
+            throw new IllegalArgumentException(
+                    "repair.confirm-per-repository-max: must be 0 or greater, was " + confirmPerRepositoryMax);
+        }
         if (mode == RepairMode.HTTP && http == null) {
             throw new IllegalArgumentException("repair.http: required when repair.mode is http");
         }
@@ -127,7 +142,13 @@ public record RepairSettings(
                 timeout,
                 verifyVets,
                 verifyAfter,
-                http);
+                http,
+                confirmPerRepositoryMax);
+    }
+
+    /** True when a node with {@code drifted} repositories to confirm is confirmed per repository. */
+    public boolean confirmsPerRepository(int drifted) {
+        return drifted <= confirmPerRepositoryMax;
     }
 
     /** True when a mismatch is re-checked before it is repaired. */
@@ -165,8 +186,14 @@ public record RepairSettings(
         private int verifyVets = VERIFY_VETS;
         private Duration verifyAfter = VERIFY_AFTER;
         private HttpTemplate http;
+        private int confirmPerRepositoryMax = CONFIRM_PER_REPOSITORY_MAX;
 
         private Builder() {}
+
+        public Builder confirmPerRepositoryMax(int value) {
+            confirmPerRepositoryMax = value;
+            return this;
+        }
 
         public Builder mode(RepairMode value) {
             mode = value;
@@ -253,7 +280,8 @@ public record RepairSettings(
                     timeout,
                     verifyVets,
                     verifyAfter,
-                    http);
+                    http,
+                    confirmPerRepositoryMax);
         }
     }
 }

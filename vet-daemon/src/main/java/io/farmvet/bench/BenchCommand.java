@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         name = "bench",
         header = "benchmarks: a synthetic farm vetted against jq and a token scan; hashing against git",
         synopsisSubcommandLabel = "vet|hash",
-        subcommands = {BenchCommand.Vet.class, BenchCommand.Hash.class},
+        subcommands = {BenchCommand.Vet.class, BenchCommand.Hash.class, BenchCommand.Confirm.class},
         description = {
             "The benchmarks: a synthetic farm vetted against the jq recipe and a token scan (bench vet);"
                     + " hashing real repositories in-process against the git CLI (bench hash).",
@@ -261,6 +261,84 @@ public final class BenchCommand implements Callable<Integer> {
             }
             Path folder = folder(dir, "bench-hash");
             return bench.run((out, err) -> new HashBench(repositories, runCount, folder, keep, out, err).run());
+        }
+    }
+
+    @Command(
+            name = "confirm",
+            header = "bytes of the repair step's second look: per repository against whole listings",
+            description = {
+                "Writes a synthetic primary and one node drifting on --drift of its repositories, serves the"
+                        + " listings and the per-repository endpoints (the primary's repos/{id}, the node's"
+                        + " repoSyncStatus) over loopback, and runs the real vet in dry-run twice per run: once"
+                        + " confirming per repository, once through the whole listings. Reports the second look's"
+                        + " requests and bytes as the vet's report gives them. About a minute with the defaults."
+            },
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:done", "2:the benchmark failed", "3:bad usage"})
+    static final class Confirm implements Callable<Integer> {
+        @ParentCommand
+        BenchCommand bench;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--repos",
+                paramLabel = "N",
+                defaultValue = "1M",
+                description = "repositories; default: ${DEFAULT-VALUE}")
+        String repos;
+
+        @Option(
+                names = "--projects-per-1000",
+                paramLabel = "P",
+                defaultValue = "10",
+                description = "projects per 1000 repositories; default: ${DEFAULT-VALUE}")
+        String projectsPerThousand;
+
+        @Option(
+                names = "--drift",
+                paramLabel = "F",
+                defaultValue = "0.001",
+                description = "fraction of repositories the node drifts on; default: ${DEFAULT-VALUE}")
+        String drift;
+
+        @Option(names = "--runs", paramLabel = "K", defaultValue = "3", description = "runs; default: ${DEFAULT-VALUE}")
+        String runs;
+
+        @Option(
+                names = "--dir",
+                paramLabel = "DIR",
+                description = "where the listings are written; default: target/bench-confirm")
+        Path dir;
+
+        @Option(names = "--keep", description = "keep the listings written")
+        boolean keep;
+
+        @Override
+        public Integer call() {
+            ConfirmBench.Settings settings;
+            try {
+                double fraction = Double.parseDouble(drift);
+                if (!(fraction > 0 && fraction <= 1)) {
+                    throw new IllegalArgumentException(
+                            "--drift must be more than 0 and at most 1, not '" + drift + "'");
+                }
+                settings = new ConfirmBench.Settings(
+                        positive("--repos", repos),
+                        positive("--projects-per-1000", projectsPerThousand),
+                        fraction,
+                        positive("--runs", runs),
+                        folder(dir, "bench-confirm"),
+                        keep);
+            } catch (NumberFormatException e) {
+                throw new ParameterException(
+                        spec.commandLine(), "--drift must be a fraction such as 0.001, not '" + drift + "'", e);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+            }
+            return bench.run((out, err) -> new ConfirmBench(settings, out, err).run());
         }
     }
 

@@ -36,9 +36,15 @@ final class ListingFileServer implements AutoCloseable {
             server.createContext(
                     "/" + file.getKey() + "/" + ListingKind.FULL.path(), exchange -> serve(exchange, path));
         }
-        pool = Executors.newFixedThreadPool(files.size() + 2, NamedThreads.of("bench-listing-server"));
+        // Two spare threads for the REST answers beside the listings, and room for a per-repository look's strands.
+        pool = Executors.newFixedThreadPool(files.size() + 8, NamedThreads.of("bench-listing-server"));
         server.setExecutor(pool);
         server.start();
+    }
+
+    /** Serves {@code path} (below {@code /<name>}, as {@link #url} gives it) with {@code handler} as well. */
+    void handle(String name, String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext("/" + name + "/" + path, handler);
     }
 
     /** The base URL of server {@code name}, as a farmvet config names it. */

@@ -48,11 +48,20 @@ final class SyntheticFarm {
     private final int projects;
     private final double drift;
     private final long seed;
+    private final boolean extras;
     private final char[] hex = new char[64];
     private final HashValue content = new HashValue();
     private final HashValue metadata = new HashValue();
 
     SyntheticFarm(int repositories, int projects, double drift, long seed) {
+        this(repositories, projects, drift, seed, true);
+    }
+
+    /**
+     * @param extras false for nodes without extra repositories: their share of the drift is then no drift at all
+     *     (a node with an extra repository cannot be confirmed per repository, so {@code bench confirm} has none)
+     */
+    SyntheticFarm(int repositories, int projects, double drift, long seed, boolean extras) {
         if (repositories < 1 || projects < 1 || projects > repositories || drift < 0 || drift > 1) {
             throw new IllegalArgumentException("a farm needs 1 <= projects <= repositories and 0 <= drift <= 1: "
                     + repositories + " repositories, " + projects + " projects, drift " + drift);
@@ -61,6 +70,7 @@ final class SyntheticFarm {
         this.projects = projects;
         this.drift = drift;
         this.seed = seed;
+        this.extras = extras;
     }
 
     /** Writes {@code primary.json} and {@code node-1.json} … into {@code dir}. */
@@ -97,7 +107,7 @@ final class SyntheticFarm {
     private long[] writeNode(Path file, int node) throws IOException {
         SplittableRandom order = new SplittableRandom(seed * 31 + node);
         int[] projectOrder = shuffled(projects, order);
-        int extras = (int) Math.round(repositories * drift * EXTRA_SHARE / 1000.0);
+        int extras = this.extras ? (int) Math.round(repositories * drift * EXTRA_SHARE / 1000.0) : 0;
         long listed = 0;
         long expected = extras;
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), WRITE_BUFFER_BYTES);

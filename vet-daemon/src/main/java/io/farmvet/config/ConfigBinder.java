@@ -71,7 +71,8 @@ final class ConfigBinder {
             "verify-vets",
             "verify-after",
             "audit-log",
-            "http");
+            "http",
+            "confirm-per-repository-max");
     private static final List<String> REPAIR_HTTP_KEYS = List.of("method", "url", "body", "headers");
     /** Bounds that catch typos (a rate of 5000) without second-guessing a deliberate choice. */
     private static final int MAX_REPAIRS_PER_RUN = 100_000;
@@ -499,6 +500,9 @@ final class ConfigBinder {
                 duration(m, "repair", "backoff-max", RepairSettings.BACKOFF_MAX, MAX_REPAIR_DURATION));
         set(settings::timeout, duration(m, "repair", "timeout", RepairSettings.TIMEOUT, FarmvetConfig.MAX_TIMEOUT));
         set(settings::verifyVets, integer(m, "repair", "verify-vets", 1, 1000));
+        set(
+                settings::confirmPerRepositoryMax,
+                integer(m, "repair", "confirm-per-repository-max", 0, MAX_REPAIRS_PER_RUN));
         set(
                 settings::verifyAfter,
                 duration(m, "repair", "verify-after", RepairSettings.VERIFY_AFTER, MAX_REPAIR_DURATION));

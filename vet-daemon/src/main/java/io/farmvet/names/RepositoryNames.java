@@ -76,7 +76,7 @@ public final class RepositoryNames {
     }
 
     /** True when {@code name} may be shown as a project key or slug. */
-    static boolean acceptable(String name) {
+    public static boolean acceptable(String name) {
         return name != null && NAME.matcher(name).matches();
     }
 

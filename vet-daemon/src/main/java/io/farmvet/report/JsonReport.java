@@ -12,6 +12,7 @@ import io.farmvet.explain.RefsFound;
 import io.farmvet.explain.RepositoryRefs;
 import io.farmvet.names.RepositoryNames;
 import io.farmvet.repair.RepairEntry;
+import io.farmvet.vet.SecondLook;
 import io.farmvet.vet.VetReport;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,7 +27,8 @@ import java.util.function.LongFunction;
  * "error", "clockSkewMs", "notes": [...]}, "nodes": [{"name", "url", "status", "state", "error", "repositories",
  * "bytes", "durationMs", "clockSkewMs", "refChangesQueue", "notes": [...],
  * "inconsistencies": [{"repoId", "projectId", "projectKey", "slug", "kinds": [...], "sync", "refs", "refsOmitted"}],
- * "repairs": [{"repoId", "projectKey", "slug", "kinds": [...], "outcome", "detail", "sync"}]}], "repairError",
+ * "repairs": [{"repoId", "projectKey", "slug", "kinds": [...], "outcome", "detail", "sync"}],
+ * "confirm": {"way", "reason", "bytes", "requests"}}], "repairError",
  * "unvettedMembers": [{"name", "address", "listedBy": [...]}], "unlistedNodes": [...], "memberNotes": [...],
  * "refsNotes": [...]}</pre>
  *
@@ -35,11 +37,13 @@ import java.util.function.LongFunction;
  * for it, and {@code {"lastSyncDate", "initialSyncDate", "failedSyncCount", "status", "bitbucketDelayed"}}, what
  * the node said of it (issue 12 section 3; each null when the node did not say). A node's {@code
  * "refChangesQueue"} is the farm's pending sync requests it reported, and its {@code "notes"} what its sync
- * diagnostics could not do. {@code
- * unvettedMembers} and {@code unlistedNodes} are null when no node gave its farm's member list.
- * {@code "refs": [{"ref", "primary", "node"}]} (object ids, null where the ref is absent on that side; at most
- * {@value RepositoryRefs#MAX_LISTED}) and {@code "refsOmitted"} are there only for a {@code content}
- * inconsistency the explain step listed; {@code refsNotes} says what it could not ask.
+ * diagnostics could not do. {@code unvettedMembers} and {@code unlistedNodes} are null when no node gave its
+ * farm's member list. {@code "refs": [{"ref", "primary", "node"}]} (object ids, null where the ref is absent on
+ * that side; at most {@value RepositoryRefs#MAX_LISTED}) and {@code "refsOmitted"} are there only for a {@code
+ * content} inconsistency the explain step listed; {@code refsNotes} says what it could not ask. {@code "confirm"}
+ * is there only for a node whose drift was looked at again before a repair: {@code "way"} is {@code per-repository}
+ * or {@code listings}, {@code "reason"} says why the listings (else null), {@code "bytes"} and {@code "requests"}
+ * what that second look fetched ({@link io.farmvet.vet.SecondLook}).
  *
  * Streamed with a generator, so a report with a million inconsistencies is not built twice in memory.
  */
@@ -171,6 +175,19 @@ public final class JsonReport {
             json.writeEndObject();
         }
         json.writeEndArray();
+        writeSecondLook(json, node.secondLook());
+        json.writeEndObject();
+    }
+
+    private static void writeSecondLook(JsonGenerator json, SecondLook look) throws IOException {
+        if (look == null) {
+            return;
+        }
+        json.writeObjectFieldStart("confirm");
+        json.writeStringField("way", look.way().wireName());
+        json.writeStringField("reason", look.reason());
+        json.writeNumberField("bytes", look.bytes());
+        json.writeNumberField("requests", look.requests());
         json.writeEndObject();
     }
 

@@ -9,6 +9,7 @@ import io.farmvet.fetch.ClockSkew;
 import io.farmvet.names.RepositoryNames;
 import io.farmvet.repair.RepairEntry;
 import io.farmvet.util.Units;
+import io.farmvet.vet.SecondLook;
 import io.farmvet.vet.VetReport;
 import java.io.PrintStream;
 import java.util.EnumMap;
@@ -73,6 +74,19 @@ public final class TextReport {
         out.flush();
     }
 
+    /** How the drift was looked at again: one line, the reason for the listings where it is not the drift's size. */
+    private static void writeSecondLook(SecondLook look, PrintStream out) {
+        if (look == null) {
+            return;
+        }
+        out.printf(
+                "    looked again %s (%s, %s)%s%n",
+                look.way() == SecondLook.Way.PER_REPOSITORY ? "per repository" : "through the listings",
+                Units.count(look.requests(), "request", "requests"),
+                Units.bytes(look.bytes()),
+                look.reason() == null ? "" : ": " + look.reason());
+    }
+
     private static void writeNode(
             VetReport.NodeResult node, RepositoryNames names, SyncLine sync, RefsFound refs, PrintStream out) {
         // The node's /status matters only when it is not the normal one.
@@ -104,6 +118,7 @@ public final class TextReport {
         if (found.size() > MAX_LISTED) {
             out.printf("      … and %d more (--json lists them all)%n", found.size() - MAX_LISTED);
         }
+        writeSecondLook(node.secondLook(), out);
         List<RepairEntry> repairs = node.repairs();
         if (repairs.isEmpty()) {
             return;

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeoutException;
  * @param verification earlier repairs settled by this vet, null until the repair step
  * @param repairs this vet's repair entries, sorted by repository id; empty without a repair step, null when the
  *     vet was cancelled during it
+ * @param secondLook how the repair step looked at its drift again; null when it did not
  */
 record NodeVet(
         int index,
@@ -36,31 +37,36 @@ record NodeVet(
         FarmLook.NodeOutcome outcome,
         List<Inconsistency> verdicts,
         NodeVerification verification,
-        List<RepairEntry> repairs) {
+        List<RepairEntry> repairs,
+        SecondLook secondLook) {
     /** How long a node's /status answer may come after its listing: a status page answers in milliseconds. */
     static final long STATUS_GRACE_MS = 5_000;
 
     /** A node at the start of a vet, its {@code /status} already asked on {@code pool}. */
     static NodeVet asked(int index, Server server, NodeStatusProbe probe, ExecutorService pool) {
         return new NodeVet(
-                index, server, new StatusAsk(probe, pool.submit(probe::ask)), null, null, null, null, List.of());
+                index, server, new StatusAsk(probe, pool.submit(probe::ask)), null, null, null, null, List.of(), null);
     }
 
     /** With the first look's outcome, and the {@code /status} answer waited for (see {@link StatusAsk#await}). */
     NodeVet looked(FarmLook.NodeOutcome outcome) {
-        return new NodeVet(index, server, status, status.await(), outcome, verdicts, verification, repairs);
+        return new NodeVet(index, server, status, status.await(), outcome, verdicts, verification, repairs, secondLook);
     }
 
     NodeVet judged(List<Inconsistency> verdicts) {
-        return new NodeVet(index, server, status, state, outcome, verdicts, verification, repairs);
+        return new NodeVet(index, server, status, state, outcome, verdicts, verification, repairs, secondLook);
     }
 
     NodeVet verified(NodeVerification verification) {
-        return new NodeVet(index, server, status, state, outcome, verdicts, verification, repairs);
+        return new NodeVet(index, server, status, state, outcome, verdicts, verification, repairs, secondLook);
     }
 
     NodeVet repaired(List<RepairEntry> repairs) {
-        return new NodeVet(index, server, status, state, outcome, verdicts, verification, repairs);
+        return new NodeVet(index, server, status, state, outcome, verdicts, verification, repairs, secondLook);
+    }
+
+    NodeVet lookedAgain(SecondLook secondLook) {
+        return new NodeVet(index, server, status, state, outcome, verdicts, verification, repairs, secondLook);
     }
 
     /** Its listing arrived whole and was compared with the primary's. */
@@ -86,7 +92,8 @@ record NodeVet(
         VetReport.NodeResult result = vetted() ? outcome.vettedResult(verdicts) : outcome.failedResult();
         return (repairsCancelled() ? result : result.withRepairs(repairs))
                 .withState(state)
-                .withClockSkew(outcome.clockSkewMs());
+                .withClockSkew(outcome.clockSkewMs())
+                .withSecondLook(secondLook);
     }
 
     /** A node's {@code /status} request and its answer to come. */

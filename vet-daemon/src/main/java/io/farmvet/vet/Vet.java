@@ -140,7 +140,7 @@ public final class Vet {
                 repairError = "the vet was cancelled before its repairs; the next vet will find the same drift";
             } else if (repairing && anyVetted) {
                 try {
-                    nodes = new RepairStep(config, clock, pool, deadline, farm)
+                    nodes = new RepairStep(config, clock, pool, deadline, farm, fetcher)
                             .run(first, nodes, inScope, startedAt, progress);
                     if (nodes.stream().anyMatch(NodeVet::repairsCancelled)) {
                         repairError = "the vet was cancelled while repairs were being sent; every request sent is "

@@ -208,6 +208,8 @@ public record VetReport(
      *     {@link io.farmvet.fetch.NodeState#UNREACHABLE} / {@link io.farmvet.fetch.NodeState#UNKNOWN}; null when it has no such endpoint
      * @param clockSkewMs its clock minus farmvet's, from its listing answer's {@code Date} header
      *     ({@link io.farmvet.fetch.ClockSkew}); null when it did not answer or sent no readable date
+     * @param secondLook how its drift was looked at again before a repair (per repository or through the
+     *     listings, issue 12); null when it was not
      */
     public record NodeResult(
             String name,
@@ -220,7 +222,8 @@ public record VetReport(
             List<Inconsistency> inconsistencies,
             List<RepairEntry> repairs,
             String state,
-            Long clockSkewMs) {
+            Long clockSkewMs,
+            SecondLook secondLook) {
         public NodeResult {
             inconsistencies = List.copyOf(inconsistencies);
             repairs = List.copyOf(repairs);
@@ -239,6 +242,50 @@ public record VetReport(
             this(name, url, status, error, repositories, bytes, durationMs, inconsistencies, List.of(), null, null);
         }
 
+        /** A node without a second look. */
+        public NodeResult(
+                String name,
+                String url,
+                NodeStatus status,
+                String error,
+                Long repositories,
+                long bytes,
+                long durationMs,
+                List<Inconsistency> inconsistencies,
+                List<RepairEntry> repairs,
+                String state,
+                Long clockSkewMs) {
+            this(
+                    name,
+                    url,
+                    status,
+                    error,
+                    repositories,
+                    bytes,
+                    durationMs,
+                    inconsistencies,
+                    repairs,
+                    state,
+                    clockSkewMs,
+                    null);
+        }
+
+        public NodeResult withSecondLook(SecondLook secondLook) {
+            return new NodeResult(
+                    name,
+                    url,
+                    status,
+                    error,
+                    repositories,
+                    bytes,
+                    durationMs,
+                    inconsistencies,
+                    repairs,
+                    state,
+                    clockSkewMs,
+                    secondLook);
+        }
+
         public NodeResult withRepairs(List<RepairEntry> repairs) {
             return new NodeResult(
                     name,
@@ -251,7 +298,8 @@ public record VetReport(
                     inconsistencies,
                     repairs,
                     state,
-                    clockSkewMs);
+                    clockSkewMs,
+                    secondLook);
         }
 
         public NodeResult withState(String state) {
@@ -266,7 +314,8 @@ public record VetReport(
                     inconsistencies,
                     repairs,
                     state,
-                    clockSkewMs);
+                    clockSkewMs,
+                    secondLook);
         }
 
         public NodeResult withClockSkew(Long clockSkewMs) {
@@ -281,7 +330,8 @@ public record VetReport(
                     inconsistencies,
                     repairs,
                     state,
-                    clockSkewMs);
+                    clockSkewMs,
+                    secondLook);
         }
 
         public boolean failed() {

@@ -300,7 +300,7 @@ class ConfigLoaderTest extends ConfigFileFixture {
                         "vet.deadline: must be a duration like 500ms, 5s, 2m or 1h, got \"1x\"",
                         "repair.extra: unknown key (known here: mode, dry-run, settle, max-fraction, max-per-run, "
                                 + "concurrency, rate, retries, backoff-initial, backoff-max, timeout, verify-vets, "
-                                + "verify-after, audit-log, http)",
+                                + "verify-after, audit-log, http, confirm-per-repository-max)",
                         "repair.mode: must be none, http or agent, got \"sometimes\"");
         assertThat(e.getMessage()).startsWith(dir.resolve("farmvet.yaml") + ": 12 problems:\n  - farm.name: ");
     }

@@ -115,6 +115,7 @@ class ExampleConfigTest {
                         "repair.mode",
                         "repair.dry-run",
                         "repair.settle",
+                        "repair.confirm-per-repository-max",
                         "repair.max-fraction",
                         "repair.max-per-run",
                         "repair.concurrency",

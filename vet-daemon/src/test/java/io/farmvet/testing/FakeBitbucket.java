@@ -174,24 +174,29 @@ public final class FakeBitbucket {
 
     private FakeServer.Responder reposAndListing() {
         return FakeServer.route(
-                REPOS_PATH,
-                (request, out) -> {
-                    FakeServer.pause(stall);
-                    if (reposStatus != 200) {
-                        FakeServer.status(
-                                        reposStatus,
-                                        "Error",
-                                        "{\"errors\":[{\"context\":null,\"message\":\"no\",\"exceptionName\":null}]}",
-                                        "Content-Type: application/json")
-                                .respond(request, out);
-                        return;
-                    }
-                    FakeServer.json(page(request.path())).respond(request, out);
-                },
+                REPOS_PATH + "/",
+                this::repository,
                 FakeServer.route(
-                        "/rest/mirroring/latest/repo-hashes",
-                        (request, out) -> FakeServer.json(listing.json()).respond(request, out),
-                        FakeServer.status(404, "Not Found", "{\"errors\":[]}", "Content-Type: application/json")));
+                        REPOS_PATH,
+                        (request, out) -> {
+                            FakeServer.pause(stall);
+                            if (reposStatus != 200) {
+                                FakeServer.status(
+                                                reposStatus,
+                                                "Error",
+                                                "{\"errors\":[{\"context\":null,\"message\":\"no\",\"exceptionName\":null}]}",
+                                                "Content-Type: application/json")
+                                        .respond(request, out);
+                                return;
+                            }
+                            FakeServer.json(page(request.path())).respond(request, out);
+                        },
+                        FakeServer.route(
+                                "/rest/mirroring/latest/repo-hashes",
+                                (request, out) ->
+                                        FakeServer.json(listing.json()).respond(request, out),
+                                FakeServer.status(
+                                        404, "Not Found", "{\"errors\":[]}", "Content-Type: application/json"))));
     }
 
     /** How many pages of {@code repos} {@code server} was asked for. */
@@ -249,6 +254,98 @@ public final class FakeBitbucket {
             }
         }
         return out.append('"').toString();
+    }
+
+    // ---- rest/mirroring/latest/repos/{id}: the per-repository second look at the primary (issue 12) ----
+
+    private final Map<Long, String> contentAfterListing = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<Long> goneAfterListing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile int repositoryStatus = 200;
+    private volatile long repositoryIdShift;
+    private final java.util.Set<Long> wrongFor = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile Duration repositoryStall = Duration.ZERO;
+
+    /** {@code repos/{id}} answers every id with this status and a Bitbucket error body (401, 404 before 9.2, 405). */
+    public FakeBitbucket repositoryStatus(int status) {
+        repositoryStatus = status;
+        return this;
+    }
+
+    /** {@code repos/{id}} gives repository {@code id} this content hash: a push landed after its listing. */
+    public FakeBitbucket contentAfterListing(long id, String content) {
+        contentAfterListing.put(id, content);
+        return this;
+    }
+
+    /** {@code repos/{id}} answers 404 for repository {@code id}: it was deleted after its listing. */
+    public FakeBitbucket goneAfterListing(long id) {
+        goneAfterListing.add(id);
+        return this;
+    }
+
+    /** {@code repos/{id}} answers for another repository: the id asked for plus {@code shift}. */
+    public FakeBitbucket repositoryFor(long shift) {
+        repositoryIdShift = shift;
+        return this;
+    }
+
+    /** {@code repos/{id}} answers for repository {@code id} as if it were {@code id + 1}: a primary's mistake. */
+    public FakeBitbucket wrongRepositoryFor(long id) {
+        wrongFor.add(id);
+        return this;
+    }
+
+    /** {@code repos/{id}} waits this long before it answers. */
+    public FakeBitbucket repositoryStall(Duration silence) {
+        repositoryStall = silence;
+        return this;
+    }
+
+    /** How many {@code repos/{id}} requests {@code server} received. */
+    public static long repositoryRequests(FakeServer server) {
+        return server.requests().stream()
+                .filter(r -> r.path().startsWith(REPOS_PATH + "/"))
+                .count();
+    }
+
+    /** How many {@code repo-hashes} listings {@code server} was asked for. */
+    public static long listingRequests(FakeServer server) {
+        return server.requests().stream()
+                .filter(r -> r.path().startsWith("/rest/mirroring/latest/repo-hashes"))
+                .count();
+    }
+
+    /** {@code GET repos/{id}} in the documented shape, with {@code properties.contentHash}/{@code metadataHash}. */
+    private void repository(FakeServer.Request request, java.io.OutputStream out) throws Exception {
+        FakeServer.pause(repositoryStall);
+        String rest = request.path().substring(REPOS_PATH.length() + 1);
+        String tail = rest.contains("?") ? rest.substring(0, rest.indexOf('?')) : rest;
+        Listings.Repo repo = !tail.matches("\\d{1,18}") || goneAfterListing.contains(Long.parseLong(tail))
+                ? null
+                : listing.repos().stream()
+                        .filter(r -> r.id() == Long.parseLong(tail))
+                        .findFirst()
+                        .orElse(null);
+        if (repositoryStatus != 200 || repo == null) {
+            int status = repositoryStatus != 200 ? repositoryStatus : 404;
+            FakeServer.status(
+                            status,
+                            "Error",
+                            "{\"errors\":[{\"context\":null,\"message\":\"no\",\"exceptionName\":null}]}",
+                            "Content-Type: application/json")
+                    .respond(request, out);
+            return;
+        }
+        Named name = repos.stream().filter(r -> r.id() == repo.id()).findFirst().orElseThrow();
+        String content = contentAfterListing.getOrDefault(repo.id(), repo.content());
+        long shift = wrongFor.contains(repo.id()) ? 1 : repositoryIdShift;
+        FakeServer.json("{\"id\":" + (repo.id() + shift) + ",\"slug\":" + quoted(name.slug())
+                        + ",\"name\":" + quoted(name.slug()) + ",\"description\":\"\",\"project\":{\"id\":"
+                        + repo.project() + ",\"key\":" + quoted(name.projectKey())
+                        + ",\"name\":\"Project\",\"links\":{}},\"public\":false,\"properties\":{\"contentHash\":\""
+                        + content + "\",\"metadataHash\":\"" + repo.metadata() + "\",\"defaultBranchId\":"
+                        + "\"refs/heads/main\"}}")
+                .respond(request, out);
     }
 
     /**

@@ -27,8 +27,10 @@ import java.util.Objects;
  *
  * {@link #unconfirmed} holds what only the second look found: it waits for the next vet.
  *
- * <p>Both looks must be whole listings: a node or a primary that failed on either look gets no confirmation at
- * all, and so no repair. Pure and immutable; safe to share.
+ * <p>Both looks must be whole: listings that arrived whole, or for the second look a table of the primary's
+ * per-repository answers and the node's answers for exactly those repositories (the first verdicts passed in are
+ * then only the repositories both answered). A node or a primary that failed on either look gets no
+ * confirmation at all, and so no repair. Pure and immutable; safe to share.
  */
 public record Confirmation(
         List<Inconsistency> confirmed,

@@ -58,6 +58,7 @@ public final class MirrorNodeApi {
     private final FarmvetConfig.Server node;
     private final String configPath;
     private final Set<JsonGet> inFlight = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean cancelled;
 
     /** @param configPath where the node is in the config ({@code nodes[2]}), for hints */
@@ -184,6 +185,11 @@ public final class MirrorNodeApi {
         return count;
     }
 
+    /** The bytes of every 200 answer read so far (after gzip): the cost of a per-repository second look. */
+    public long bytesRead() {
+        return bytesRead.get();
+    }
+
     /** Aborts every call in flight; later calls fail at once. */
     public void cancel() {
         cancelled = true;
@@ -202,7 +208,9 @@ public final class MirrorNodeApi {
             if (cancelled) {
                 throw new BitbucketApiException(node.name() + ": " + path + ": cancelled", 0, null);
             }
-            return get.body(maxBytes);
+            byte[] body = get.body(maxBytes);
+            bytesRead.addAndGet(body.length);
+            return body;
         } catch (FetchException e) {
             int status = statusOf(e);
             String hint = status == 401 || status == 403
