@@ -9,15 +9,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.HttpHeaders;
 
 /**
  * One {@code GET rest/mirroring/latest/farmNodes} of a Bitbucket mirror node: who is in its farm, as
@@ -89,14 +85,14 @@ public final class FarmNodesProbe {
             if (entity == null) {
                 return note("answered 200 with no body");
             }
-            Header coding = response.getFirstHeader(HttpHeaders.CONTENT_ENCODING);
-            String name = coding == null ? "" : coding.getValue().strip().toLowerCase(Locale.ROOT);
-            boolean gzip = name.equals("gzip") || name.equals("x-gzip");
-            if (!gzip && !name.isEmpty() && !name.equals("identity")) {
-                return note("answered with Content-Encoding \"" + plain(coding.getValue()) + "\", not gzip");
+            ContentCoding coding;
+            try {
+                coding = ContentCoding.of(response);
+            } catch (ContentCoding.Refused e) {
+                return note(e.getMessage());
             }
             // MAX_BYTES bounds the decoded bytes, so an endless or gzip-bombed answer costs no more than that.
-            try (InputStream in = gzip ? new GZIPInputStream(entity.getContent()) : entity.getContent()) {
+            try (InputStream in = coding.decode(entity.getContent())) {
                 byte[] body = in.readNBytes(MAX_BYTES + 1);
                 if (body.length > MAX_BYTES) {
                     get.cancel();
