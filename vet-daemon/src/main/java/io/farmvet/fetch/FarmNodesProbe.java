@@ -55,18 +55,37 @@ public final class FarmNodesProbe {
         }
     }
 
+    /** What a vet does without the list: the end of each note. */
+    static final String VET_GOES_ON = "its farm's members are not checked this vet";
+
     private final CloseableHttpClient client;
     private final String server;
-    private final String configPath;
+    private final String credentials;
     private final String url;
     private final HttpGet get;
+    private final String consequence;
 
     FarmNodesProbe(CloseableHttpClient client, String server, String configPath, String url, String authorization) {
+        this(client, server, "the account of " + configPath + ".auth", url, authorization, VET_GOES_ON);
+    }
+
+    /**
+     * @param credentials whose account the hint on a 401 or 403 names ("the account of nodes[2].auth")
+     * @param consequence what happens without the list, ending each note
+     */
+    FarmNodesProbe(
+            CloseableHttpClient client,
+            String server,
+            String credentials,
+            String url,
+            String authorization,
+            String consequence) {
         this.client = client;
         this.server = server;
-        this.configPath = configPath;
+        this.credentials = credentials;
         this.url = url;
         this.get = ListingFetcher.get(url, authorization);
+        this.consequence = consequence;
     }
 
     public Answer ask() {
@@ -77,7 +96,7 @@ public final class FarmNodesProbe {
             }
             if (status != 200) {
                 String hint = status == 401 || status == 403
-                        ? " (the account of " + configPath + ".auth needs ADMIN on the mirror to list its farm)"
+                        ? " (" + credentials + " needs ADMIN on the mirror to list its farm)"
                         : "";
                 return note("answered " + status + hint);
             }
@@ -188,7 +207,7 @@ public final class FarmNodesProbe {
     }
 
     private Answer note(String what) {
-        return new Answer(null, server + ": " + url + " " + what + "; its farm's members are not checked this vet");
+        return new Answer(null, server + ": " + url + " " + what + "; " + consequence);
     }
 
     /** Text from the server, made safe to quote: no control characters, bounded. */
