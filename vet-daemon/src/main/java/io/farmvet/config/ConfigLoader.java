@@ -115,6 +115,11 @@ public final class ConfigLoader {
         }
     }
 
+    /** Whether {@code url} is plain http to another host, where credentials would cross the network in clear. */
+    public static boolean isClearTextToAnotherHost(URI url) {
+        return url.getScheme().equals("http") && !ConfigValues.isLoopbackHost(url.getHost());
+    }
+
     /**
      * Validates YAML text as if it had been read from {@code source}: relative paths in it are resolved
      * against {@code source}'s folder, and {@code source} names the config in messages and in {@link

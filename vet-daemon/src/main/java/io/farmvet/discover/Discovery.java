@@ -19,6 +19,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What {@code farmvet discover} asks: the primary's mirror servers, then each one's farm members at its {@code
@@ -27,6 +29,8 @@ import java.util.concurrent.TimeoutException;
  * on it, never the end of the others. One discovery per instance; close it.
  */
 public final class Discovery implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Discovery.class);
+
     /** Farms asked at once: a primary has a handful. */
     static final int CONCURRENCY = 8;
     /** What a farm's note ends with when its members are not listed. */
@@ -98,6 +102,13 @@ public final class Discovery implements AutoCloseable {
                 answers.add(java.util.concurrent.CompletableFuture.completedFuture(
                         new Farm(server, null, name + ": " + e.getMessage() + "; " + NOT_LISTED)));
                 continue;
+            }
+            if (primary.auth() != Auth.NONE && ConfigLoader.isClearTextToAnotherHost(url)) {
+                log.warn(
+                        "{}: its baseUrl {} is plain http to another host, so the credentials cross the network in"
+                                + " clear; use https",
+                        name,
+                        url);
             }
             FarmNodesProbe probe = fetcher.farmNodesProbe(
                     new FarmvetConfig.Server(name, url, primary.auth() == null ? Auth.NONE : primary.auth()),
