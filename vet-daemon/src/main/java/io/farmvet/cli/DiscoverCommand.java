@@ -330,6 +330,9 @@ final class DiscoverCommand implements Callable<Integer> {
             return "; check the credentials (--token-file, or --username and --password-file): the account must"
                     + " be allowed to list the primary's mirrors";
         }
+        if (message.contains("PKIX") || message.contains("certification path")) {
+            return "; if its certificate comes from an internal CA, give that CA with --ca-file";
+        }
         if (message.contains("HTTP 404")) {
             return "; is --primary the primary's base URL, and is it a Bitbucket Data Center with smart mirroring?";
         }

@@ -8,6 +8,7 @@ import io.farmvet.fetch.FarmNodesProbe;
 import io.farmvet.testing.FakeBitbucket;
 import io.farmvet.testing.FakeServer;
 import io.farmvet.testing.Listings;
+import io.farmvet.testing.SelfSignedTls;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -178,6 +179,65 @@ class DiscoverCommandTest {
                 .containsExactly("http://127.0.0.2:7990", "http://127.0.0.3:7990", "http://127.0.0.4:7990");
         assertThat(loaded.nodes())
                 .allSatisfy(n -> assertThat(n.auth().authorizationHeader()).isEqualTo("Bearer " + TOKEN));
+    }
+
+    @Test
+    void withBasicCredentialsAndACaFileOverTlsTheConfigCarriesBoth() throws Exception {
+        SelfSignedTls tls = SelfSignedTls.create(Files.createDirectories(dir.resolve("tls")));
+        Path password = dir.resolve("bitbucket.password");
+        Files.writeString(password, "s3cret pass\n");
+        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+        FakeServer emea = serveTls(
+                tls,
+                FakeServer.node(
+                        "SYNCHRONIZED",
+                        FakeServer.json("[" + member("bbm-1", "127.0.0.1") + "]"),
+                        FakeServer.json("{}")));
+        FakeServer primary = serveTls(
+                tls,
+                new FakeBitbucket(Listings.generated(3, 1))
+                        .mirrorServer("B0AB-1", "emea", emea.url().toString(), "FARM")
+                        .responder());
+        String[] line = {
+            "discover",
+            "--primary",
+            primary.url().toString(),
+            "--username",
+            "farmvet",
+            "--password-file",
+            password.toString(),
+            "--farm",
+            "emea",
+            "--node-url",
+            "https://{host}:7990"
+        };
+
+        assertThat(run(line))
+                .as("without --ca-file the self-signed primary is refused")
+                .isEqualTo(2);
+        assertThat(stderr())
+                .contains("primary " + primary.url())
+                .contains("if its certificate comes from an internal CA, give that CA with --ca-file");
+        List<String> trusted = new ArrayList<>(List.of(line));
+        trusted.addAll(List.of("--ca-file", tls.caFile().toString()));
+        assertThat(run(trusted.toArray(String[]::new))).as(stderr()).isZero();
+
+        Path config = dir.resolve("emea.yaml");
+        Files.writeString(config, stdout());
+        assertThat(run("check-config", config.toString())).as(stderr()).isZero();
+        FarmvetConfig loaded = ConfigLoader.load(config);
+        assertThat(loaded.http().caFile())
+                .isEqualTo(tls.caFile().toAbsolutePath().normalize());
+        assertThat(loaded.primary().auth()).isInstanceOf(io.farmvet.config.Auth.Basic.class);
+        assertThat(loaded.nodes().get(0).auth().authorizationHeader())
+                .isEqualTo(loaded.primary().auth().authorizationHeader());
+        assertThat(stdout() + stderr()).doesNotContain("s3cret");
+    }
+
+    private FakeServer serveTls(SelfSignedTls tls, FakeServer.Responder responder) throws Exception {
+        FakeServer server = FakeServer.startTls(tls.serverContext(), responder);
+        servers.add(server);
+        return server;
     }
 
     @Test
