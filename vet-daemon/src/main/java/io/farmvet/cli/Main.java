@@ -57,6 +57,7 @@ public final class Main {
                 .addSubcommand(new DiffCommand(out, err))
                 .addSubcommand(new RunCommand(err))
                 .addSubcommand(new CheckConfigCommand(out))
+                .addSubcommand(new DiscoverCommand(out, err))
                 .addSubcommand(new AgentCommand(out, err))
                 .addSubcommand(new BenchCommand(out, err))
                 .addSubcommand(new CompletionCommand(out))

@@ -48,7 +48,7 @@ final class ConfigBinder {
 
     private static final List<String> ROOT_KEYS = List.of(
             "farm", "primary", "nodes", "http", "listing", "vet", "repair", "server", "state", "history", "explain");
-    private static final List<String> FARM_KEYS = List.of("name", "scope");
+    private static final List<String> FARM_KEYS = List.of("name", "scope", "mirror-server-id");
     private static final List<String> PRIMARY_KEYS = List.of("url", "auth");
     private static final List<String> NODE_KEYS = List.of("name", "url", "auth", "member");
     private static final List<String> AUTH_KEYS = List.of("bearer-token-file", "basic");
@@ -183,7 +183,15 @@ final class ConfigBinder {
                 problem("farm.name", e.getMessage());
             }
         }
-        return new Farm(name, scope(m.get("scope"), "farm.scope"));
+        String mirrorServerId = text(m, "farm", "mirror-server-id", false);
+        if (mirrorServerId != null && !ConfigValues.isMirrorServerId(mirrorServerId)) {
+            problem(
+                    "farm.mirror-server-id",
+                    ConfigValues.MIRROR_SERVER_ID_RULE + ", got " + quote(mirrorServerId)
+                            + "; farmvet discover prints the id of each mirror server");
+            mirrorServerId = null;
+        }
+        return new Farm(name, scope(m.get("scope"), "farm.scope"), mirrorServerId);
     }
 
     private Scope scope(JsonNode n, String path) {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -97,6 +98,26 @@ public final class ConfigLoader {
             throw problem(source, "is not UTF-8 text; save it as UTF-8");
         }
         return parse(yaml, source, check);
+    }
+
+    /**
+     * A server URL given outside a config file ({@code farmvet discover --primary}, a mirror's {@code baseUrl}),
+     * by the rules and normalization of {@code primary.url}; the text is never echoed (it may carry credentials).
+     *
+     * @param where what names the URL, for the message ({@code --primary})
+     * @throws IllegalArgumentException naming {@code where} and the problem
+     */
+    public static URI serverUrl(String text, String where) {
+        try {
+            return ConfigValues.serverUrl(text);
+        } catch (ConfigValues.BadValue e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code url} is plain http to another host, where credentials would cross the network in clear. */
+    public static boolean isClearTextToAnotherHost(URI url) {
+        return url.getScheme().equals("http") && !ConfigValues.isLoopbackHost(url.getHost());
     }
 
     /**

@@ -19,6 +19,11 @@ final class ConfigValues {
 
     static final String NAME_RULE = "must be 1 to 64 characters from A-Z a-z 0-9 . _ -";
 
+    /** Bitbucket's mirror server ids are short printable strings such as {@code B0AB-4C1D-9E2F-7A3B}. */
+    private static final Pattern MIRROR_SERVER_ID = Pattern.compile("[\\x21-\\x7e]{1,200}");
+
+    static final String MIRROR_SERVER_ID_RULE = "must be 1 to 200 printable characters without spaces";
+
     private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h)");
     static final String DURATION_FORMS = "like 500ms, 5s, 2m or 1h";
 
@@ -37,6 +42,10 @@ final class ConfigValues {
         BadValue(String problem) {
             super(problem, null, false, false);
         }
+    }
+
+    static boolean isMirrorServerId(String text) {
+        return MIRROR_SERVER_ID.matcher(text).matches();
     }
 
     static String name(String text) throws BadValue {

@@ -134,8 +134,23 @@ public record FarmvetConfig(
                 explain);
     }
 
-    /** {@code farm}: the farm's name (a label in reports, logs and metrics) and its scope. */
-    public record Farm(String name, Scope scope) {}
+    /**
+     * {@code farm}: the farm's name (a label in reports, logs and metrics) and its scope.
+     *
+     * @param mirrorServerId the id of the farm's mirror server on the primary ({@code farm.mirror-server-id}, as
+     *     {@code mirrorServers} lists it and {@code farmvet discover} writes it): the webhooks of this mirror are
+     *     the farm's; null to know them by a mirror name equal to {@code name}
+     */
+    public record Farm(String name, Scope scope, String mirrorServerId) {
+        public Farm(String name, Scope scope) {
+            this(name, scope, null);
+        }
+
+        /** Whether a webhook sent for mirror {@code mirrorId} named {@code mirrorName} is this farm's. */
+        public boolean isMirror(String mirrorId, String mirrorName) {
+            return mirrorServerId != null ? mirrorServerId.equals(mirrorId) : name.equalsIgnoreCase(mirrorName);
+        }
+    }
 
     /**
      * {@code primary} or one of {@code nodes}: the primary is named {@code primary}.

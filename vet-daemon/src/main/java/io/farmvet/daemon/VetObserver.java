@@ -53,7 +53,8 @@ public interface VetObserver {
 
     /**
      * {@code POST /api/v1/hooks/bitbucket} answered a delivery with this outcome ({@code accepted},
-     * {@code duplicate}, {@code ignored}, {@code bad-signature}, {@code bad-request}). No-op unless counted.
+     * {@code duplicate}, {@code ignored}, {@code other-mirror}, {@code bad-signature}, {@code bad-request}). No-op
+     * unless counted.
      */
     default void webhookReceived(String outcome) {}
 

@@ -9,15 +9,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.HttpHeaders;
 
 /**
  * One {@code GET rest/mirroring/latest/farmNodes} of a Bitbucket mirror node: who is in its farm, as
@@ -59,18 +55,37 @@ public final class FarmNodesProbe {
         }
     }
 
+    /** What a vet does without the list: the end of each note. */
+    static final String VET_GOES_ON = "its farm's members are not checked this vet";
+
     private final CloseableHttpClient client;
     private final String server;
-    private final String configPath;
+    private final String credentials;
     private final String url;
     private final HttpGet get;
+    private final String consequence;
 
     FarmNodesProbe(CloseableHttpClient client, String server, String configPath, String url, String authorization) {
+        this(client, server, "the account of " + configPath + ".auth", url, authorization, VET_GOES_ON);
+    }
+
+    /**
+     * @param credentials whose account the hint on a 401 or 403 names ("the account of nodes[2].auth")
+     * @param consequence what happens without the list, ending each note
+     */
+    FarmNodesProbe(
+            CloseableHttpClient client,
+            String server,
+            String credentials,
+            String url,
+            String authorization,
+            String consequence) {
         this.client = client;
         this.server = server;
-        this.configPath = configPath;
+        this.credentials = credentials;
         this.url = url;
         this.get = ListingFetcher.get(url, authorization);
+        this.consequence = consequence;
     }
 
     public Answer ask() {
@@ -81,7 +96,7 @@ public final class FarmNodesProbe {
             }
             if (status != 200) {
                 String hint = status == 401 || status == 403
-                        ? " (the account of " + configPath + ".auth needs ADMIN on the mirror to list its farm)"
+                        ? " (" + credentials + " needs ADMIN on the mirror to list its farm)"
                         : "";
                 return note("answered " + status + hint);
             }
@@ -89,14 +104,14 @@ public final class FarmNodesProbe {
             if (entity == null) {
                 return note("answered 200 with no body");
             }
-            Header coding = response.getFirstHeader(HttpHeaders.CONTENT_ENCODING);
-            String name = coding == null ? "" : coding.getValue().strip().toLowerCase(Locale.ROOT);
-            boolean gzip = name.equals("gzip") || name.equals("x-gzip");
-            if (!gzip && !name.isEmpty() && !name.equals("identity")) {
-                return note("answered with Content-Encoding \"" + plain(coding.getValue()) + "\", not gzip");
+            ContentCoding coding;
+            try {
+                coding = ContentCoding.of(response);
+            } catch (ContentCoding.Refused e) {
+                return note(e.getMessage());
             }
             // MAX_BYTES bounds the decoded bytes, so an endless or gzip-bombed answer costs no more than that.
-            try (InputStream in = gzip ? new GZIPInputStream(entity.getContent()) : entity.getContent()) {
+            try (InputStream in = coding.decode(entity.getContent())) {
                 byte[] body = in.readNBytes(MAX_BYTES + 1);
                 if (body.length > MAX_BYTES) {
                     get.cancel();
@@ -192,7 +207,7 @@ public final class FarmNodesProbe {
     }
 
     private Answer note(String what) {
-        return new Answer(null, server + ": " + url + " " + what + "; its farm's members are not checked this vet");
+        return new Answer(null, server + ": " + url + " " + what + "; " + consequence);
     }
 
     /** Text from the server, made safe to quote: no control characters, bounded. */

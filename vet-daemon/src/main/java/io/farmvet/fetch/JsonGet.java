@@ -4,13 +4,10 @@ import io.farmvet.secret.SecretMasker;
 import io.farmvet.util.Units;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.zip.GZIPInputStream;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.HttpHeaders;
 
 /**
  * One small JSON GET to a server's REST API beside its listing (a page of the primary's {@code repos}), through
@@ -48,18 +45,13 @@ public final class JsonGet {
             if (entity == null) {
                 throw new FetchException(serverName + ": GET " + url + " answered 200 with no body", null);
             }
-            Header coding = response.getFirstHeader(HttpHeaders.CONTENT_ENCODING);
-            String name = coding == null ? "" : coding.getValue().trim().toLowerCase(java.util.Locale.ROOT);
-            if (!name.isEmpty() && !name.equals("identity") && !name.equals("gzip") && !name.equals("x-gzip")) {
-                throw new FetchException(
-                        serverName + ": GET " + url + " answered with Content-Encoding \"" + masker.text(name)
-                                + "\", which farmvet cannot decode: it asks for gzip only; check the proxy in front"
-                                + " of the server",
-                        null);
+            ContentCoding coding;
+            try {
+                coding = ContentCoding.of(response);
+            } catch (ContentCoding.Refused e) {
+                throw new FetchException(serverName + ": GET " + url + " " + masker.text(e.getMessage()), null);
             }
-            try (InputStream in = name.isEmpty() || name.equals("identity")
-                    ? entity.getContent()
-                    : new GZIPInputStream(entity.getContent())) {
+            try (InputStream in = coding.decode(entity.getContent())) {
                 byte[] body = in.readNBytes(maxBytes + 1);
                 if (body.length > maxBytes) {
                     throw new FetchException(

@@ -127,6 +127,23 @@ public final class ListingFetcher implements Closeable {
                 server.auth().authorizationHeader());
     }
 
+    /**
+     * As {@link #farmNodesProbe(FarmvetConfig.Server, String)}, for a server that is not in a config (a mirror the
+     * primary lists, for {@code farmvet discover}).
+     *
+     * @param credentials whose account a 401 or 403 names ("the account of --token-file")
+     * @param consequence what follows without the list, ending each note
+     */
+    public FarmNodesProbe farmNodesProbe(FarmvetConfig.Server server, String credentials, String consequence) {
+        return new FarmNodesProbe(
+                client,
+                server.name(),
+                credentials,
+                server.url() + "/" + FarmNodesProbe.PATH,
+                server.auth().authorizationHeader(),
+                consequence);
+    }
+
     /** Every GET farmvet sends a server: JSON asked for, gzip accepted, the server's own credentials. */
     static HttpGet get(String url, String authorization) {
         HttpGet get = new HttpGet(url);

@@ -11,9 +11,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.function.LongConsumer;
-import java.util.zip.GZIPInputStream;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -31,11 +29,6 @@ public final class ListingRequest implements AutoCloseable {
     private static final int ERROR_BODY_EXCERPT = 300;
     /** Longer than any bearer token or Basic credentials in practice: see {@link #bodyExcerpt}. */
     private static final int SECRET_MARGIN = 1024;
-    /**
-     * The inflater's input buffer: 64 KiB takes a socket read's worth of compressed bytes per call (the JDK's
-     * default of 512 bytes costs a read call per 512 bytes on the wire).
-     */
-    private static final int GZIP_BUFFER_BYTES = 64 * 1024;
 
     private final CloseableHttpClient client;
     private final HttpGet request;
@@ -44,7 +37,7 @@ public final class ListingRequest implements AutoCloseable {
     private final FetchFailure failure;
     private final ServerProgress progress;
     private ClassicHttpResponse response;
-    private boolean gzip;
+    private ContentCoding coding;
     private volatile Long clockSkewMs;
 
     ListingRequest(
@@ -96,7 +89,12 @@ public final class ListingRequest implements AutoCloseable {
                         + "error page? check " + failure.configPath() + ".url and " + failure.configPath()
                         + ".auth");
             }
-            gzip = isGzip(response.getFirstHeader(HttpHeaders.CONTENT_ENCODING));
+            try {
+                coding = ContentCoding.of(response);
+            } catch (ContentCoding.Refused e) {
+                throw failure.status(e.getMessage());
+            }
+            boolean gzip = coding == ContentCoding.GZIP;
             failure.gzip(gzip);
             long length = entity.getContentLength();
             long max = reader.limits().maxDocumentBytes();
@@ -140,34 +138,10 @@ public final class ListingRequest implements AutoCloseable {
      */
     private InputStream body() throws IOException {
         InputStream wire = response.getEntity().getContent();
-        if (!gzip) {
+        if (coding == ContentCoding.IDENTITY) {
             return new Counting(wire, progress::addBytes);
         }
-        return new Counting(
-                new GZIPInputStream(new Counting(wire, progress::addWireBytes), GZIP_BUFFER_BYTES), progress::addBytes);
-    }
-
-    /**
-     * Whether the body is gzip (true) or not coded (false); any other coding is refused, naming it: farmvet asks
-     * for gzip only ({@link ListingFetcher#ACCEPT_ENCODING}), and a body it cannot decode would fail the parse
-     * as an unreadable character (issue 11).
-     */
-    private boolean isGzip(Header contentEncoding) throws FetchException {
-        if (contentEncoding == null || contentEncoding.getValue() == null) {
-            return false;
-        }
-        String coding = contentEncoding.getValue().strip().toLowerCase(Locale.ROOT);
-        switch (coding) {
-            case "", "identity":
-                return false;
-            case "gzip", "x-gzip":
-                return true;
-            default:
-                throw failure.status("answered with Content-Encoding \""
-                        + contentEncoding.getValue().strip()
-                        + "\", which farmvet cannot decode: it asks for " + ListingFetcher.ACCEPT_ENCODING
-                        + " only; have the server (or the proxy in front of it) send gzip or no coding");
-        }
+        return new Counting(coding.decode(new Counting(wire, progress::addWireBytes)), progress::addBytes);
     }
 
     /**
@@ -175,15 +149,11 @@ public final class ListingRequest implements AutoCloseable {
      * empty in any other coding, which could not be quoted as text.
      */
     private InputStream errorBody(HttpEntity entity) throws IOException {
-        Header coding = response.getFirstHeader(HttpHeaders.CONTENT_ENCODING);
-        String name = coding == null || coding.getValue() == null
-                ? ""
-                : coding.getValue().strip().toLowerCase(Locale.ROOT);
-        return switch (name) {
-            case "", "identity" -> entity.getContent();
-            case "gzip", "x-gzip" -> new GZIPInputStream(entity.getContent());
-            default -> InputStream.nullInputStream();
-        };
+        try {
+            return ContentCoding.of(response).decode(entity.getContent());
+        } catch (ContentCoding.Refused e) {
+            return InputStream.nullInputStream();
+        }
     }
 
     /** Aborts the request from any thread; the pending or next {@link #read} fails with {@code reason}. */

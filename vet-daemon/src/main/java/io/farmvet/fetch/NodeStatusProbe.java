@@ -6,11 +6,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.slf4j.Logger;
@@ -53,15 +51,15 @@ public final class NodeStatusProbe {
             if (entity == null) {
                 return NodeState.UNKNOWN;
             }
-            Header coding = response.getFirstHeader(HttpHeaders.CONTENT_ENCODING);
-            String name = coding == null ? "" : coding.getValue().strip().toLowerCase(Locale.ROOT);
-            boolean gzip = name.equals("gzip") || name.equals("x-gzip");
-            if (!gzip && !name.isEmpty() && !name.equals("identity")) {
-                log.debug("GET {}: Content-Encoding {} is not one farmvet decodes", url, coding.getValue());
+            ContentCoding coding;
+            try {
+                coding = ContentCoding.of(response);
+            } catch (ContentCoding.Refused e) {
+                log.debug("GET {}: {}", url, e.getMessage());
                 return NodeState.UNKNOWN;
             }
             // MAX_BYTES bounds the decoded bytes, so a gzip bomb costs no more than a plain answer.
-            try (InputStream in = gzip ? new GZIPInputStream(entity.getContent()) : entity.getContent()) {
+            try (InputStream in = coding.decode(entity.getContent())) {
                 return stateIn(in.readNBytes(MAX_BYTES));
             }
         } catch (IOException e) {

@@ -378,7 +378,7 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
     private Counter webhookCounter(String outcome) {
         return Counter.builder("farmvet.webhook.requests")
                 .description("Bitbucket webhook deliveries to /api/v1/hooks/bitbucket, by outcome: accepted,"
-                        + " duplicate, ignored, bad-signature, bad-request")
+                        + " duplicate, ignored, other-mirror, bad-signature, bad-request")
                 .tag("outcome", outcome)
                 .register(prometheus);
     }

@@ -225,6 +225,7 @@ class MainTest {
                 "vet",
                 "diff",
                 "check-config",
+                "discover",
                 "run",
                 "agent",
                 "demo",

@@ -50,6 +50,7 @@ class ExampleConfigTest {
 
         assertThat(config.farm().name()).isEqualTo("emea");
         assertThat(config.farm().scope()).isEqualTo(Scope.INFERRED);
+        assertThat(config.farm().mirrorServerId()).isEqualTo("B0AB-4C1D-9E2F-7A3B");
         assertThat(config.primary().url()).isEqualTo(URI.create("https://bitbucket.example.com"));
         assertThat(config.primary().auth().authorizationHeader()).isEqualTo("Bearer example-primary-token");
         assertThat(config.nodes()).hasSize(2);
@@ -96,6 +97,7 @@ class ExampleConfigTest {
                 .containsExactlyInAnyOrder(
                         "farm.name",
                         "farm.scope",
+                        "farm.mirror-server-id",
                         "primary.url",
                         "primary.auth.bearer-token-file",
                         "nodes[].name",

@@ -46,6 +46,8 @@ class WebhookTest {
     private static final String SECRET = "webhook-secret-5f1c0e7a9b2d4c68";
     /** The drifted repository, which has a pending repair on mirror-2. */
     private static final long PENDING_REPO = 3;
+    /** The id of the farm's mirror server on the primary, as mirrorServers lists it. */
+    private static final String MIRROR_ID = "B0AB-XYZ";
 
     @TempDir
     Path dir;
@@ -100,8 +102,16 @@ class WebhookTest {
         return server;
     }
 
-    /** A daemon with webhooks on, {@code debounce} long, and a pending repair of {@link #PENDING_REPO}. */
+    /**
+     * A daemon with webhooks on, {@code debounce} long, and a pending repair of {@link #PENDING_REPO}; its farm's
+     * mirror server is {@link #MIRROR_ID}, the sender of {@link #body}.
+     */
     private DaemonHarness daemon(Duration debounce) throws Exception {
+        return daemon(debounce, "  mirror-server-id: " + MIRROR_ID + "\n");
+    }
+
+    /** As {@link #daemon(Duration)}, with {@code farmKeys} added to the farm section (named "test"). */
+    private DaemonHarness daemon(Duration debounce, String farmKeys) throws Exception {
         DaemonHarness d = new DaemonHarness(dir)
                 .config(
                         primary.url(),
@@ -113,7 +123,9 @@ class WebhookTest {
         closeables.add(d);
         String yaml = Files.readString(d.configFile);
         Files.writeString(
-                d.configFile, yaml.replace("vet:\n", "vet:\n  webhook-debounce: " + debounce.toMillis() + "ms\n"));
+                d.configFile,
+                yaml.replace("vet:\n", "vet:\n  webhook-debounce: " + debounce.toMillis() + "ms\n")
+                        .replace("farm:\n  name: test\n", "farm:\n  name: test\n" + farmKeys));
         try (RepairLedger ledger = RepairLedger.open(dir.resolve("state"))) {
             RepairTarget target = new RepairTarget(
                     new RepairNode("mirror-2", drifted.url(), null), PENDING_REPO, 1, EnumSet.of(Kind.CONTENT));
@@ -124,8 +136,12 @@ class WebhookTest {
     }
 
     private static String body(long repositoryId, String syncType) {
+        return body(MIRROR_ID, "emea-farm", repositoryId, syncType);
+    }
+
+    private static String body(String mirrorId, String mirrorName, long repositoryId, String syncType) {
         return "{\"eventKey\":\"mirror:repo_synchronized\",\"date\":\"2026-12-01T10:00:00+0000\","
-                + "\"mirrorServer\":{\"id\":\"B0AB-XYZ\",\"name\":\"emea-farm\"},"
+                + "\"mirrorServer\":{\"id\":\"" + mirrorId + "\",\"name\":\"" + mirrorName + "\"},"
                 + "\"repository\":{\"id\":" + repositoryId + ",\"slug\":\"repo\",\"project\":{\"key\":\"PROJ\"}},"
                 + "\"changes\":[],\"refLimitExceeded\":false,\"syncType\":\"" + syncType + "\"}";
     }
@@ -295,6 +311,46 @@ class WebhookTest {
     }
 
     @Test
+    void anotherMirrorsEventIsAcknowledgedCountedAndNotRecorded_issue12() throws Exception {
+        DaemonHarness d = daemon(Duration.ofMillis(200));
+        byte[] apac =
+                body("C0FF-EE00", "emea-farm", PENDING_REPO, "incremental").getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> other = deliver(d, "mirror:repo_synchronized", "apac-1", "", apac);
+
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(202);
+        assertThat(json(other).get("status").asText()).isEqualTo("other-mirror");
+        assertThat(json(other).get("detail").asText())
+                .contains("mirror emea-farm (id C0FF-EE00) is not this farm's")
+                .contains("farm.mirror-server-id is " + MIRROR_ID);
+        // The farm's own mirror still counts, and only its event is recorded.
+        assertThat(synced(d, 7, "emea-1").statusCode()).isEqualTo(202);
+        DaemonHarness.await("the farm's event written", () -> recordedCount() > 0);
+        staysAt(d, 0, Duration.ofSeconds(1));
+        assertThat(recorded()).singleElement().asString().contains("repositoryId=7");
+        assertThat(d.observer.webhooks).containsExactly("other-mirror", "accepted");
+    }
+
+    @Test
+    void withoutAMirrorServerIdTheFarmsMirrorIsTheOneNamedLikeTheFarm_issue12() throws Exception {
+        DaemonHarness d = daemon(Duration.ofMillis(200), "");
+        byte[] named = body("ANY-ID", "TEST", 7, "snapshot").getBytes(StandardCharsets.UTF_8);
+
+        HttpResponse<String> ours = deliver(d, "mirror:repo_synchronized", "n-1", "", named);
+        HttpResponse<String> other = synced(d, 8, "n-2");
+
+        assertThat(ours.statusCode()).isEqualTo(202);
+        assertThat(json(ours).get("status").asText()).isEqualTo("accepted");
+        assertThat(json(other).get("status").asText()).isEqualTo("other-mirror");
+        assertThat(json(other).get("detail").asText())
+                .contains("farm.mirror-server-id is not set and farm.name is test")
+                .contains("farmvet discover");
+        DaemonHarness.await("the farm's event written", () -> recordedCount() > 0);
+        staysAt(d, 0, Duration.ofSeconds(1));
+        assertThat(recorded()).singleElement().asString().contains("repositoryId=7");
+    }
+
+    @Test
     void aSignedBodyOfTheWrongShapeIs400AndNothingIsRecorded() throws Exception {
         DaemonHarness d = daemon(Duration.ofMillis(200));
         String good = body(PENDING_REPO, "incremental");
@@ -305,6 +361,7 @@ class WebhookTest {
                 new String[] {good.replace("\"name\":\"emea-farm\"", "\"name\":7"), "mirrorServer.name"},
                 new String[] {good.replace("emea-farm", "emea\\u0007farm"), "control characters"},
                 new String[] {good.replace("\"id\":3,", "\"id\":\"3\","), "repository.id"},
+                new String[] {good.replace("\"id\":\"" + MIRROR_ID + "\"", "\"id\":[1]"), "mirrorServer.id"},
                 new String[] {good.replace("incremental", "full"), "syncType"},
                 new String[] {
                     good.replace("\"eventKey\":\"mirror:repo_synchronized\"", "\"eventKey\":\"x\""), "one" + " event"

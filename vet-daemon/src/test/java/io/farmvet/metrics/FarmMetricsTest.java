@@ -106,7 +106,8 @@ class FarmMetricsTest {
     @Test
     void webhookDeliveriesAreCountedByOutcomeFromTheStart_issue12() {
         PromText before = PromText.parse(metrics.scrape());
-        for (String outcome : List.of("accepted", "duplicate", "ignored", "bad-signature", "bad-request")) {
+        for (String outcome :
+                List.of("accepted", "duplicate", "ignored", "other-mirror", "bad-signature", "bad-request")) {
             assertThat(before.value("farmvet_webhook_requests_total", "outcome", outcome))
                     .as(outcome)
                     .isZero();

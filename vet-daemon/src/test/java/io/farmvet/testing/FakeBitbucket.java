@@ -140,7 +140,7 @@ public final class FakeBitbucket {
     }
 
     public FakeServer.Responder responder() {
-        return FakeServer.route(SCM_PATH, this::scmAnswer, reposAndListing());
+        return mirrorServers(FakeServer.route(SCM_PATH, this::scmAnswer, reposAndListing()));
     }
 
     private void scmAnswer(FakeServer.Request request, OutputStream out) throws Exception {
@@ -197,6 +197,110 @@ public final class FakeBitbucket {
                                         FakeServer.json(listing.json()).respond(request, out),
                                 FakeServer.status(
                                         404, "Not Found", "{\"errors\":[]}", "Content-Type: application/json"))));
+    }
+
+    // ---- rest/mirroring/latest/mirrorServers: the primary's mirrors, paged (issue 12, farmvet discover) ----
+
+    public static final String MIRROR_SERVERS_PATH = "/rest/mirroring/latest/mirrorServers";
+
+    /** One mirror server as {@code mirrorServers} lists it; any field may be hostile. */
+    public record Mirror(String id, String name, String baseUrl, String mirrorType) {}
+
+    private final List<Mirror> mirrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private int mirrorsPageSize = 25;
+    private boolean mirrorsIgnoreLimit;
+    private boolean mirrorsEndless;
+    private boolean mirrorsBackwards;
+    private int mirrorsStatus = 200;
+
+    /** Lists a mirror server (a farm unless {@code mirrorType} says SINGLE) at {@code baseUrl}. */
+    public FakeBitbucket mirrorServer(String id, String name, String baseUrl, String mirrorType) {
+        mirrors.add(new Mirror(id, name, baseUrl, mirrorType));
+        return this;
+    }
+
+    /** Serves at most this many mirror servers per page, whatever {@code limit} asks. */
+    public FakeBitbucket mirrorServersPageSize(int size) {
+        mirrorsPageSize = size;
+        return this;
+    }
+
+    /** Serves pages of {@code size} mirror servers (round and round) whatever {@code limit} asked for. */
+    public FakeBitbucket mirrorServersHugePages(int size) {
+        mirrorsPageSize = size;
+        mirrorsIgnoreLimit = true;
+        return this;
+    }
+
+    /** Every page of mirror servers says {@code isLastPage: false}, full, with a {@code nextPageStart} moving on. */
+    public FakeBitbucket mirrorServersEndless() {
+        mirrorsEndless = true;
+        return this;
+    }
+
+    /** Pages of mirror servers after the first say a {@code nextPageStart} of 0. */
+    public FakeBitbucket mirrorServersBackwards() {
+        mirrorsBackwards = true;
+        return this;
+    }
+
+    /** {@code mirrorServers} answers this status with a Bitbucket error body. */
+    public FakeBitbucket mirrorServersStatus(int status) {
+        mirrorsStatus = status;
+        return this;
+    }
+
+    private FakeServer.Responder mirrorServers(FakeServer.Responder otherwise) {
+        return FakeServer.route(
+                MIRROR_SERVERS_PATH,
+                (request, out) -> {
+                    if (mirrorsStatus != 200) {
+                        FakeServer.status(
+                                        mirrorsStatus,
+                                        "Error",
+                                        "{\"errors\":[{\"context\":null,\"message\":\"no\",\"exceptionName\":null}]}",
+                                        "Content-Type: application/json")
+                                .respond(request, out);
+                        return;
+                    }
+                    FakeServer.json(mirrorServersPage(request.path())).respond(request, out);
+                },
+                otherwise);
+    }
+
+    private String mirrorServersPage(String path) {
+        Map<String, Integer> query = new TreeMap<>();
+        Matcher m = QUERY.matcher(path);
+        while (m.find()) {
+            query.put(m.group(1), Integer.parseInt(m.group(2)));
+        }
+        int start = query.getOrDefault("start", 0);
+        int limit = mirrorsIgnoreLimit ? mirrorsPageSize : Math.min(query.getOrDefault("limit", 25), mirrorsPageSize);
+        int end = mirrorsEndless || mirrorsIgnoreLimit ? start + limit : Math.min(mirrors.size(), start + limit);
+        StringBuilder values = new StringBuilder();
+        for (int i = start; i < end && !mirrors.isEmpty(); i++) {
+            Mirror r = mirrors.get(i % mirrors.size());
+            values.append(i == start ? "" : ",")
+                    .append("{\"id\":")
+                    .append(quoted(r.id()))
+                    .append(",\"name\":")
+                    .append(quoted(r.name()))
+                    .append(",\"baseUrl\":")
+                    .append(quoted(r.baseUrl()))
+                    .append(",\"enabled\":true,\"lastSeenDate\":\"2026-12-01T10:00:00Z\",\"mirrorType\":")
+                    .append(quoted(r.mirrorType()))
+                    .append(",\"productVersion\":\"9.4.2\",\"productType\":\"Bitbucket\"}");
+        }
+        int size = mirrors.isEmpty() ? 0 : Math.max(0, end - start);
+        boolean last = !mirrorsEndless && (mirrorsIgnoreLimit || end >= mirrors.size());
+        long next = mirrorsBackwards && start > 0 ? 0 : end;
+        return "{\"size\":" + size + ",\"limit\":" + limit + ",\"isLastPage\":" + last + ",\"start\":" + start
+                + (last ? "" : ",\"nextPageStart\":" + next) + ",\"values\":[" + values + "]}";
+    }
+
+    /** How many requests {@code server} had under {@code path}. */
+    public static long requestsTo(FakeServer server, String path) {
+        return server.requests().stream().filter(r -> r.path().startsWith(path)).count();
     }
 
     /** How many pages of {@code repos} {@code server} was asked for. */

@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a repeated {@code X-Request-Id} is 200 {@code duplicate}, and nothing is done twice;
  *   <li>another event key ({@code X-Event-Key}, else the body's {@code eventKey}) is 202 {@code ignored};
  *   <li>a body of the wrong shape is 400 naming the field, and nothing is recorded;
+ *   <li>an event of another mirror than the farm's ({@link FarmvetConfig.Farm#isMirror}) is 202 {@code
+ *       other-mirror}, and nothing is recorded: a primary with several farms sends every farm's events to each
+ *       hook, and another farm's sync says nothing of this one;
  *   <li>the event is taken: 202 {@code accepted}, and a {@link Debounce} of {@code vet.webhook-debounce} is armed.
  * </ol>
  *
@@ -70,6 +73,7 @@ public final class BitbucketWebhook implements AutoCloseable {
         ACCEPTED,
         DUPLICATE,
         IGNORED,
+        OTHER_MIRROR,
         BAD_SIGNATURE,
         BAD_REQUEST;
 
@@ -153,7 +157,10 @@ public final class BitbucketWebhook implements AutoCloseable {
             return counted(new Answer(200, Outcome.DUPLICATE, "delivery " + requestId + " was taken before"));
         }
         Answer answer = take(delivery, requestId);
-        if (requestId != null && answer.outcome() != Outcome.ACCEPTED && answer.outcome() != Outcome.IGNORED) {
+        if (requestId != null
+                && answer.outcome() != Outcome.ACCEPTED
+                && answer.outcome() != Outcome.IGNORED
+                && answer.outcome() != Outcome.OTHER_MIRROR) {
             repeated.release(requestId); // not taken: Bitbucket's retry must be
         }
         return counted(answer);
@@ -183,6 +190,10 @@ public final class BitbucketWebhook implements AutoCloseable {
                     Outcome.BAD_REQUEST,
                     "X-Event-Key says " + EVENT + " but the body's eventKey"
                             + " does not; send one event per delivery");
+        }
+        FarmvetConfig.Farm farm = config.get().farm();
+        if (!farm.isMirror(payload.mirrorId(), payload.mirror())) {
+            return otherMirror(payload, farm);
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         SyncEvent event = new SyncEvent(payload.mirror(), payload.repositoryId(), payload.syncType(), requestId, now);
@@ -277,6 +288,18 @@ public final class BitbucketWebhook implements AutoCloseable {
                 202,
                 Outcome.IGNORED,
                 "event " + shown.replaceAll("\\p{Cntrl}", "?") + " is not " + EVENT + "; ignored");
+    }
+
+    private static Answer otherMirror(SyncedPayload payload, FarmvetConfig.Farm farm) {
+        String ours = farm.mirrorServerId() != null
+                ? "farm.mirror-server-id is " + farm.mirrorServerId()
+                : "farm.mirror-server-id is not set and farm.name is " + farm.name();
+        return new Answer(
+                202,
+                Outcome.OTHER_MIRROR,
+                "mirror " + payload.mirror() + " (id " + payload.mirrorId() + ") is not this farm's (" + ours
+                        + "); ignored. If it is, set farm.mirror-server-id to its id (farmvet discover lists the"
+                        + " primary's mirror servers)");
     }
 
     private Answer counted(Answer answer) {

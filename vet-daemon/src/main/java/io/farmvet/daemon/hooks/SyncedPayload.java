@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.util.Set;
 
 /**
- * What farmvet takes from a {@code mirror:repo_synchronized} body: {@code {eventKey, mirrorServer: {name},
+ * What farmvet takes from a {@code mirror:repo_synchronized} body: {@code {eventKey, mirrorServer: {id, name},
  * repository: {id}, syncType}}; everything else in it ({@code changes}, {@code date}, names) is not needed and not
  * read. The body is untrusted even with a valid signature (a misconfigured hook, another product's event), so
  * every part is checked and a wrong shape is a {@link BadShape} naming the field.
@@ -17,7 +17,7 @@ import java.util.Set;
  * @param eventKey the body's {@code eventKey}, or null when it has none; for another event than
  *     {@code mirror:repo_synchronized} the other fields are unset (null, -1), as its body is not checked
  */
-record SyncedPayload(String eventKey, String mirror, long repositoryId, String syncType) {
+record SyncedPayload(String eventKey, String mirrorId, String mirror, long repositoryId, String syncType) {
     static final String EXAMPLE = "{\"eventKey\": \"mirror:repo_synchronized\", \"mirrorServer\": {\"id\": \"...\","
             + " \"name\": \"mirror-farm\"}, \"repository\": {\"id\": 42, ...}, \"syncType\": \"incremental\", ...}";
     /** The ledger's node column is 200 characters wide; Bitbucket's mirror names are far shorter. */
@@ -49,7 +49,8 @@ record SyncedPayload(String eventKey, String mirror, long repositoryId, String s
             throw new BadShape("eventKey must be a string");
         }
         if (key != null && !key.textValue().equals(BitbucketWebhook.EVENT)) {
-            return new SyncedPayload(key.textValue(), null, -1, null); // another event: its shape is not ours to check
+            return new SyncedPayload(
+                    key.textValue(), null, null, -1, null); // another event: its shape is not ours to check
         }
         JsonNode mirrorName = root.path("mirrorServer").path("name");
         if (!mirrorName.isTextual() || mirrorName.textValue().isBlank()) {
@@ -60,6 +61,14 @@ record SyncedPayload(String eventKey, String mirror, long repositoryId, String s
             throw new BadShape(
                     "mirrorServer.name must be at most " + MAX_MIRROR_NAME + " characters without control characters");
         }
+        JsonNode mirrorId = root.path("mirrorServer").path("id");
+        if (!mirrorId.isMissingNode()
+                && !(mirrorId.isTextual()
+                        && mirrorId.textValue().length() <= MAX_MIRROR_NAME
+                        && mirrorId.textValue().chars().noneMatch(Character::isISOControl))) {
+            throw new BadShape("mirrorServer.id must be a string of at most " + MAX_MIRROR_NAME
+                    + " characters without control characters");
+        }
         JsonNode id = root.path("repository").path("id");
         if (!id.isIntegralNumber() || !id.canConvertToLong() || id.longValue() < 0) {
             throw new BadShape("repository.id must be a whole number from 0 up");
@@ -68,7 +77,12 @@ record SyncedPayload(String eventKey, String mirror, long repositoryId, String s
         if (syncType == null || !syncType.isTextual() || !SYNC_TYPES.contains(syncType.textValue())) {
             throw new BadShape("syncType must be \"snapshot\" or \"incremental\"");
         }
-        return new SyncedPayload(key == null ? null : key.textValue(), mirror, id.longValue(), syncType.textValue());
+        return new SyncedPayload(
+                key == null ? null : key.textValue(),
+                mirrorId.isMissingNode() ? null : mirrorId.textValue(),
+                mirror,
+                id.longValue(),
+                syncType.textValue());
     }
 
     /** A body whose shape is not a {@code mirror:repo_synchronized} event; the message is the 400's. */

@@ -39,7 +39,8 @@ class BitbucketWebhookTest {
                 .node("mirror-1", NODE)
                 .build();
         return new FarmvetConfig(
-                c.farm(),
+                // The deliveries below come from mirror server "1".
+                new FarmvetConfig.Farm(c.farm().name(), c.farm().scope(), "1"),
                 c.primary(),
                 c.nodes(),
                 c.http(),
