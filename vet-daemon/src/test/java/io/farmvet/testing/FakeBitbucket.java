@@ -569,6 +569,14 @@ public final class FakeBitbucket {
                                             FakeServer.json(listing.shuffledJson(11))))));
         }
 
+        /** How many per-repository {@code repoSyncStatus} requests {@code server} had (a confirm's node side). */
+        public static long repoSyncStatusRequests(FakeServer server) {
+            return server.requests().stream()
+                    .filter(r -> r.path().startsWith(MIRRORING + "supportInfo/projects/")
+                            && r.path().contains("/repoSyncStatus"))
+                    .count();
+        }
+
         /** How many mirroring REST calls (not the listing) {@code server} received. */
         public static long mirroringRequests(FakeServer server) {
             return server.requests().stream()

@@ -64,7 +64,7 @@ class PerRepositoryConfirmTest {
         assertThat(FakeBitbucket.listingRequests(node)).isEqualTo(1);
         assertThat(FakeBitbucket.repositoryRequests(primary)).isEqualTo(2);
         // Repository 5's 200 shows the endpoint is there, so repository 7's 404 means "not on the node".
-        assertThat(FakeBitbucket.Node.mirroringRequests(node)).isEqualTo(2);
+        assertThat(FakeBitbucket.Node.repoSyncStatusRequests(node)).isEqualTo(2);
         SecondLook look = report.nodes().get(0).secondLook();
         assertThat(look.way()).isEqualTo(SecondLook.Way.PER_REPOSITORY);
         assertThat(look.reason()).isNull();
@@ -88,7 +88,7 @@ class PerRepositoryConfirmTest {
         VetReport report = vet(primary, node, repair().build());
 
         assertThat(sentRepairs(report)).containsExactly(tuple(7L, "sent"));
-        assertThat(FakeBitbucket.Node.mirroringRequests(node)).isEqualTo(2);
+        assertThat(FakeBitbucket.Node.repoSyncStatusRequests(node)).isEqualTo(2);
         assertThat(FakeBitbucket.listingRequests(node)).isEqualTo(1);
         assertThat(report.nodes().get(0).secondLook().way()).isEqualTo(SecondLook.Way.PER_REPOSITORY);
     }
@@ -260,7 +260,7 @@ class PerRepositoryConfirmTest {
 
         VetReport report = vet(primary, node, repair().build());
 
-        assertThat(FakeBitbucket.Node.mirroringRequests(node)).isZero();
+        assertThat(FakeBitbucket.Node.repoSyncStatusRequests(node)).isZero();
         assertThat(report.nodes().get(0).secondLook().reason())
                 .startsWith("no answer of the primary's repos/{id} could be used: not confirmed: ")
                 .contains("is for repository");
