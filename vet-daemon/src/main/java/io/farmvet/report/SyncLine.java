@@ -1,7 +1,7 @@
 package io.farmvet.report;
 
-import io.farmvet.diagnose.NodeSync;
-import io.farmvet.diagnose.RepositorySync;
+import io.farmvet.explain.NodeSync;
+import io.farmvet.explain.RepositorySync;
 import io.farmvet.vet.VetReport;
 import java.io.PrintStream;
 import java.time.Duration;

@@ -6,10 +6,10 @@ import io.farmvet.compare.Kind;
 import io.farmvet.compare.NodeComparison;
 import io.farmvet.concurrent.NamedThreads;
 import io.farmvet.config.FarmvetConfig;
-import io.farmvet.diagnose.SyncDiagnosis;
-import io.farmvet.diagnose.SyncDiagnostics;
-import io.farmvet.explain.ExplainStep;
 import io.farmvet.explain.RefsFound;
+import io.farmvet.explain.RefsStep;
+import io.farmvet.explain.SyncDiagnosis;
+import io.farmvet.explain.SyncDiagnostics;
 import io.farmvet.fetch.ListingFetcher;
 import io.farmvet.fetch.TlsTrust;
 import io.farmvet.names.NameLookup;
@@ -51,8 +51,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Vet {
     private static final Logger log = LoggerFactory.getLogger(Vet.class);
-    /** How long a cancelled explain step may take to hand over what it has: it only collects finished asks. */
-    private static final long EXPLAIN_CANCEL_GRACE_MS = 2_000;
 
     private final FarmvetConfig config;
     private final ListingFetcher fetcher;
@@ -120,13 +118,16 @@ public final class Vet {
             }
             // The refs that differ are listed beside the repairs too, once the names are in (Bitbucket serves Git by
             // name).
-            ExplainStep explain = explainStep(first, nodes, deadline);
-            List<ExplainStep.Target> targets = nodes.stream()
-                    .filter(NodeVet::vetted)
-                    .map(n -> new ExplainStep.Target(n.server(), n.verdicts()))
-                    .toList();
-            CompletableFuture<RefsFound> explained =
-                    explain == null ? null : named.thenApplyAsync(lookup -> explain.run(targets, lookup.names()), pool);
+            RefsStep refs = refsStep(first, nodes, deadline);
+            if (refs != null) {
+                refs.start(
+                        nodes.stream()
+                                .filter(NodeVet::vetted)
+                                .map(n -> new RefsStep.Target(n.server(), n.verdicts()))
+                                .toList(),
+                        named.thenApply(NameLookup.Result::names),
+                        pool);
+            }
             // Before the repairs: a hanging farmNodes is cancelled here, so it holds no connection the second look
             // needs.
             FarmMembership membership = members.collect(config.nodes(), deadline);
@@ -156,11 +157,9 @@ public final class Vet {
                 log.error("{}", repairError);
             }
             NameLookup.Result lookup = awaitNames(named, deadline);
-            SyncDiagnostics sync = diagnosis == null
-                    ? SyncDiagnostics.NONE
-                    : diagnosis.collect(
-                            deadline.remaining(),
-                            "vet.deadline (" + Units.duration(config.vet().deadline()) + ")");
+            String within = "vet.deadline (" + Units.duration(config.vet().deadline()) + ")";
+            SyncDiagnostics sync =
+                    diagnosis == null ? SyncDiagnostics.NONE : diagnosis.collect(deadline.remaining(), within);
             VetReport.PrimaryResult primary =
                     lookup.note() == null ? first.primary() : first.primary().withNote(lookup.note());
             VetReport report = new VetReport(
@@ -174,7 +173,7 @@ public final class Vet {
                             membership)
                     .withNames(lookup.names())
                     .withSync(sync)
-                    .withRefs(awaitRefs(explained, explain, deadline));
+                    .withRefs(refs == null ? RefsFound.NONE : refs.collect(deadline.remaining(), within));
             log.info(
                     "vet of farm {} finished in {}: {}, {}",
                     report.farm(),
@@ -188,10 +187,10 @@ public final class Vet {
     }
 
     /**
-     * The explain step of this vet, or null when there is nothing to explain: no verdicts, no {@code content}
+     * The refs step of this vet, or null when there is nothing to explain: no verdicts, no {@code content}
      * inconsistency, or {@code explain.max-repositories: 0}.
      */
-    private ExplainStep explainStep(FarmLook.Look first, List<NodeVet> nodes, Deadline deadline) {
+    private RefsStep refsStep(FarmLook.Look first, List<NodeVet> nodes, Deadline deadline) {
         boolean anyContent = nodes.stream()
                 .filter(NodeVet::vetted)
                 .flatMap(n -> n.verdicts().stream())
@@ -202,51 +201,13 @@ public final class Vet {
         try {
             // Agents list their repositories by name; Bitbucket by its own ids (names come from the lookup).
             boolean agents = first.table().size() > 0 && first.table().slug(0) != null;
-            return new ExplainStep(
+            return new RefsStep(
                     config, fetcher, TlsTrust.trustManagers(config.http().caFile()), agents, deadline::remaining);
         } catch (java.security.GeneralSecurityException | java.io.IOException e) {
             // The listings were fetched with the same trust, so this is next to impossible; never fail the vet.
             log.warn("refs that differ not listed: http.ca-file not usable: {}", e.toString());
             return null;
         }
-    }
-
-    /** The refs found; within {@code vet.deadline}, else what was done by then, with a note. */
-    private RefsFound awaitRefs(CompletableFuture<RefsFound> explained, ExplainStep explain, Deadline deadline) {
-        if (explained == null) {
-            return RefsFound.NONE;
-        }
-        try {
-            return explained.get(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            explain.cancel();
-            try {
-                // Cancelled, the step returns what it has at once.
-                return explained.get(EXPLAIN_CANCEL_GRACE_MS, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException | ExecutionException late) {
-                return notListed("not listed within vet.deadline ("
-                        + Units.duration(config.vet().deadline()) + ")");
-            } catch (InterruptedException late) {
-                Thread.currentThread().interrupt();
-                return notListed("not listed: the vet was cancelled");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            explain.cancel();
-            return notListed("not listed: the vet was cancelled");
-        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
-            if (e instanceof java.util.concurrent.CancellationException
-                    || e.getCause() instanceof java.util.concurrent.CancellationException) {
-                // The names lookup it waits for was cancelled at the deadline.
-                return notListed("not listed: the repository names did not come within vet.deadline");
-            }
-            log.error("explain step failed unexpectedly", e.getCause());
-            return notListed("not listed (" + e.getCause() + ")");
-        }
-    }
-
-    private static RefsFound notListed(String why) {
-        return new RefsFound(java.util.Map.of(), List.of("the refs that differ were " + why));
     }
 
     /** The names, or none with a note when the lookup did not end within {@code vet.deadline}. */

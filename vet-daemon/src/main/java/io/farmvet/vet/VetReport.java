@@ -1,8 +1,8 @@
 package io.farmvet.vet;
 
 import io.farmvet.compare.Inconsistency;
-import io.farmvet.diagnose.SyncDiagnostics;
 import io.farmvet.explain.RefsFound;
+import io.farmvet.explain.SyncDiagnostics;
 import io.farmvet.names.RepositoryNames;
 import io.farmvet.repair.RepairEntry;
 import java.time.Instant;

@@ -2,8 +2,8 @@ package io.farmvet.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.farmvet.diagnose.NodeSync;
-import io.farmvet.diagnose.SyncDiagnostics;
+import io.farmvet.explain.NodeSync;
+import io.farmvet.explain.SyncDiagnostics;
 import io.farmvet.testing.PromText;
 import io.farmvet.vet.VetReport;
 import io.farmvet.vet.VetReport.NodeResult;

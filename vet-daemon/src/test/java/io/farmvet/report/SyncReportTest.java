@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.Kind;
-import io.farmvet.diagnose.NodeSync;
-import io.farmvet.diagnose.RepositorySync;
-import io.farmvet.diagnose.SyncDiagnostics;
+import io.farmvet.explain.NodeSync;
+import io.farmvet.explain.RepositorySync;
+import io.farmvet.explain.SyncDiagnostics;
 import io.farmvet.names.RepositoryNames;
 import io.farmvet.vet.VetReport;
 import java.io.ByteArrayOutputStream;

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.config.FarmvetConfig;
-import io.farmvet.diagnose.NodeSync;
-import io.farmvet.diagnose.RepositorySync;
+import io.farmvet.explain.NodeSync;
+import io.farmvet.explain.RepositorySync;
 import io.farmvet.fetch.ListingFetcher;
 import io.farmvet.listing.ListingReader;
 import io.farmvet.names.NameLookup;

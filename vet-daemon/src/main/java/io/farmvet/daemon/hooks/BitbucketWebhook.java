@@ -107,6 +107,9 @@ public final class BitbucketWebhook implements AutoCloseable {
     private final Function<VetRequest, VetRunner.Start> start;
     private final Debounce debounce;
     private final Map<List<Object>, SyncEvent> buffered = new LinkedHashMap<>(); // guarded by this
+    /** Mirrors whose ignored events were logged once, so a misnamed farm is visible without a line per event. */
+    private final Set<String> otherMirrorsLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private boolean vetOwed; // guarded by this: a vet that could not start while another ran
 
     /**
@@ -193,7 +196,11 @@ public final class BitbucketWebhook implements AutoCloseable {
         }
         FarmvetConfig.Farm farm = config.get().farm();
         if (!farm.isMirror(payload.mirrorId(), payload.mirror())) {
-            return otherMirror(payload, farm);
+            Answer answer = otherMirror(payload, farm);
+            if (otherMirrorsLogged.size() < 100 && otherMirrorsLogged.add(String.valueOf(payload.mirrorId()))) {
+                log.warn("webhook: {}", answer.message());
+            }
+            return answer;
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         SyncEvent event = new SyncEvent(payload.mirror(), payload.repositoryId(), payload.syncType(), requestId, now);

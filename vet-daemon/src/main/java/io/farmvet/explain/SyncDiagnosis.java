@@ -1,4 +1,4 @@
-package io.farmvet.diagnose;
+package io.farmvet.explain;
 
 import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.Kind;

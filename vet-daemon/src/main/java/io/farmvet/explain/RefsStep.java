@@ -14,10 +14,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import javax.net.ssl.TrustManager;
@@ -33,13 +37,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Best effort, after the verdicts: a server that fails is one note and is not asked again this vet; a
  * repository without a name cannot be asked of Bitbucket (one note). Nothing here changes a verdict or a repair.
- * {@link #cancel} (the vet's deadline) stops what has not started and keeps what is done. One instance per vet.
+ * {@link #start} after the verdicts, {@link #collect} before the report (as {@link SyncDiagnosis}); at the
+ * vet's deadline what has not started is not asked and what is done is kept. One instance per vet.
  */
-public final class ExplainStep {
-    private static final Logger log = LoggerFactory.getLogger(ExplainStep.class);
+public final class RefsStep {
+    private static final Logger log = LoggerFactory.getLogger(RefsStep.class);
 
     /** Requests at a time per server: a vet must not look like a clone storm to a Bitbucket node. */
     static final int PER_SERVER = 4;
+
+    /** How long a cancelled step may take to hand over what it has: it only collects finished asks. */
+    private static final long CANCEL_GRACE_MS = 2_000;
 
     /** One node's content inconsistencies, in the order found. */
     public record Target(FarmvetConfig.Server node, List<Inconsistency> found) {}
@@ -51,12 +59,13 @@ public final class ExplainStep {
     private final Map<Long, CompletableFuture<AdvertisedRefs>> primaryRefs = new ConcurrentHashMap<>();
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final Supplier<Duration> remaining;
+    private CompletableFuture<RefsFound> running;
 
     /**
      * @param agents whether the farm's servers are farmvet agents (the primary's listing names its repositories)
      * @param remaining what is left of the vet's deadline
      */
-    public ExplainStep(
+    public RefsStep(
             FarmvetConfig config,
             ListingFetcher fetcher,
             TrustManager[] trust,
@@ -75,8 +84,53 @@ public final class ExplainStep {
         }
     }
 
+    /**
+     * Starts {@link #run} on {@code pool} once {@code names} is done (whether or not it found names: agents need
+     * none, and a Bitbucket repository without one gets a note).
+     */
+    public void start(List<Target> targets, CompletableFuture<RepositoryNames> names, ExecutorService pool) {
+        running = names.handle((found, failed) -> found == null ? RepositoryNames.NONE : found)
+                .thenApplyAsync(found -> run(targets, found), pool);
+    }
+
+    /**
+     * The refs found, waited for until {@code within} has passed; then the step is cancelled and hands over what
+     * it has, with a note for the rest.
+     */
+    public RefsFound collect(Duration within, String why) {
+        if (running == null) {
+            return RefsFound.NONE;
+        }
+        try {
+            return running.get(within.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            cancel();
+            try {
+                // Cancelled, run() returns what it has at once.
+                return running.get(CANCEL_GRACE_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException late) {
+                return notListed("not listed within " + why);
+            } catch (InterruptedException late) {
+                Thread.currentThread().interrupt();
+                return notListed("not listed: the vet was cancelled");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancel();
+            return notListed("not listed: the vet was cancelled");
+        } catch (ExecutionException | CancellationException e) {
+            // run() catches what it expects; anything else is a bug, and never fails a vet.
+            log.error("refs step failed unexpectedly", e.getCause() == null ? e : e.getCause());
+            return notListed("not listed (" + (e.getCause() == null ? e : e.getCause()) + ")");
+        }
+    }
+
+    private static RefsFound notListed(String why) {
+        return new RefsFound(Map.of(), List.of("the refs that differ were " + why));
+    }
+
     /** The first {@code explain.max-repositories} content inconsistencies of {@code targets}, explained. */
-    public RefsFound run(List<Target> targets, RepositoryNames names) {
+    RefsFound run(List<Target> targets, RepositoryNames names) {
         long startNanos = System.nanoTime();
         int budget = config.explain().maxRepositories();
         int unnamed = 0;

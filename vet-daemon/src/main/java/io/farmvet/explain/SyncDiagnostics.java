@@ -1,4 +1,4 @@
-package io.farmvet.diagnose;
+package io.farmvet.explain;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
