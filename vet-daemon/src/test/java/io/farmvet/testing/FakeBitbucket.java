@@ -463,6 +463,27 @@ public final class FakeBitbucket {
     }
 
     /**
+     * Bitbucket's {@code farmNodes} answer ({@code [{id, name, address: {address, port}, buildVersion, local}]}),
+     * one member per name at 10.0.0.1, 10.0.0.2, …; the first is the asked node itself.
+     */
+    public static String farmNodes(String... names) {
+        StringBuilder json = new StringBuilder("[");
+        for (int i = 0; i < names.length; i++) {
+            json.append(i == 0 ? "" : ",")
+                    .append("{\"id\":\"")
+                    .append(java.util.UUID.nameUUIDFromBytes(names[i].getBytes(StandardCharsets.UTF_8)))
+                    .append("\",\"name\":")
+                    .append(quoted(names[i]))
+                    .append(",\"address\":{\"address\":\"10.0.0.")
+                    .append(i + 1)
+                    .append("\",\"port\":5701},\"buildVersion\":\"9.4.2\",\"local\":")
+                    .append(i == 0)
+                    .append("}");
+        }
+        return json.append("]").toString();
+    }
+
+    /**
      * The node side: {@code supportInfo/projects/{key}/repos/{slug}/repoSyncStatus}, {@code mirrorRepos/{id}},
      * {@code mirrorRepos/delayed-sync} and {@code supportInfo/refChangesQueue/count} in their documented shapes,
      * with knobs to refuse, slow down or garble them. Each repository is by default synced at {@link #SYNCED_AT}
@@ -488,6 +509,7 @@ public final class FakeBitbucket {
         private Duration stall = Duration.ZERO;
         private long idShift;
         private String garbage;
+        private FakeServer.Responder members = FakeServer.status(404, "Not Found", "{}");
 
         private Node(Listings listing) {
             this.listing = listing;
@@ -531,6 +553,12 @@ public final class FakeBitbucket {
             return this;
         }
 
+        /** {@code farmNodes} lists these members (the first is this node); without it, 404 as before farms. */
+        public Node members(String... names) {
+            members = FakeServer.json(farmNodes(names));
+            return this;
+        }
+
         /** Waits this long before answering any mirroring REST call. */
         public Node stall(Duration silence) {
             stall = silence;
@@ -556,7 +584,7 @@ public final class FakeBitbucket {
             };
             return FakeServer.nodeServing(
                     "SYNCHRONIZED",
-                    FakeServer.status(404, "Not Found", "{}"),
+                    members,
                     FakeServer.route(
                             FakeFarm.RESYNC_PATH,
                             FakeFarm.ACCEPTED,

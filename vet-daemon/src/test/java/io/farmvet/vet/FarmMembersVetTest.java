@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.farmvet.fetch.FarmNodesProbe;
 import io.farmvet.report.JsonReport;
 import io.farmvet.report.TextReport;
+import io.farmvet.testing.FakeBitbucket;
 import io.farmvet.testing.FakeFarm;
 import io.farmvet.testing.FakeServer;
 import io.farmvet.testing.Listings;
@@ -24,24 +25,6 @@ class FarmMembersVetTest {
 
     private final Listings farm = Listings.generated(20, 3);
 
-    /** Bitbucket's farmNodes shape, one member per name; the first is the asked node itself. */
-    static String farmNodes(String... names) {
-        StringBuilder json = new StringBuilder("[");
-        for (int i = 0; i < names.length; i++) {
-            json.append(i == 0 ? "" : ",")
-                    .append("{\"id\":\"")
-                    .append(java.util.UUID.nameUUIDFromBytes(names[i].getBytes(StandardCharsets.UTF_8)))
-                    .append("\",\"name\":\"")
-                    .append(names[i])
-                    .append("\",\"address\":{\"address\":\"10.0.0.")
-                    .append(i + 1)
-                    .append("\",\"port\":5701},\"buildVersion\":\"9.4.2\",\"local\":")
-                    .append(i == 0)
-                    .append("}");
-        }
-        return json.append("]").toString();
-    }
-
     /** A Bitbucket mirror node: /status, farmNodes answered by {@code members}, the listing on every other path. */
     private FakeServer node(FakeServer.Responder members) throws Exception {
         return servers.serve(FakeServer.node("SYNCHRONIZED", members, FakeServer.json(farm.json())));
@@ -49,12 +32,12 @@ class FarmMembersVetTest {
 
     @Test
     void aForgottenMemberAndANodeTheFarmDoesNotListAreReported() throws Exception {
-        String members = farmNodes("mirror-1", "MIRROR-2", "bbm-3", "mirror-4");
+        String members = FakeBitbucket.farmNodes("mirror-1", "MIRROR-2", "bbm-3", "mirror-4");
         FakeServer primary = servers.serve(FakeServer.json(farm.json()));
         FakeServer one = node(FakeServer.json(members));
         FakeServer two = node(FakeServer.json(members));
         FakeServer three = node(FakeServer.json(members));
-        FakeServer five = node(FakeServer.json(farmNodes("mirror-5")));
+        FakeServer five = node(FakeServer.json(FakeBitbucket.farmNodes("mirror-5")));
         // mirror-5 is a farm of its own: its list names only itself, so its own member is matched
         // and the others' lists do not name it.
         VetReport report = VetReports.vet(new TestConfigs()
@@ -87,8 +70,8 @@ class FarmMembersVetTest {
     @Test
     void aConfiguredNodeNoListNamesIsReported() throws Exception {
         FakeServer primary = servers.serve(FakeServer.json(farm.json()));
-        FakeServer one = node(FakeServer.json(farmNodes("mirror-1", "mirror-2")));
-        FakeServer renamed = node(FakeServer.json(farmNodes("mirror-1", "mirror-2")));
+        FakeServer one = node(FakeServer.json(FakeBitbucket.farmNodes("mirror-1", "mirror-2")));
+        FakeServer renamed = node(FakeServer.json(FakeBitbucket.farmNodes("mirror-1", "mirror-2")));
 
         VetReport report = VetReports.vet(new TestConfigs()
                 .primary(primary.url())
@@ -109,7 +92,7 @@ class FarmMembersVetTest {
         FakeServer agent = node(FakeServer.status(404, "Not Found", "{\"error\":\"no such endpoint\"}"));
         FakeServer malformed = node(FakeServer.json("[{\"name\":\"mirror-1\","));
         FakeServer slow = node(servers.hangs());
-        FakeServer good = node(FakeServer.json(farmNodes("good", "refused", "malformed", "slow")));
+        FakeServer good = node(FakeServer.json(FakeBitbucket.farmNodes("good", "refused", "malformed", "slow")));
 
         VetReport report = VetReports.vet(new TestConfigs()
                 .primary(primary.url())

@@ -97,6 +97,18 @@ class VetSyncDiagnosticsTest {
     }
 
     @Test
+    void issue12TheSameFakeNodeListsItsFarmMembersBesideItsSyncStatus() throws Exception {
+        VetReport report = vet(FakeBitbucket.node(drifted).members("mirror-1", "mirror-9"), config -> config);
+
+        assertThat(report.nodes().get(0).inconsistencies()).isEqualTo(VERDICTS);
+        assertThat(report.members().unvettedMembers())
+                .extracting(FarmMembership.UnvettedMember::name)
+                .containsExactly("mirror-9");
+        assertThat(report.sync().node("mirror-1").notes()).isEmpty();
+        assertThat(report.sync().node("mirror-1").repositories()).containsOnlyKeys(5L, 9L);
+    }
+
+    @Test
     void issue12AnAccountWithoutAdminIsOneNoteAndMirrorReposStillAnswers() throws Exception {
         FakeBitbucket.Node node =
                 FakeBitbucket.node(drifted).supportInfoStatus(401).syncState(5, NOW, 2, "ERROR_AVAILABLE");
