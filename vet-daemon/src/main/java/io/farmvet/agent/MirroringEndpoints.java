@@ -35,6 +35,9 @@ import org.eclipse.jetty.http.HttpStatus;
  *       ERROR_AVAILABLE} after a failed resync; {@code ERROR_INITIALIZING} for a repository whose clone failed;
  *       404 for one the agent neither has nor tried.
  *   <li>{@code GET /rest/mirroring/latest/supportInfo/refChangesQueue/count}: the resyncs queued or running.
+ *   <li>{@code GET /rest/mirroring/latest/repos/{id}}: as a primary answers it, the repository's project, slug
+ *       and {@code properties} (its hashes now), for the per-repository second look of a vet whose primary is an
+ *       agent; 404 for an id the agent does not have.
  *   <li>{@code GET /rest/mirroring/latest/mirrorRepos/delayed-sync?delayThreshold=PT15M&limit=100}: the
  *       repositories failing since before the threshold.
  * </ul>
@@ -47,6 +50,7 @@ final class MirroringEndpoints {
     private static final Pattern SYNC_STATUS =
             Pattern.compile(Pattern.quote(PREFIX) + "supportInfo/projects/([^/]+)/repos/([^/]+)/repoSyncStatus");
     private static final Pattern MIRROR_REPO = Pattern.compile(Pattern.quote(PREFIX) + "mirrorRepos/(\\d{1,19})");
+    private static final Pattern REPO = Pattern.compile(Pattern.quote(PREFIX) + "repos/(\\d{1,19})");
     private static final String QUEUE = PREFIX + "supportInfo/refChangesQueue/count";
     private static final String DELAYED = PREFIX + "mirrorRepos/delayed-sync";
     /** Bitbucket's own maximum for delayed-sync. */
@@ -86,6 +90,7 @@ final class MirroringEndpoints {
     static boolean serves(String path) {
         return SYNC_STATUS.matcher(path).matches()
                 || MIRROR_REPO.matcher(path).matches()
+                || REPO.matcher(path).matches()
                 || path.equals(QUEUE)
                 || path.equals(DELAYED);
     }
@@ -99,6 +104,10 @@ final class MirroringEndpoints {
         Matcher mirror = MIRROR_REPO.matcher(path);
         if (mirror.matches()) {
             return mirrorRepo(Long.parseLong(mirror.group(1)));
+        }
+        Matcher repo = REPO.matcher(path);
+        if (repo.matches()) {
+            return repository(Long.parseLong(repo.group(1)));
         }
         if (path.equals(QUEUE)) {
             return new Answer(HttpStatus.OK_200, queue == null ? 0 : queue.pending());
@@ -133,6 +142,38 @@ final class MirroringEndpoints {
             // No hashes rather than made-up ones: the listing leaves the repository out for the same reason.
             body.put("hashes", null);
         }
+        return new Answer(HttpStatus.OK_200, body);
+    }
+
+    /**
+     * {@code repos/{id}} as a primary's: the repository's name and its hashes now, so that a vet whose primary is
+     * an agent can confirm a small drift per repository instead of listing everything again.
+     */
+    private Answer repository(long id) throws IOException {
+        Location location = index.find(id);
+        if (location == null) {
+            return Answer.error(HttpStatus.NOT_FOUND_404, "no repository with id " + id + " here");
+        }
+        Path gitDir = root.resolve(location.projectKey()).resolve(location.slug() + ".git");
+        RepositoryHashes hashes;
+        try {
+            hashes = hasher.hash(gitDir, location.projectKey(), location.slug());
+        } catch (RepositoryHashException e) {
+            // The listing leaves such a repository out too; no made-up hashes.
+            return Answer.error(
+                    HttpStatus.INTERNAL_SERVER_ERROR_500,
+                    "repository " + location.projectKey() + "/" + location.slug() + " cannot be hashed: "
+                            + e.getMessage());
+        }
+        Map<String, Object> project = new LinkedHashMap<>();
+        project.put("id", StableIds.projectId(location.projectKey()));
+        project.put("key", location.projectKey());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", id);
+        body.put("slug", location.slug());
+        body.put("name", location.slug());
+        body.put("project", project);
+        body.put("properties", Map.of("contentHash", hashes.contentHash(), "metadataHash", hashes.metadataHash()));
         return new Answer(HttpStatus.OK_200, body);
     }
 

@@ -13,6 +13,8 @@ import io.farmvet.fetch.ListingFetcher;
 import io.farmvet.fetch.bitbucket.BitbucketApiException;
 import io.farmvet.fetch.bitbucket.MirrorNodeApi;
 import io.farmvet.fetch.bitbucket.MirrorRepo;
+import io.farmvet.fetch.bitbucket.PrimaryRepo;
+import io.farmvet.fetch.bitbucket.PrimaryRepoApi;
 import io.farmvet.fetch.bitbucket.RepoSyncStatus;
 import io.farmvet.git.RepositoryHasher;
 import io.farmvet.git.RepositoryHashes;
@@ -170,5 +172,27 @@ class AgentSyncStatusTest {
         assertThatThrownBy(() -> api().repoSyncStatus(1, "PROJ", "no-such"))
                 .isInstanceOfSatisfying(BitbucketApiException.class, e -> assertThat(e.httpStatus())
                         .isEqualTo(404));
+    }
+
+    @Test
+    void issue12TheAgentAnswersAPrimarysReposIdWithTheRepositorysNameAndHashesNow() throws Exception {
+        long id = StableIds.repositoryId("PROJ", "beta");
+        PrimaryRepoApi primary = new PrimaryRepoApi(
+                fetcher,
+                new FarmvetConfig.Server(
+                        "primary", agent.uri(), new Auth.Bearer(new Secret(TOKEN, tmp.resolve("token")))));
+
+        RepositoryHashes hashes = new RepositoryHasher().hash(mirror.resolve("PROJ/beta.git"), "PROJ", "beta");
+        assertThat(primary.repository(id))
+                .isEqualTo(new PrimaryRepo(
+                        id, StableIds.projectId("PROJ"), "PROJ", "beta", hashes.contentHash(), hashes.metadataHash()));
+        assertThatThrownBy(() -> primary.repository(id + 1))
+                .isInstanceOfSatisfying(BitbucketApiException.class, e -> assertThat(e.httpStatus())
+                        .isEqualTo(404));
+        PrimaryRepoApi anonymous =
+                new PrimaryRepoApi(fetcher, new FarmvetConfig.Server("primary", agent.uri(), Auth.NONE));
+        assertThatThrownBy(() -> anonymous.repository(id))
+                .isInstanceOfSatisfying(BitbucketApiException.class, e -> assertThat(e.httpStatus())
+                        .isEqualTo(401));
     }
 }

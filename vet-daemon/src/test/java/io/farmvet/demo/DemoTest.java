@@ -122,6 +122,13 @@ class DemoTest {
         }
         assertThat(result.first().sync().node("node-1").refChangesQueue()).isZero();
         assertThat(result.first().sync().node("node-1").notes()).isEmpty();
+        // The agents answer repos/{id} and repoSyncStatus, so a small drift is confirmed per repository; node-2's
+        // extra repository has no name on the primary, so that node is looked at again through the listings.
+        assertThat(result.first().nodes())
+                .filteredOn(n -> !n.name().equals("node-2"))
+                .allSatisfy(
+                        n -> assertThat(n.secondLook().way()).isEqualTo(io.farmvet.vet.SecondLook.Way.PER_REPOSITORY));
+        assertThat(output).contains("    looked again per repository (4 requests, ");
         assertThat(output)
                 .containsPattern("      API/billing \\(id \\d+\\): content\n"
                         + "        sync: last synced \\d+ (s|min) ago, 0 failed syncs, status AVAILABLE\n");
