@@ -90,10 +90,8 @@ record NodeVet(
     /** The node's line of the report. */
     VetReport.NodeResult result() {
         VetReport.NodeResult result = vetted() ? outcome.vettedResult(verdicts) : outcome.failedResult();
-        return (repairsCancelled() ? result : result.withRepairs(repairs))
-                .withState(state)
-                .withClockSkew(outcome.clockSkewMs())
-                .withSecondLook(secondLook);
+        return result.withFindings(
+                repairsCancelled() ? result.repairs() : repairs, state, outcome.clockSkewMs(), secondLook);
     }
 
     /** A node's {@code /status} request and its answer to come. */

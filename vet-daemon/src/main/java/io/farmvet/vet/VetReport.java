@@ -270,55 +270,9 @@ public record VetReport(
                     null);
         }
 
-        public NodeResult withSecondLook(SecondLook secondLook) {
-            return new NodeResult(
-                    name,
-                    url,
-                    status,
-                    error,
-                    repositories,
-                    bytes,
-                    durationMs,
-                    inconsistencies,
-                    repairs,
-                    state,
-                    clockSkewMs,
-                    secondLook);
-        }
-
-        public NodeResult withRepairs(List<RepairEntry> repairs) {
-            return new NodeResult(
-                    name,
-                    url,
-                    status,
-                    error,
-                    repositories,
-                    bytes,
-                    durationMs,
-                    inconsistencies,
-                    repairs,
-                    state,
-                    clockSkewMs,
-                    secondLook);
-        }
-
-        public NodeResult withState(String state) {
-            return new NodeResult(
-                    name,
-                    url,
-                    status,
-                    error,
-                    repositories,
-                    bytes,
-                    durationMs,
-                    inconsistencies,
-                    repairs,
-                    state,
-                    clockSkewMs,
-                    secondLook);
-        }
-
-        public NodeResult withClockSkew(Long clockSkewMs) {
+        /** This listing's line with what the vet learnt after it: repairs, {@code /status}, clock, second look. */
+        public NodeResult withFindings(
+                List<RepairEntry> repairs, String state, Long clockSkewMs, SecondLook secondLook) {
             return new NodeResult(
                     name,
                     url,

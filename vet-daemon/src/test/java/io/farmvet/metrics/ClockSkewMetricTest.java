@@ -30,7 +30,7 @@ class ClockSkewMetricTest {
                     .isNaN();
             assertThat(before.help).containsKey("farmvet_clock_skew_seconds");
 
-            NodeResult ahead = node("mirror-1").withClockSkew(45_250L);
+            NodeResult ahead = node("mirror-1").withFindings(List.of(), null, 45_250L, null);
             NodeResult undated = node("mirror-2");
             PrimaryResult primary = new PrimaryResult("https://bitbucket.example.com", 1L, 10, 5, null, -2_000L);
             metrics.vetFinished(

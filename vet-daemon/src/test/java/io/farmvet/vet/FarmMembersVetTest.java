@@ -3,15 +3,11 @@ package io.farmvet.vet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.farmvet.fetch.FarmNodesProbe;
-import io.farmvet.report.JsonReport;
-import io.farmvet.report.TextReport;
 import io.farmvet.testing.FakeBitbucket;
 import io.farmvet.testing.FakeFarm;
 import io.farmvet.testing.FakeServer;
 import io.farmvet.testing.Listings;
 import io.farmvet.testing.TestConfigs;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -57,12 +53,12 @@ class FarmMembersVetTest {
         assertThat(membership.notes()).isEmpty();
         assertThat(one.requests()).anySatisfy(r -> assertThat(r.path()).isEqualTo("/" + FarmNodesProbe.PATH));
 
-        String json = json(report);
+        String json = VetReports.json(report);
         assertThat(json)
                 .contains(
                         "\"unvettedMembers\" : [ {\n    \"name\" : \"mirror-4\",\n    \"address\" : \"10.0.0.4:5701\"")
                 .contains("\"unlistedNodes\" : [ ]");
-        assertThat(text(report))
+        assertThat(VetReports.text(report))
                 .contains("  NOT VETTED: farm member mirror-4 (10.0.0.4:5701), listed by mirror-1, mirror-2, mirror-3,"
                         + " is not under nodes");
     }
@@ -82,7 +78,8 @@ class FarmMembersVetTest {
         assertThat(report.members().unvettedMembers())
                 .extracting(FarmMembership.UnvettedMember::name)
                 .containsExactly("mirror-2");
-        assertThat(text(report)).contains("  NOT IN THE FARM: old-name is in no node's farm member list (farmNodes)");
+        assertThat(VetReports.text(report))
+                .contains("  NOT IN THE FARM: old-name is in no node's farm member list (farmNodes)");
     }
 
     @Test
@@ -118,7 +115,7 @@ class FarmMembersVetTest {
         // The agent (404) has no member list and is not expected in one.
         assertThat(membership.unlistedNodes()).isEmpty();
         assertThat(membership.unvettedMembers()).isEmpty();
-        assertThat(json(report)).contains("\"memberNotes\" : [ \"refused: ");
+        assertThat(VetReports.json(report)).contains("\"memberNotes\" : [ \"refused: ");
     }
 
     @Test
@@ -139,7 +136,7 @@ class FarmMembersVetTest {
         assertThat(report.status()).isEqualTo(VetReport.Status.CONSISTENT);
         assertThat(report.members().checked()).isFalse();
         assertThat(report.members().notes()).singleElement().asString().contains("answered more than 1.0 MB");
-        assertThat(json(report)).contains("\"unvettedMembers\" : null");
+        assertThat(VetReports.json(report)).contains("\"unvettedMembers\" : null");
     }
 
     @Test
@@ -156,21 +153,9 @@ class FarmMembersVetTest {
         // The primary here is a plain fake, so the names lookup leaves its own note on the primary; none is the
         // members'.
         assertThat(report.members().notes()).isEmpty();
-        assertThat(text(report))
+        assertThat(VetReports.text(report))
                 .doesNotContain("NOT VETTED")
                 .doesNotContain("NOT IN THE FARM")
                 .doesNotContain("farmNodes");
-    }
-
-    private static String json(VetReport report) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        JsonReport.write(report, out);
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private static String text(VetReport report) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        TextReport.write(report, new PrintStream(out, true, StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8);
     }
 }

@@ -12,15 +12,12 @@ import io.farmvet.repair.RepairMode;
 import io.farmvet.repair.RepairSettings;
 import io.farmvet.repair.plan.Confirmation;
 import io.farmvet.report.JsonReport;
-import io.farmvet.report.TextReport;
 import io.farmvet.testing.FakeBitbucket;
 import io.farmvet.testing.FakeFarm;
 import io.farmvet.testing.FakeServer;
 import io.farmvet.testing.Listings;
 import io.farmvet.testing.TestConfigs;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -76,7 +73,7 @@ class PerRepositoryConfirmTest {
         assertThat(confirm.get("reason").isNull()).isTrue();
         assertThat(confirm.get("requests").asLong()).isEqualTo(4);
         assertThat(confirm.get("bytes").asLong()).isEqualTo(look.bytes());
-        assertThat(text(report)).contains("    looked again per repository (4 requests, ");
+        assertThat(VetReports.text(report)).contains("    looked again per repository (4 requests, ");
     }
 
     @Test
@@ -111,7 +108,7 @@ class PerRepositoryConfirmTest {
         assertThat(look.bytes()).isGreaterThan(report.primary().bytes());
         assertThat(json(report).get("nodes").get(0).get("confirm").get("way").asText())
                 .isEqualTo("listings");
-        assertThat(text(report))
+        assertThat(VetReports.text(report))
                 .contains("    looked again through the listings (2 requests, ")
                 .contains("): 2 drifted repositories, more than repair.confirm-per-repository-max (1)");
     }
@@ -306,12 +303,6 @@ class PerRepositoryConfirmTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         JsonReport.write(report, out);
         return new ObjectMapper().readTree(out.toByteArray());
-    }
-
-    private static String text(VetReport report) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        TextReport.write(report, new PrintStream(out, true, StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     private VetReport vet(FakeServer primary, FakeServer node, RepairSettings repair) throws Exception {

@@ -15,16 +15,11 @@ import io.farmvet.listing.ListingReader;
 import io.farmvet.names.NameLookup;
 import io.farmvet.repair.RepairMode;
 import io.farmvet.repair.RepairSettings;
-import io.farmvet.report.JsonReport;
-import io.farmvet.report.TextReport;
 import io.farmvet.testing.FakeBitbucket;
 import io.farmvet.testing.FakeFarm;
 import io.farmvet.testing.FakeServer;
 import io.farmvet.testing.Listings;
 import io.farmvet.testing.TestConfigs;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,13 +67,13 @@ class VetNamesTest {
         assertThat(primary.requests())
                 .filteredOn(r -> r.path().startsWith(FakeBitbucket.REPOS_PATH))
                 .allSatisfy(r -> assertThat(r.header("Authorization")).isEqualTo("Bearer primary-token"));
-        String json = json(report);
+        String json = VetReports.compactJson(report);
         assertThat(json)
                 .contains("{\"repoId\":5,\"projectId\":6,\"projectKey\":\"P6\",\"slug\":\"repo-5\",\"kinds\"")
                 .contains("{\"repoId\":7,\"projectId\":2,\"projectKey\":\"P2\",\"slug\":\"repo-7\",\"kinds\"")
                 .contains("{\"repoId\":5000,\"projectId\":3,\"projectKey\":null,\"slug\":null,\"kinds\"")
                 .contains("\"notes\":[]");
-        assertThat(text(report))
+        assertThat(VetReports.text(report))
                 .contains("      P6/repo-5 (id 5): content\n")
                 .contains("      P2/repo-7 (id 7): missing\n")
                 // The primary does not have it, so it has no name to give.
@@ -99,10 +94,10 @@ class VetNamesTest {
                 new TestConfigs().primary(primary.url()).node("n", node.url()).repair(repair, state));
 
         assertThat(report.nodes().get(0).repairs()).hasSize(3);
-        assertThat(json(report))
+        assertThat(VetReports.compactJson(report))
                 .contains("{\"repoId\":5,\"projectKey\":\"P6\",\"slug\":\"repo-5\",\"kinds\":[\"content\"]")
                 .contains("{\"repoId\":5000,\"projectKey\":null,\"slug\":null,\"kinds\":[\"extra\"]");
-        assertThat(text(report))
+        assertThat(VetReports.text(report))
                 .contains("      P6/repo-5 (id 5, content): sent")
                 .contains("      P2/repo-7 (id 7, missing): sent")
                 .contains("      repository 5000 (extra): sent");
@@ -119,8 +114,8 @@ class VetNamesTest {
 
         VetReport report = vet(new TestConfigs().primary(primary.url()).node("n", node.url()));
 
-        assertThat(text(report)).contains("      API/billing (id 11): content\n");
-        assertThat(json(report)).contains("\"projectKey\":\"API\",\"slug\":\"billing\"");
+        assertThat(VetReports.text(report)).contains("      API/billing (id 11): content\n");
+        assertThat(VetReports.compactJson(report)).contains("\"projectKey\":\"API\",\"slug\":\"billing\"");
         assertThat(FakeBitbucket.reposRequests(primary)).isZero();
         assertThat(report.primary().notes()).isEmpty();
     }
@@ -138,7 +133,7 @@ class VetNamesTest {
                 .startsWith("repository names not read (primary: GET http://127.0.0.1:")
                 .contains("/rest/mirroring/latest/repos?start=0&limit=1000 answered HTTP " + status)
                 .endsWith("repositories are reported by id");
-        assertThat(text(report))
+        assertThat(VetReports.text(report))
                 .contains("    note: repository names not read")
                 .contains("      repository 5 (project 6): content\n");
     }
@@ -238,13 +233,13 @@ class VetNamesTest {
         assertThat(report.primary().notes())
                 .containsExactly("some repositories are reported by id: rest/mirroring/latest/repos gave 3 names that"
                         + " Bitbucket does not allow (control characters, markup, over 128 characters)");
-        String text = text(report);
+        String text = VetReports.text(report);
         assertThat(text)
                 .contains("      repository 5 (project 6): content\n")
                 .contains("      repository 7 (project 2): missing\n")
                 .doesNotContain("\u001b")
                 .doesNotContain("<b>");
-        assertThat(json(report)).doesNotContain("<b>").doesNotContain("\\u001B");
+        assertThat(VetReports.compactJson(report)).doesNotContain("<b>").doesNotContain("\\u001B");
     }
 
     @Test
@@ -259,7 +254,7 @@ class VetNamesTest {
                 .containsExactly("some repositories are reported by id: rest/mirroring/latest/repos listed 1"
                         + " repository twice with different names");
         // Listed twice with the same name, it keeps the name.
-        assertThat(text(report))
+        assertThat(VetReports.text(report))
                 .contains("      repository 5 (project 6): content\n")
                 .contains("      P2/repo-7 (id 7): missing\n");
     }
@@ -294,8 +289,8 @@ class VetNamesTest {
         assertThat(pages).isEqualTo(12);
         assertThat(FakeBitbucket.reposRequests(primary)).isEqualTo(pages);
         assertThat(names.lookups()).isOne();
-        assertThat(text(first)).contains("      P6/repo-5 (id 5): content\n");
-        assertThat(text(second)).contains("      P6/repo-5 (id 5): content\n");
+        assertThat(VetReports.text(first)).contains("      P6/repo-5 (id 5): content\n");
+        assertThat(VetReports.text(second)).contains("      P6/repo-5 (id 5): content\n");
 
         // A repository created on the primary: the next listing shows an id the names have not seen.
         bitbucket.serve(farm.add(6, 301, hash("c", 301), hash("m", 301)));
@@ -322,18 +317,5 @@ class VetNamesTest {
             Vet vet = new Vet(config, fetcher, Clock.systemUTC(), names);
             return vet.run(vet.newProgress());
         }
-    }
-
-    private static String json(VetReport report) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        JsonReport.write(report, out);
-        // Without the pretty printer's white space, so that the tests need not know its indentation.
-        return out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", "");
-    }
-
-    private static String text(VetReport report) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        TextReport.write(report, new PrintStream(out, true, StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8);
     }
 }

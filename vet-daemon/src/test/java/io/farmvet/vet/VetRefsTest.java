@@ -16,17 +16,12 @@ import io.farmvet.fetch.ListingFetcher;
 import io.farmvet.git.GitCli;
 import io.farmvet.listing.ListingReader;
 import io.farmvet.names.NameLookup;
-import io.farmvet.report.JsonReport;
-import io.farmvet.report.TextReport;
 import io.farmvet.testing.FakeBitbucket;
 import io.farmvet.testing.FakeFarm;
 import io.farmvet.testing.FakeServer;
 import io.farmvet.testing.Listings;
 import io.farmvet.testing.SelfSignedTls;
 import io.farmvet.testing.TestConfigs;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -135,13 +130,13 @@ class VetRefsTest {
         assertThat(many.omitted()).isEqualTo(30);
         assertThat(report.refs().of("mirror-1", 4)).isNull();
         assertThat(report.refs().notes()).isEmpty();
-        assertThat(json(report))
+        assertThat(VetReports.compactJson(report))
                 .contains("\"slug\":\"repo-1\",\"kinds\":[\"content\"],\"refs\":[{\"ref\":\"refs/heads/feature\","
                         + "\"primary\":\"" + feature1 + "\",\"node\":null},")
                 .contains("{\"ref\":\"refs/heads/only-node\",\"primary\":null,\"node\":\"" + onlyNode1 + "\"}")
                 .contains("\"refsOmitted\":30")
                 .contains("\"refsNotes\":[]");
-        assertThat(text(report))
+        assertThat(VetReports.text(report))
                 .contains("      P1/repo-1 (id 1): content\n"
                         + "        refs/heads/feature: primary " + feature1.substring(0, 12) + ", mirror-1 absent\n"
                         + "        refs/heads/main: primary " + main1.substring(0, 12) + ", mirror-1 "
@@ -188,7 +183,7 @@ class VetRefsTest {
                 .filteredOn(r -> r.path().startsWith("/scm/"))
                 .isNotEmpty()
                 .allSatisfy(r -> assertThat(r.header("Authorization")).isEqualTo("Bearer primary-token-123"));
-        assertThat(text(report)).contains("  note: mirror-1: ls-remote ");
+        assertThat(VetReports.text(report)).contains("  note: mirror-1: ls-remote ");
     }
 
     @Test
@@ -269,17 +264,5 @@ class VetRefsTest {
             Vet vet = new Vet(config, fetcher, Clock.systemUTC(), new NameLookup());
             return vet.run(vet.newProgress());
         }
-    }
-
-    private static String json(VetReport report) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        JsonReport.write(report, out);
-        return out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", "");
-    }
-
-    private static String text(VetReport report) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        TextReport.write(report, new PrintStream(out, true, StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8);
     }
 }

@@ -12,16 +12,11 @@ import io.farmvet.explain.RepositorySync;
 import io.farmvet.fetch.ListingFetcher;
 import io.farmvet.listing.ListingReader;
 import io.farmvet.names.NameLookup;
-import io.farmvet.report.JsonReport;
-import io.farmvet.report.TextReport;
 import io.farmvet.testing.FakeBitbucket;
 import io.farmvet.testing.FakeFarm;
 import io.farmvet.testing.FakeServer;
 import io.farmvet.testing.Listings;
 import io.farmvet.testing.TestConfigs;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,7 +74,7 @@ class VetSyncDiagnosticsTest {
                 .extracting(FakeServer.Request::path)
                 .noneMatch(p -> p.contains("/repos/repo-7/"))
                 .anyMatch(p -> p.endsWith("/mirrorRepos/7"));
-        assertThat(json(report))
+        assertThat(VetReports.compactJson(report))
                 .contains("\"clockSkewMs\":null,\"refChangesQueue\":17,\"notes\":[],\"inconsistencies\"")
                 .contains("{\"repoId\":5,\"projectId\":6,\"projectKey\":\"P6\",\"slug\":\"repo-5\",\"kinds\":"
                         + "[\"content\"],\"sync\":{\"lastSyncDate\":\"2026-12-01T09:00:00Z\",\"initialSyncDate\":"
@@ -87,7 +82,7 @@ class VetSyncDiagnosticsTest {
                         + "\"bitbucketDelayed\":true}}")
                 .contains("{\"repoId\":7,\"projectId\":2,\"projectKey\":\"P2\",\"slug\":\"repo-7\",\"kinds\":"
                         + "[\"missing\"]}");
-        assertThat(text(report))
+        assertThat(VetReports.text(report))
                 .contains("    ref changes queued: 17\n")
                 .contains("      P6/repo-5 (id 5): content\n"
                         + "        sync: last synced 3 h ago, 4 failed syncs, status ERROR_AVAILABLE, on Bitbucket's"
@@ -131,7 +126,7 @@ class VetSyncDiagnosticsTest {
                 .filteredOn(r -> r.path().endsWith("/repoSyncStatus"))
                 .hasSize(1);
         assertThat(sync.repository(5)).isEqualTo(new RepositorySync(null, null, null, "ERROR_AVAILABLE", false));
-        assertThat(text(report))
+        assertThat(VetReports.text(report))
                 .contains("    note: mirror-1: GET ")
                 .contains("        sync: status ERROR_AVAILABLE\n");
     }
@@ -234,17 +229,5 @@ class VetSyncDiagnosticsTest {
             Vet vet = new Vet(config, fetcher, Clock.fixed(NOW, ZoneOffset.UTC), new NameLookup());
             return vet.run(vet.newProgress());
         }
-    }
-
-    private static String json(VetReport report) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        JsonReport.write(report, out);
-        return out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", "");
-    }
-
-    private static String text(VetReport report) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        TextReport.write(report, new PrintStream(out, true, StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8);
     }
 }
