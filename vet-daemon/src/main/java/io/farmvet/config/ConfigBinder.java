@@ -160,6 +160,7 @@ final class ConfigBinder {
      * without one; {@code repair.mode: agent} cannot repair a {@code git} node.
      */
     private FarmvetConfig.Git git(ObjectNode top, Server primary, List<Server> nodes, Repair repair) {
+        boolean gitGiven = given(top.get("git"));
         ObjectNode gitSection = section(top.get("git"), "git", GIT_KEYS);
         int concurrency = gitSection == null
                 ? FarmvetConfig.Git.DEFAULT_CONCURRENCY
@@ -184,17 +185,18 @@ final class ConfigBinder {
                 }
             }
         }
+        boolean repositoriesGiven = given(top.get("repositories"));
         ObjectNode repositories = section(top.get("repositories"), "repositories", REPOSITORIES_KEYS);
         if (gitServers.isEmpty()) {
-            if (repositories != null) {
+            if (repositoriesGiven) {
                 problem("repositories", "is only read for servers of kind git, and there is none; remove it");
             }
-            if (gitSection != null) {
+            if (gitGiven) {
                 problem("git", "is only read for servers of kind git, and there is none; remove it");
             }
             return new FarmvetConfig.Git(concurrency, List.of());
         }
-        if (repositories == null) {
+        if (!repositoriesGiven || repositories == null) {
             problem(
                     "repositories",
                     "is required with a server of kind git (" + String.join(", ", gitServers)
@@ -217,13 +219,20 @@ final class ConfigBinder {
         }
     }
 
+    private static boolean given(JsonNode n) {
+        return n != null && !n.isNull();
+    }
+
     /** {@code repositories.file}: one {@code project/repo} a line, blank lines and {@code #} comments skipped. */
     private List<FarmvetConfig.RepositoryPath> repositoryFile(Path file) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            problem("repositories.file", file + " does not exist (a relative path is read from the config's folder)");
+            return List.of();
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            problem("repositories.file", "cannot read " + file + ": " + e.getMessage());
+            problem("repositories.file", "cannot read " + file + ": " + e);
             return List.of();
         }
         List<FarmvetConfig.RepositoryPath> paths = new ArrayList<>();
