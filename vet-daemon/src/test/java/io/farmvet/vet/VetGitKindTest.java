@@ -136,6 +136,24 @@ class VetGitKindTest {
     }
 
     @Test
+    void theRefsThatDifferOnAGitNodeComeFromItsOwnUrl() throws Exception {
+        Path beta = mirror.resolve("PROJ/beta.git");
+        String rewritten = commit(beta, "rewritten on the node");
+        git(beta, "update-ref", "refs/heads/main", rewritten);
+        String upstreamMain = git(upstream.resolve("PROJ/beta.git"), "rev-parse", "refs/heads/main")
+                .trim();
+        AgentServer primary = agent(upstream);
+        GitHttpServer nodeGit = gitServer(mirror);
+
+        VetReport report = VetReports.vet(farm(primary).explain(10).gitNode("mirror-1", template(nodeGit), Auth.NONE));
+
+        assertThat(VetReports.compactJson(report))
+                .contains("{\"ref\":\"refs/heads/main\",\"primary\":\"" + upstreamMain + "\",\"node\":\"" + rewritten
+                        + "\"}")
+                .contains("\"refsNotes\":[]");
+    }
+
+    @Test
     void aGitNodeInStepWithTheAgentPrimaryIsConsistent() throws Exception {
         AgentServer primary = agent(upstream);
         GitHttpServer nodeGit = gitServer(mirror);
