@@ -7,11 +7,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -261,19 +259,15 @@ public final class RepositoryHasher {
                 .setBare()
                 .setMustExist(true)
                 .build()) {
-            // Keyed by the UTF-8 bytes compared unsigned: byte order is the contract, and overlapping prefixes
-            // (refs/ and refs/heads/) must not produce a line twice.
-            TreeMap<byte[], String> lines = new TreeMap<>(Arrays::compareUnsigned);
+            ContentHash lines = new ContentHash(refPrefixes);
             Set<String> extraRefNames = new TreeSet<>();
             for (Ref ref : repository.getRefDatabase().getRefsByPrefix(refPrefixes.toArray(String[]::new))) {
-                String name = ref.getName();
                 ObjectId id = ref.getObjectId();
-                // git for-each-ref drops names check-ref-format rejects; JGit lists them. JGit already drops
-                // unresolvable symbolic refs; the null check keeps that true for every ref database.
-                if (id == null || !Repository.isValidRefName(name)) {
+                // JGit already drops unresolvable symbolic refs; the null check keeps that true for every ref
+                // database.
+                if (id == null || !lines.add(ref.getName(), id.name())) {
                     continue;
                 }
-                lines.put(name.getBytes(StandardCharsets.UTF_8), id.name() + " " + name + "\n");
                 collectOutsideTargets(ref, extraRefNames);
             }
             Ref headRef = repository.exactRef(Constants.HEAD);
@@ -287,10 +281,8 @@ public final class RepositoryHasher {
                 ObjectId id = headRef.getObjectId();
                 head = id == null ? "" : id.name();
             }
-            StringBuilder input = new StringBuilder(lines.size() * 64);
-            lines.values().forEach(input::append);
-            String text = input.toString();
-            return new RefState(Sha256.hex(text), lines.size(), head, Set.copyOf(extraRefNames), text);
+            String text = lines.input();
+            return new RefState(Sha256.hex(text), lines.refCount(), head, Set.copyOf(extraRefNames), text);
         }
     }
 

@@ -23,6 +23,7 @@ import io.farmvet.repair.audit.AuditLog;
 import io.farmvet.repair.send.HttpTemplate;
 import io.farmvet.util.Units;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.ParseException;
@@ -47,10 +48,24 @@ final class ConfigBinder {
     private static final Logger log = LoggerFactory.getLogger(ConfigBinder.class);
 
     private static final List<String> ROOT_KEYS = List.of(
-            "farm", "primary", "nodes", "http", "listing", "vet", "repair", "server", "state", "history", "explain");
+            "farm",
+            "primary",
+            "nodes",
+            "http",
+            "listing",
+            "vet",
+            "repair",
+            "server",
+            "state",
+            "history",
+            "explain",
+            "git",
+            "repositories");
     private static final List<String> FARM_KEYS = List.of("name", "scope", "mirror-server-id");
-    private static final List<String> PRIMARY_KEYS = List.of("url", "auth");
-    private static final List<String> NODE_KEYS = List.of("name", "url", "auth", "member");
+    private static final List<String> PRIMARY_KEYS = List.of("url", "auth", "kind");
+    private static final List<String> NODE_KEYS = List.of("name", "url", "auth", "member", "kind");
+    private static final List<String> GIT_KEYS = List.of("concurrency");
+    private static final List<String> REPOSITORIES_KEYS = List.of("from", "file");
     private static final List<String> AUTH_KEYS = List.of("bearer-token-file", "basic");
     private static final List<String> BASIC_KEYS = List.of("username", "password-file");
     private static final List<String> HTTP_KEYS = List.of("connect-timeout", "read-timeout", "ca-file");
@@ -128,6 +143,7 @@ final class ConfigBinder {
         RestServer server = server(section(top.get("server"), "server", SERVER_KEYS));
         History history = history(section(top.get("history"), "history", HISTORY_KEYS));
         FarmvetConfig.Explain explain = explain(section(top.get("explain"), "explain", EXPLAIN_KEYS));
+        FarmvetConfig.Git git = git(top, primary, nodes, repair);
         if (http != null && vet != null && vet.deadline() != null) {
             checkWithinDeadline(http.connectTimeout(), "connect-timeout", top.get("http"), vet, top.get("vet"));
             checkWithinDeadline(http.readTimeout(), "read-timeout", top.get("http"), vet, top.get("vet"));
@@ -136,7 +152,121 @@ final class ConfigBinder {
             throw new ConfigException(source, problems);
         }
         return new FarmvetConfig(
-                farm, primary, nodes, http, listing, vet, repair, server, state, history, source, explain);
+                farm, primary, nodes, http, listing, vet, repair, server, state, history, source, explain, git);
+    }
+
+    /**
+     * {@code git} and {@code repositories} (issue 13): required with a server of kind {@code git}, refused
+     * without one; {@code repair.mode: agent} cannot repair a {@code git} node.
+     */
+    private FarmvetConfig.Git git(ObjectNode top, Server primary, List<Server> nodes, Repair repair) {
+        boolean gitGiven = given(top.get("git"));
+        ObjectNode gitSection = section(top.get("git"), "git", GIT_KEYS);
+        int concurrency = gitSection == null
+                ? FarmvetConfig.Git.DEFAULT_CONCURRENCY
+                : count(
+                        gitSection,
+                        "git",
+                        "concurrency",
+                        FarmvetConfig.Git.DEFAULT_CONCURRENCY,
+                        FarmvetConfig.Git.MAX_CONCURRENCY);
+        List<String> gitServers = new ArrayList<>();
+        if (primary != null && primary.isGit()) {
+            gitServers.add("primary");
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i).isGit()) {
+                gitServers.add("nodes[" + i + "]");
+                if (repair != null && repair.mode() == RepairMode.AGENT) {
+                    problem(
+                            "repair.mode",
+                            "is agent, but nodes[" + i + "] is of kind git: no agent runs there to fetch; repair it"
+                                    + " through mode http (a request to whatever syncs it), or set mode none");
+                }
+            }
+        }
+        boolean repositoriesGiven = given(top.get("repositories"));
+        ObjectNode repositories = section(top.get("repositories"), "repositories", REPOSITORIES_KEYS);
+        if (gitServers.isEmpty()) {
+            if (repositoriesGiven) {
+                problem("repositories", "is only read for servers of kind git, and there is none; remove it");
+            }
+            if (gitGiven) {
+                problem("git", "is only read for servers of kind git, and there is none; remove it");
+            }
+            return new FarmvetConfig.Git(concurrency, List.of());
+        }
+        if (!repositoriesGiven || repositories == null) {
+            problem(
+                    "repositories",
+                    "is required with a server of kind git (" + String.join(", ", gitServers)
+                            + "): list the farm's repositories, e.g. {from: file, file: repos.txt}");
+            return new FarmvetConfig.Git(concurrency, List.of());
+        }
+        String from = text(repositories, "repositories", "from", true);
+        if (from != null && !from.equals("file")) {
+            problem("repositories.from", "must be file, got " + quote(from));
+        }
+        String file = text(repositories, "repositories", "file", true);
+        if (file == null || !readsFiles()) {
+            return new FarmvetConfig.Git(concurrency, List.of());
+        }
+        try {
+            return new FarmvetConfig.Git(concurrency, repositoryFile(ConfigFiles.resolve(baseDir, file)));
+        } catch (BadValue e) {
+            problem("repositories.file", e.getMessage());
+            return new FarmvetConfig.Git(concurrency, List.of());
+        }
+    }
+
+    private static boolean given(JsonNode n) {
+        return n != null && !n.isNull();
+    }
+
+    /** {@code repositories.file}: one {@code project/repo} a line, blank lines and {@code #} comments skipped. */
+    private List<FarmvetConfig.RepositoryPath> repositoryFile(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            problem("repositories.file", file + " does not exist (a relative path is read from the config's folder)");
+            return List.of();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            problem("repositories.file", "cannot read " + file + ": " + e);
+            return List.of();
+        }
+        List<FarmvetConfig.RepositoryPath> paths = new ArrayList<>();
+        Map<String, Integer> lineOf = new HashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String where = file + " line " + (i + 1);
+            int slash = line.indexOf('/');
+            if (slash <= 0 || slash == line.length() - 1 || line.indexOf('/', slash + 1) >= 0) {
+                problem("repositories.file", where + ": must be project/repo, got " + quote(line));
+                continue;
+            }
+            String projectKey = line.substring(0, slash);
+            String slug = line.substring(slash + 1);
+            try {
+                io.farmvet.git.StableIds.repositoryId(projectKey, slug);
+            } catch (IllegalArgumentException e) {
+                problem("repositories.file", where + ": " + e.getMessage());
+                continue;
+            }
+            Integer first = lineOf.putIfAbsent(line, i + 1);
+            if (first != null) {
+                problem("repositories.file", where + ": " + quote(line) + " is already on line " + first);
+                continue;
+            }
+            paths.add(new FarmvetConfig.RepositoryPath(projectKey, slug));
+        }
+        if (paths.isEmpty() && problems.isEmpty()) {
+            problem("repositories.file", file + " lists no repository; add one project/repo a line");
+        }
+        return paths;
     }
 
     /** {@code explain} (issue 12): how many drifted repositories a vet explains; absent keys take defaults. */
@@ -246,7 +376,7 @@ final class ConfigBinder {
         }
         List<Server> nodes = new ArrayList<>();
         Map<String, Integer> indexByName = new HashMap<>();
-        Map<URI, Integer> indexByUrl = new HashMap<>();
+        Map<String, Integer> indexByUrl = new HashMap<>();
         for (int i = 0; i < n.size(); i++) {
             String path = "nodes[" + i + "]";
             JsonNode element = n.get(i);
@@ -261,16 +391,16 @@ final class ConfigBinder {
             if (member != null && member.isBlank()) {
                 problem(path + ".member", "is blank; remove it to match the farm's member list by name");
             }
-            node = new Server(node.name(), node.url(), node.auth(), member);
+            node = new Server(node.name(), node.url(), node.auth(), member, node.kind(), node.gitUrl());
             nodes.add(node);
             if (node.url() == null) {
                 continue;
             }
-            if (primary != null && node.url().equals(primary.url())) {
+            if (primary != null && node.shownUrl().equals(primary.shownUrl())) {
                 problem(path + ".url", "is the same as primary.url; list only mirrors under nodes");
                 continue;
             }
-            Integer first = indexByUrl.putIfAbsent(node.url(), i);
+            Integer first = indexByUrl.putIfAbsent(node.shownUrl(), i);
             if (first != null) {
                 problem(path + ".url", "is the same as nodes[" + first + "].url");
             }
@@ -309,13 +439,28 @@ final class ConfigBinder {
         if (m == null) {
             return new Server(name, null, null);
         }
+        Server.Kind kind = kind(m, path);
         URI url = null;
+        String gitUrl = null;
         String text = text(m, path, "url", true);
-        if (text != null) {
-            try {
-                url = ConfigValues.serverUrl(text);
-            } catch (BadValue e) {
-                problem(path + ".url", e.getMessage());
+        if (text != null && kind == Server.Kind.GIT) {
+            gitUrl = gitUrl(text, path + ".url");
+            if (gitUrl != null) {
+                URI filled = URI.create(filled(gitUrl));
+                url = URI.create(filled.getScheme() + "://" + filled.getRawAuthority());
+            }
+        } else if (text != null) {
+            if (text.contains(Server.PROJECT) || text.contains(Server.REPO)) {
+                problem(
+                        path + ".url",
+                        "has " + Server.PROJECT + " or " + Server.REPO + ", which only a server of kind git fills in;"
+                                + " set " + path + ".kind: git, or give the server's base URL");
+            } else {
+                try {
+                    url = ConfigValues.serverUrl(text);
+                } catch (BadValue e) {
+                    problem(path + ".url", e.getMessage());
+                }
             }
         }
         Auth auth = auth(m.get("auth"), path + ".auth");
@@ -331,7 +476,60 @@ final class ConfigBinder {
                     url,
                     path);
         }
-        return new Server(name, url, auth);
+        return new Server(name, url, auth, null, kind, gitUrl);
+    }
+
+    private Server.Kind kind(ObjectNode m, String path) {
+        String text = text(m, path, "kind", false);
+        if (text == null) {
+            return Server.Kind.BITBUCKET;
+        }
+        try {
+            return Server.Kind.valueOf(text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            problem(path + ".kind", "must be bitbucket, agent or git, got " + quote(text));
+            return Server.Kind.BITBUCKET;
+        }
+    }
+
+    /** A {@code git} server's repository URL template, checked with its placeholders filled in; null when bad. */
+    private String gitUrl(String text, String path) {
+        if (!text.contains(Server.PROJECT) || !text.contains(Server.REPO)) {
+            problem(
+                    path,
+                    "must hold " + Server.PROJECT + " and " + Server.REPO + " for a server of kind git, e.g."
+                            + " https://git.example.com/" + Server.PROJECT + "/" + Server.REPO + ".git");
+            return null;
+        }
+        try {
+            URI uri = new URI(filled(text));
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (scheme.equals("ssh")) {
+                problem(path, "is ssh://, which farmvet does not list yet; use the server's https:// URL");
+                return null;
+            }
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                problem(path, "must be an http(s) URL for a server of kind git (git:// and ssh:// are to come)");
+                return null;
+            }
+            if (uri.getRawUserInfo() != null) {
+                problem(path, "must not hold credentials (user-info before @); put them under auth");
+                return null;
+            }
+            if (uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                problem(path, "must have a host and no query or fragment");
+                return null;
+            }
+        } catch (URISyntaxException e) {
+            problem(path, "is not a valid URL: " + e.getReason());
+            return null;
+        }
+        return text;
+    }
+
+    /** A {@code git} URL template with sample names in its placeholders, to check it as a URL. */
+    private static String filled(String template) {
+        return template.replace(Server.PROJECT, "PROJ").replace(Server.REPO, "repo");
     }
 
     private Auth auth(JsonNode n, String path) {

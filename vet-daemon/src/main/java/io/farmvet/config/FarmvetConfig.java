@@ -27,7 +27,8 @@ public record FarmvetConfig(
         State state,
         History history,
         Path source,
-        Explain explain) {
+        Explain explain,
+        Git git) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
@@ -76,6 +77,24 @@ public record FarmvetConfig(
     public FarmvetConfig {
         nodes = List.copyOf(nodes);
         explain = explain == null ? Explain.DEFAULTS : explain;
+        git = git == null ? Git.DEFAULTS : git;
+    }
+
+    /** A config without servers of kind {@code git}. */
+    public FarmvetConfig(
+            Farm farm,
+            Server primary,
+            List<Server> nodes,
+            Http http,
+            Listing listing,
+            Vet vet,
+            Repair repair,
+            RestServer server,
+            State state,
+            History history,
+            Path source,
+            Explain explain) {
+        this(farm, primary, nodes, http, listing, vet, repair, server, state, history, source, explain, null);
     }
 
     /** A config with the default {@code explain} section. */
@@ -131,7 +150,8 @@ public record FarmvetConfig(
                 state,
                 history,
                 source,
-                explain);
+                explain,
+                git);
     }
 
     /**
@@ -157,15 +177,79 @@ public record FarmvetConfig(
      *
      * @param member the node's name in its farm's {@code farmNodes} list ({@code nodes[i].member}), null to match
      *     by {@code name}
+     * @param kind what serves its listing ({@code kind})
+     * @param gitUrl for {@link Kind#GIT}: the repositories' URL with {@value #PROJECT} and {@value #REPO} to fill in;
+     *     then {@code url} is only the server's {@code scheme://host:port}; null for the other kinds
      */
-    public record Server(String name, URI url, Auth auth, String member) {
+    public record Server(String name, URI url, Auth auth, String member, Kind kind, String gitUrl) {
+        public static final String PROJECT = "{project}";
+        public static final String REPO = "{repo}";
+
+        /** {@code kind}: who builds the server's listing. */
+        public enum Kind {
+            /** Bitbucket's own {@code repo-hashes} (the default). */
+            BITBUCKET,
+            /** farmvet's agent, which serves the same listing with names. */
+            AGENT,
+            /** Any Git server: farmvet builds the listing itself over the Git protocol. */
+            GIT
+        }
+
+        public Server {
+            kind = kind == null ? Kind.BITBUCKET : kind;
+        }
+
         public Server(String name, URI url, Auth auth) {
             this(name, url, auth, null);
+        }
+
+        public Server(String name, URI url, Auth auth, String member) {
+            this(name, url, auth, member, Kind.BITBUCKET, null);
         }
 
         /** The name to look for in the farm's member list: {@code member} when set, else {@code name}. */
         public String memberName() {
             return member != null ? member : name;
+        }
+
+        public boolean isGit() {
+            return kind == Kind.GIT;
+        }
+
+        /** The URL reports show: the repositories' URL template of a {@code git} server, else {@code url}. */
+        public String shownUrl() {
+            return isGit() ? gitUrl : String.valueOf(url);
+        }
+
+        /** The URL of one repository of a {@code git} server. */
+        public String repositoryUrl(String projectKey, String slug) {
+            return gitUrl.replace(PROJECT, projectKey).replace(REPO, slug);
+        }
+    }
+
+    /**
+     * {@code git} and {@code repositories}: how servers of kind {@code git} are listed (issue 13).
+     *
+     * @param concurrency ls-remotes at once per server ({@code git.concurrency})
+     * @param repositories the farm's repositories ({@code repositories.file}), empty when no server is kind git
+     */
+    public record Git(int concurrency, List<RepositoryPath> repositories) {
+        public static final int DEFAULT_CONCURRENCY = 8;
+        /** Upper bound for git.concurrency: beyond this a server sees a denial of service, not a vet. */
+        public static final int MAX_CONCURRENCY = 64;
+
+        public static final Git DEFAULTS = new Git(DEFAULT_CONCURRENCY, List.of());
+
+        public Git {
+            repositories = List.copyOf(repositories);
+        }
+    }
+
+    /** One line of {@code repositories.file}: {@code project/repo}. */
+    public record RepositoryPath(String projectKey, String slug) {
+        @Override
+        public String toString() {
+            return projectKey + "/" + slug;
         }
     }
 
@@ -241,7 +325,7 @@ public record FarmvetConfig(
     /** A copy that vets only {@code subset} of the nodes (a REST trigger naming some nodes). */
     public FarmvetConfig withNodes(List<Server> subset) {
         return new FarmvetConfig(
-                farm, primary, subset, http, listing, vet, repair, server, state, history, source, explain);
+                farm, primary, subset, http, listing, vet, repair, server, state, history, source, explain, git);
     }
 
     /**

@@ -78,7 +78,10 @@ public final class RefsStep {
         servers.addAll(config.nodes());
         for (FarmvetConfig.Server server : servers) {
             sources.put(
-                    server.name(), agents ? new AgentRefs(fetcher, server) : new ScmRefs(server, config.http(), trust));
+                    server.name(),
+                    agents && !server.isGit()
+                            ? new AgentRefs(fetcher, server)
+                            : new ScmRefs(server, config.http(), trust));
             pools.put(
                     server.name(), Executors.newFixedThreadPool(PER_SERVER, NamedThreads.of("refs-" + server.name())));
         }

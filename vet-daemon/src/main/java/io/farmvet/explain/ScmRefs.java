@@ -22,8 +22,14 @@ final class ScmRefs implements RefsSource {
                 server.auth().authorizationHeader(), trust, http.connectTimeout(), http.readTimeout());
     }
 
-    /** {@code {url}/scm/{projectKey}/{slug}.git}, as Bitbucket serves Git over HTTP. */
+    /**
+     * {@code {url}/scm/{projectKey}/{slug}.git}, as Bitbucket serves Git over HTTP; a server of kind {@code git}
+     * serves it at its own {@code url} template.
+     */
     static String url(FarmvetConfig.Server server, RepositoryNames.Name name) {
+        if (server.isGit()) {
+            return server.repositoryUrl(name.projectKey(), name.slug());
+        }
         String base = server.url().toString();
         return (base.endsWith("/") ? base : base + "/") + "scm/" + name.projectKey() + "/" + name.slug() + ".git";
     }

@@ -94,6 +94,22 @@ public final class ListingFetcher implements Closeable {
     }
 
     /**
+     * Prepares {@code server}'s listing whatever its kind: the GET of {@link #prepare(FarmvetConfig.Server, String,
+     * ListingKind, ServerProgress)}, or for kind {@code git} the listing farmvet builds over the Git protocol
+     * ({@link GitListing}, always the full listing).
+     */
+    public ListingSource prepare(
+            FarmvetConfig.Server server,
+            String configPath,
+            ListingKind kind,
+            FarmvetConfig.Git git,
+            ServerProgress progress) {
+        return server.isGit()
+                ? new GitListing(server, configPath, git, http, progress)
+                : prepare(server, configPath, kind, progress);
+    }
+
+    /**
      * Prepares a GET of {@code pathAndQuery} (no leading slash) on {@code server}'s REST API, with its credentials:
      * for the small paged answers read beside the listings ({@link io.farmvet.names.PrimaryRepos}).
      */

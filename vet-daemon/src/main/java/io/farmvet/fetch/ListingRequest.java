@@ -24,7 +24,7 @@ import org.apache.hc.core5.http.HttpHeaders;
  * {@link #read} its body once. {@link #cancel} from any thread aborts it at whatever step it is; always
  * {@link #close}.
  */
-public final class ListingRequest implements AutoCloseable {
+public final class ListingRequest implements ListingSource {
     /** How much of an error answer's body goes into the message: enough for Bitbucket's JSON error. */
     private static final int ERROR_BODY_EXCERPT = 300;
     /** Longer than any bearer token or Basic credentials in practice: see {@link #bodyExcerpt}. */
@@ -61,6 +61,7 @@ public final class ListingRequest implements AutoCloseable {
      *
      * @throws FetchException the server could not be reached or did not answer with a listing
      */
+    @Override
     public void send() throws FetchException {
         progress.state(ServerProgress.State.CONNECTING);
         try {
@@ -115,6 +116,7 @@ public final class ListingRequest implements AutoCloseable {
      *
      * @throws FetchException the body could not be read whole, or is not a well-formed listing
      */
+    @Override
     public ListingSummary read(ListingHandler handler) throws FetchException {
         progress.state(ServerProgress.State.READING);
         Counted counted = new Counted(handler, progress);
@@ -157,6 +159,7 @@ public final class ListingRequest implements AutoCloseable {
     }
 
     /** Aborts the request from any thread; the pending or next {@link #read} fails with {@code reason}. */
+    @Override
     public void cancel(String reason) {
         failure.cancelled(reason);
         request.cancel();
@@ -166,11 +169,13 @@ public final class ListingRequest implements AutoCloseable {
      * The server's clock minus farmvet's, from the answer's {@code Date} header ({@link ClockSkew}), whatever its
      * status; null before {@link #send} has an answer, or when the header is missing or malformed.
      */
+    @Override
     public Long clockSkewMs() {
         return clockSkewMs;
     }
 
     /** Bytes of the body read so far. */
+    @Override
     public long bytesRead() {
         return progress.bytes();
     }

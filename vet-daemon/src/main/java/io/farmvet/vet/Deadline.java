@@ -1,7 +1,7 @@
 package io.farmvet.vet;
 
 import io.farmvet.concurrent.NamedThreads;
-import io.farmvet.fetch.ListingRequest;
+import io.farmvet.fetch.ListingSource;
 import io.farmvet.util.Units;
 import java.time.Duration;
 import java.util.Set;
@@ -22,7 +22,7 @@ final class Deadline implements AutoCloseable {
     /** Time allowed after a cancel for the fetch threads to wind down before the vet gives up on them. */
     private static final long CANCEL_GRACE_MS = 5_000;
 
-    private final Set<ListingRequest> requests = ConcurrentHashMap.newKeySet();
+    private final Set<ListingSource> requests = ConcurrentHashMap.newKeySet();
     private final AtomicReference<String> stopped = new AtomicReference<>();
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(NamedThreads.of("deadline"));
@@ -34,7 +34,7 @@ final class Deadline implements AutoCloseable {
         timer.schedule(() -> stop(reason), deadline.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    ListingRequest track(ListingRequest request) {
+    ListingSource track(ListingSource request) {
         requests.add(request);
         String reason = stopped.get();
         if (reason != null) {
@@ -45,7 +45,7 @@ final class Deadline implements AutoCloseable {
 
     void stop(String reason) {
         stopped.compareAndSet(null, reason);
-        for (ListingRequest request : requests) {
+        for (ListingSource request : requests) {
             request.cancel(stopped.get());
         }
     }

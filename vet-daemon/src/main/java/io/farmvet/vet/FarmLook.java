@@ -8,7 +8,7 @@ import io.farmvet.config.FarmvetConfig.Server;
 import io.farmvet.fetch.ClockSkew;
 import io.farmvet.fetch.FetchException;
 import io.farmvet.fetch.ListingFetcher;
-import io.farmvet.fetch.ListingRequest;
+import io.farmvet.fetch.ListingSource;
 import io.farmvet.listing.ListingKind;
 import io.farmvet.listing.ListingSummary;
 import io.farmvet.util.Units;
@@ -55,8 +55,8 @@ final class FarmLook {
     }
 
     Look look(List<Integer> nodeIndexes, VetProgress progress) {
-        ListingRequest primaryRequest =
-                deadline.track(fetcher.prepare(config.primary(), "primary", ListingKind.FULL, progress.primary()));
+        ListingSource primaryRequest = deadline.track(
+                fetcher.prepare(config.primary(), "primary", ListingKind.FULL, config.git(), progress.primary()));
         CompletableFuture<PrimaryTable> primaryReady = new CompletableFuture<>();
         NodeReadAhead.ReadAhead readAhead =
                 NodeReadAhead.ReadAhead.forThisMachine(config.listing().readAheadBytes());
@@ -64,8 +64,8 @@ final class FarmLook {
         List<Future<NodeOutcome>> outcomes = new ArrayList<>();
         for (int index : nodeIndexes) {
             Server node = config.nodes().get(index);
-            ListingRequest request = deadline.track(
-                    fetcher.prepare(node, "nodes[" + index + "]", ListingKind.FULL, progress.node(index)));
+            ListingSource request = deadline.track(fetcher.prepare(
+                    node, "nodes[" + index + "]", ListingKind.FULL, config.git(), progress.node(index)));
             outcomes.add(pool.submit(() -> fetchNode(index, node, request, primaryReady, readAhead)));
         }
         VetReport.PrimaryResult primaryResult = deadline.await(primary);
@@ -77,9 +77,9 @@ final class FarmLook {
         return new Look(primaryResult, table, nodes);
     }
 
-    private VetReport.PrimaryResult fetchPrimary(ListingRequest request, CompletableFuture<PrimaryTable> ready) {
+    private VetReport.PrimaryResult fetchPrimary(ListingSource request, CompletableFuture<PrimaryTable> ready) {
         long start = System.nanoTime();
-        String url = config.primary().url().toString();
+        String url = config.primary().shownUrl();
         try (request) {
             request.send();
             PrimaryTable table = new PrimaryTable();
@@ -103,7 +103,7 @@ final class FarmLook {
     private NodeOutcome fetchNode(
             int index,
             Server node,
-            ListingRequest request,
+            ListingSource request,
             CompletableFuture<PrimaryTable> primaryReady,
             NodeReadAhead.ReadAhead readAhead) {
         long start = System.nanoTime();
@@ -140,7 +140,7 @@ final class FarmLook {
     }
 
     /** The server's clock skew as its answer showed it, warned about when Bitbucket's JWTs are at risk. */
-    private static Long skewOf(String server, ListingRequest request) {
+    private static Long skewOf(String server, ListingSource request) {
         Long skewMs = request.clockSkewMs();
         if (ClockSkew.notable(skewMs)) {
             log.warn(
@@ -178,7 +178,7 @@ final class FarmLook {
         VetReport.NodeResult failedResult() {
             return new VetReport.NodeResult(
                     node.name(),
-                    node.url().toString(),
+                    node.shownUrl(),
                     VetReport.NodeStatus.FAILED,
                     error,
                     null,
@@ -190,7 +190,7 @@ final class FarmLook {
         VetReport.NodeResult vettedResult(List<Inconsistency> found) {
             return new VetReport.NodeResult(
                     node.name(),
-                    node.url().toString(),
+                    node.shownUrl(),
                     VetReport.NodeStatus.VETTED,
                     null,
                     comparison.repositories(),

@@ -8,6 +8,7 @@ import io.farmvet.repair.NodeVerification;
 import io.farmvet.repair.RepairEntry;
 import io.farmvet.repair.RepairNode;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -46,6 +47,20 @@ record NodeVet(
     static NodeVet asked(int index, Server server, NodeStatusProbe probe, ExecutorService pool) {
         return new NodeVet(
                 index, server, new StatusAsk(probe, pool.submit(probe::ask)), null, null, null, null, List.of(), null);
+    }
+
+    /** A node without a {@code /status} to ask (kind {@code git}): its state is unknown, null, as a 404's. */
+    static NodeVet unasked(int index, Server server) {
+        return new NodeVet(
+                index,
+                server,
+                new StatusAsk(null, CompletableFuture.completedFuture(null)),
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                null);
     }
 
     /** With the first look's outcome, and the {@code /status} answer waited for (see {@link StatusAsk#await}). */

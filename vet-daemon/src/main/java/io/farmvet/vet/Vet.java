@@ -89,7 +89,11 @@ public final class Vet {
             List<NodeVet> nodes = new ArrayList<>();
             for (int index = 0; index < config.nodes().size(); index++) {
                 FarmvetConfig.Server server = config.nodes().get(index);
-                nodes.add(NodeVet.asked(index, server, fetcher.statusProbe(server), pool));
+                // A server of kind git has no /status: the Git protocol tells nothing of its state.
+                nodes.add(
+                        server.isGit()
+                                ? NodeVet.unasked(index, server)
+                                : NodeVet.asked(index, server, fetcher.statusProbe(server), pool));
             }
             FarmLook farm = new FarmLook(config, fetcher, pool, deadline);
             FarmLook.Look first = farm.look(nodes.stream().map(NodeVet::index).toList(), progress);

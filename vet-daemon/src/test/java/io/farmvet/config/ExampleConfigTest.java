@@ -40,6 +40,7 @@ class ExampleConfigTest {
         Files.writeString(dir.resolve("api.token"), "example-api-token-0123456789\n");
         Files.writeString(dir.resolve("metrics.token"), "example-metrics-token-0123456789\n");
         Files.writeString(dir.resolve("webhook.secret"), "example-webhook-secret-0123456789\n");
+        Files.writeString(dir.resolve("repos.txt"), "# the farm's repositories\nPROJ/app\n");
         try (InputStream ca = getClass().getResourceAsStream("/config/valid/ca.pem")) {
             Files.copy(ca, dir.resolve("ca.pem"));
         }
@@ -53,7 +54,10 @@ class ExampleConfigTest {
         assertThat(config.farm().mirrorServerId()).isEqualTo("B0AB-4C1D-9E2F-7A3B");
         assertThat(config.primary().url()).isEqualTo(URI.create("https://bitbucket.example.com"));
         assertThat(config.primary().auth().authorizationHeader()).isEqualTo("Bearer example-primary-token");
-        assertThat(config.nodes()).hasSize(2);
+        assertThat(config.nodes()).hasSize(3);
+        assertThat(config.nodes().get(2).kind()).isEqualTo(FarmvetConfig.Server.Kind.GIT);
+        assertThat(config.git().concurrency()).isEqualTo(FarmvetConfig.Git.DEFAULT_CONCURRENCY);
+        assertThat(config.git().repositories()).containsExactly(new FarmvetConfig.RepositoryPath("PROJ", "app"));
         assertThat(config.nodes().get(0).auth()).isInstanceOfSatisfying(Auth.Basic.class, basic -> {
             assertThat(basic.username()).isEqualTo("farmvet");
             assertThat(basic.password().reveal()).isEqualTo("example-mirror-password");
@@ -98,11 +102,16 @@ class ExampleConfigTest {
                         "farm.name",
                         "farm.scope",
                         "farm.mirror-server-id",
+                        "primary.kind",
                         "primary.url",
                         "primary.auth.bearer-token-file",
                         "nodes[].name",
                         "nodes[].url",
                         "nodes[].member",
+                        "nodes[].kind",
+                        "repositories.from",
+                        "repositories.file",
+                        "git.concurrency",
                         "nodes[].auth.basic.username",
                         "nodes[].auth.basic.password-file",
                         "nodes[].auth.bearer-token-file",

@@ -25,6 +25,7 @@ public final class TestConfigs {
     private long readAhead = FarmvetConfig.Listing.DEFAULT_READ_AHEAD;
     private RepairSettings repair = RepairSettings.defaults();
     private Path stateDir = Path.of("target", "test-state");
+    private FarmvetConfig.Git git = FarmvetConfig.Git.DEFAULTS;
     private FarmvetConfig.Explain explain = new FarmvetConfig.Explain(0, FarmvetConfig.Explain.DEFAULT_DELAY_THRESHOLD);
 
     public TestConfigs primary(URI url) {
@@ -48,6 +49,30 @@ public final class TestConfigs {
     /** A node whose name in its farm's member list ({@code nodes[i].member}) is {@code member}. */
     public TestConfigs node(String name, URI url, String member) {
         nodes.add(new FarmvetConfig.Server(name, url, Auth.NONE, member));
+        return this;
+    }
+
+    /** A node of kind git whose repositories are at {@code urlTemplate} ({@code {project}}, {@code {repo}}). */
+    public TestConfigs gitNode(String name, String urlTemplate, Auth auth) {
+        URI filled = URI.create(urlTemplate.replace("{project}", "p").replace("{repo}", "r"));
+        nodes.add(new FarmvetConfig.Server(
+                name,
+                URI.create(filled.getScheme() + "://" + filled.getRawAuthority()),
+                auth,
+                null,
+                FarmvetConfig.Server.Kind.GIT,
+                urlTemplate));
+        return this;
+    }
+
+    /** {@code repositories.file}'s lines, {@code project/repo}. */
+    public TestConfigs repositories(String... paths) {
+        List<FarmvetConfig.RepositoryPath> list = new ArrayList<>();
+        for (String path : paths) {
+            String[] parts = path.split("/");
+            list.add(new FarmvetConfig.RepositoryPath(parts[0], parts[1]));
+        }
+        git = new FarmvetConfig.Git(git.concurrency(), list);
         return this;
     }
 
@@ -116,6 +141,7 @@ public final class TestConfigs {
                         FarmvetConfig.DEFAULT_KEEP_FAILURES,
                         FarmvetConfig.DEFAULT_HISTORY_MAX_BYTES),
                 Path.of("test.yaml"),
-                explain);
+                explain,
+                git);
     }
 }

@@ -1,0 +1,272 @@
+package io.farmvet.fetch;
+
+import io.farmvet.concurrent.NamedThreads;
+import io.farmvet.config.FarmvetConfig;
+import io.farmvet.config.FarmvetConfig.RepositoryPath;
+import io.farmvet.git.RepositoryHashes;
+import io.farmvet.git.StableIds;
+import io.farmvet.git.remote.LsRemote;
+import io.farmvet.git.remote.LsRemoteException;
+import io.farmvet.git.remote.RemoteHashes;
+import io.farmvet.listing.EntryRejectedException;
+import io.farmvet.listing.ListingEntry;
+import io.farmvet.listing.ListingHandler;
+import io.farmvet.listing.ListingSummary;
+import io.farmvet.util.Units;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listing of a server of kind {@code git} (issue 13), built by farmvet itself: one in-process ls-remote per
+ * repository of {@code repositories.file}, {@code git.concurrency} at once, hashed as the agent hashes
+ * ({@link RemoteHashes}), fed to the handler in the shape the agent's listing has (projects in key order, each with
+ * its repositories, names included), so that comparing, repairing and reporting do not know the difference.
+ *
+ * <p>Memory stays bounded: at most twice {@code git.concurrency} advertisements are held, however many repositories.
+ *
+ * <p>What a repository's answer becomes:
+ *
+ * <ul>
+ *   <li>refs: a listing entry;
+ *   <li>not found: no entry, so the repository is {@code missing} on that node;
+ *   <li>refused (401, 403) on a node: an entry with the all-zero content hash, "not computed yet", which never
+ *       differs, so the repository is neither {@code missing} nor repaired; counted and told in the log. Refused on
+ *       every repository, the node fails: it must not look like a node that has none. On the primary, a refusal
+ *       fails the primary: a repository it does not show would be {@code extra} on every node;
+ *   <li>anything else (timed out, too large, unreachable): the server fails, as a broken {@code repo-hashes} does.
+ * </ul>
+ */
+public final class GitListing implements ListingSource {
+    private static final Logger log = LoggerFactory.getLogger(GitListing.class);
+    /** Bitbucket's "not computed yet" placeholder, which a comparison counts as up to date. */
+    private static final String NOT_COMPUTED = "0".repeat(64);
+
+    private final FarmvetConfig.Server server;
+    private final String configPath;
+    private final boolean primary;
+    private final List<RepositoryPath> repositories;
+    private final int concurrency;
+    private final FarmvetConfig.Http http;
+    private final ServerProgress progress;
+    private final CompletableFuture<String> cancelled = new CompletableFuture<>();
+    private volatile ExecutorService pool;
+    private LsRemote lsRemote;
+
+    GitListing(
+            FarmvetConfig.Server server,
+            String configPath,
+            FarmvetConfig.Git git,
+            FarmvetConfig.Http http,
+            ServerProgress progress) {
+        this.server = server;
+        this.configPath = configPath;
+        this.primary = configPath.equals(FarmvetConfig.PRIMARY_NAME);
+        this.repositories = git.repositories().stream()
+                .sorted(Comparator.comparing(RepositoryPath::projectKey).thenComparing(RepositoryPath::slug))
+                .toList();
+        this.concurrency = git.concurrency();
+        this.http = http;
+        this.progress = progress;
+    }
+
+    /** Sets up the server's TLS trust and credentials; the first ls-remote goes out with {@link #read}. */
+    @Override
+    public void send() throws FetchException {
+        progress.state(ServerProgress.State.CONNECTING);
+        try {
+            LsRemote.Settings settings = new LsRemote.Settings(
+                    server.auth().authorizationHeader(),
+                    TlsTrust.trustManagers(http.caFile()),
+                    http.connectTimeout(),
+                    http.readTimeout());
+            lsRemote = new LsRemote(server.name(), settings);
+        } catch (GeneralSecurityException | IOException e) {
+            progress.state(ServerProgress.State.FAILED);
+            throw new FetchException(server.name() + ": cannot set up TLS from http.ca-file: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ListingSummary read(ListingHandler handler) throws FetchException {
+        progress.state(ServerProgress.State.READING);
+        pool = Executors.newFixedThreadPool(concurrency, NamedThreads.of("git-" + server.name()));
+        if (cancelled.isDone()) {
+            pool.shutdownNow();
+        }
+        try {
+            ListingSummary summary = list(handler);
+            progress.state(ServerProgress.State.DONE);
+            return summary;
+        } catch (FetchException e) {
+            progress.state(ServerProgress.State.FAILED);
+            throw e;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private ListingSummary list(ListingHandler handler) throws FetchException {
+        ArrayDeque<Pending> window = new ArrayDeque<>();
+        int next = 0;
+        long projects = 0;
+        long listed = 0;
+        int refused = 0;
+        String firstRefused = null;
+        String project = null;
+        ListingEntry entry = new ListingEntry();
+        try {
+            while (next < repositories.size() || !window.isEmpty()) {
+                while (next < repositories.size() && window.size() < 2 * concurrency) {
+                    window.add(submit(repositories.get(next++)));
+                }
+                Pending pending = window.poll();
+                Outcome outcome = await(pending);
+                RepositoryPath path = pending.path();
+                progress.addRepositories(1);
+                boolean absent =
+                        outcome.failure() != null && outcome.failure().reason() == LsRemoteException.Reason.NOT_FOUND;
+                // A project is listed once a repository of it is there, as the agent lists a project directory
+                // holding a repository: a node with none of a project's repositories does not mirror it (scope).
+                if (!absent && !path.projectKey().equals(project)) {
+                    project = path.projectKey();
+                    projects++;
+                    handler.project(StableIds.projectId(project), false, project);
+                }
+                if (outcome.hashes() != null) {
+                    RepositoryHashes h = outcome.hashes();
+                    handler.repository(entry.set(h.projectId(), h.repositoryId(), h.contentHash(), h.metadataHash())
+                            .slug(h.slug()));
+                    listed++;
+                    continue;
+                }
+                LsRemoteException failure = outcome.failure();
+                switch (failure.reason()) {
+                    case NOT_FOUND -> {
+                        // Absent from the listing: the repository is missing there.
+                    }
+                    case REFUSED -> {
+                        if (primary) {
+                            throw new FetchException(
+                                    failure.getMessage() + "; the primary must show every repository of"
+                                            + " repositories.file, or each would look extra on the nodes: give "
+                                            + configPath + ".auth read access, or drop it from the file",
+                                    failure);
+                        }
+                        refused++;
+                        firstRefused = firstRefused == null ? failure.getMessage() : firstRefused;
+                        handler.repository(entry.set(
+                                        StableIds.projectId(path.projectKey()),
+                                        StableIds.repositoryId(path.projectKey(), path.slug()),
+                                        NOT_COMPUTED,
+                                        null)
+                                .slug(path.slug()));
+                        listed++;
+                    }
+                    default -> throw new FetchException(failure.getMessage(), failure);
+                }
+            }
+            if (refused > 0 && refused == repositories.size()) {
+                throw new FetchException(
+                        server.name() + ": refused every one of " + Units.count(refused, "repository", "repositories")
+                                + " (first: " + firstRefused + "); check " + configPath + ".auth",
+                        null);
+            }
+            if (refused > 0) {
+                log.warn(
+                        "{}: refused {} of {}, not judged (first: {}); check {}.auth",
+                        server.name(),
+                        refused,
+                        Units.count(repositories.size(), "repository", "repositories"),
+                        firstRefused,
+                        configPath);
+            }
+            handler.end();
+            return new ListingSummary(projects, listed, 0);
+        } catch (EntryRejectedException e) {
+            throw new FetchException(server.name() + ": " + e.getMessage(), e);
+        } finally {
+            window.forEach(p -> p.outcome().cancel(true));
+        }
+    }
+
+    private Pending submit(RepositoryPath path) {
+        String url = server.repositoryUrl(path.projectKey(), path.slug());
+        try {
+            return new Pending(
+                    path,
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    return new Outcome(
+                                            RemoteHashes.of(path.projectKey(), path.slug(), lsRemote.list(url)), null);
+                                } catch (LsRemoteException e) {
+                                    return new Outcome(null, e);
+                                }
+                            },
+                            pool));
+        } catch (RejectedExecutionException e) {
+            // Cancelled: the pool is shut down, and await() reports the cancel.
+            return new Pending(path, CompletableFuture.failedFuture(e));
+        }
+    }
+
+    /** The repository's outcome, or the cancel's reason as a failure when the vet stops first. */
+    private Outcome await(Pending pending) throws FetchException {
+        CompletableFuture.anyOf(pending.outcome(), cancelled)
+                .exceptionally(e -> null)
+                .join();
+        if (cancelled.isDone()) {
+            throw new FetchException(
+                    server.name() + ": cancelled (" + cancelled.join() + ") after "
+                            + Units.count(progress.repositories(), "repository", "repositories") + " of "
+                            + repositories.size(),
+                    null);
+        }
+        try {
+            return pending.outcome().join();
+        } catch (RuntimeException e) {
+            throw new FetchException(server.name() + ": ls-remote failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void cancel(String reason) {
+        cancelled.complete(reason);
+        ExecutorService running = pool;
+        if (running != null) {
+            running.shutdownNow();
+        }
+    }
+
+    @Override
+    public Long clockSkewMs() {
+        return null;
+    }
+
+    /** Advertisements are not counted: the ls-remote bounds each one ({@link LsRemote#DEFAULT_MAX_BYTES}). */
+    @Override
+    public long bytesRead() {
+        return 0;
+    }
+
+    @Override
+    public void close() {
+        ExecutorService running = pool;
+        if (running != null) {
+            running.shutdownNow();
+        }
+    }
+
+    private record Pending(RepositoryPath path, CompletableFuture<Outcome> outcome) {}
+
+    private record Outcome(RepositoryHashes hashes, LsRemoteException failure) {}
+}
