@@ -125,7 +125,10 @@ public final class ManifestReader {
             throw parse.error("corrupt gzip data: " + e.getMessage(), counted.count, e);
         } catch (EOFException e) {
             // GZIPInputStream's own EOFException ("Unexpected end of ZLIB input stream"); Jackson's is a
-            // JsonProcessingException, handled inside.
+            // JsonProcessingException, handled inside. From a plain stream it is the stream's, passed on.
+            if (!gzipped) {
+                throw e;
+            }
             throw parse.error("the gzip stream ends early: " + e.getMessage(), counted.count, e);
         } catch (CharConversionException e) {
             throw parse.error("not UTF-8 JSON text: " + e.getMessage(), counted.count, e);

@@ -228,6 +228,25 @@ class ManifestReaderTest {
         assertThat(e.nearKey()).isEqualTo("/a.git");
     }
 
+    @Test
+    void aBrokenPlainStreamIsTheStreamsErrorNotTheManifests() {
+        InputStream broken = new InputStream() {
+            private final byte[] start = "{\"/a.git\": {".getBytes(StandardCharsets.US_ASCII);
+            private int sent;
+
+            @Override
+            public int read() throws IOException {
+                // The start reaches the parser (past the gzip sniffing), then the connection drops.
+                if (sent < start.length) {
+                    return start[sent++];
+                }
+                throw new java.io.EOFException("connection closed");
+            }
+        };
+        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> reader.read(broken, "m.js", x -> {}));
+        assertThat(e).isExactlyInstanceOf(java.io.EOFException.class).hasMessage("connection closed");
+    }
+
     /** At most one byte per read, like a slow HTTP body. */
     private static final class OneByte extends FilterInputStream {
         OneByte(InputStream in) {
