@@ -1,6 +1,7 @@
 package io.farmvet.cli;
 
 import io.farmvet.compare.Scope;
+import io.farmvet.grokmirror.ManifestReader;
 import io.farmvet.listing.ListingLimits;
 import io.farmvet.listing.ListingReader;
 import io.farmvet.vet.FileDiff;
@@ -63,6 +64,14 @@ final class DiffCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the report as one JSON document")
     boolean json;
 
+    @Option(
+            names = "--manifest",
+            description = {
+                "the two files are grokmirror manifests (manifest.js or manifest.js.gz, gzip told by content):"
+                        + " equal fingerprints agree, a different one is content, a different head is metadata"
+            })
+    boolean manifest;
+
     DiffCommand(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
@@ -71,8 +80,10 @@ final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            VetReport report = new FileDiff(new ListingReader(ListingLimits.DEFAULTS), Clock.systemUTC())
-                    .run(primary, node, scope);
+            FileDiff diff = manifest
+                    ? FileDiff.ofManifests(new ManifestReader(), Clock.systemUTC())
+                    : new FileDiff(new ListingReader(ListingLimits.DEFAULTS), Clock.systemUTC());
+            VetReport report = diff.run(primary, node, scope);
             return ReportOutput.print(report, json, out, err);
         } catch (NoSuchFileException e) {
             throw new ParameterException(spec.commandLine(), "no such file: " + e.getFile());

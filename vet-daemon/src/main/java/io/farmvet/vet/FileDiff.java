@@ -5,9 +5,13 @@ import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.NodeComparison;
 import io.farmvet.compare.PrimaryTable;
 import io.farmvet.compare.Scope;
+import io.farmvet.fetch.manifest.ManifestSource;
+import io.farmvet.grokmirror.ManifestFormatException;
+import io.farmvet.grokmirror.ManifestReader;
+import io.farmvet.listing.ListingFormatException;
+import io.farmvet.listing.ListingHandler;
 import io.farmvet.listing.ListingKind;
 import io.farmvet.listing.ListingReader;
-import io.farmvet.listing.ListingSummary;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,12 +26,33 @@ import java.util.List;
  * {@code jq} and {@code diff}, with the same verdicts and report as a vet.
  */
 public final class FileDiff {
-    private final ListingReader reader;
+    /** Reads one saved file into a listing handler; a malformed file throws its own format exception. */
+    @FunctionalInterface
+    private interface FileReader {
+        void read(Path file, ListingHandler handler) throws IOException;
+    }
+
+    private final FileReader reader;
     private final Clock clock;
 
     public FileDiff(ListingReader reader, Clock clock) {
+        this(
+                (file, handler) -> {
+                    try (InputStream in = open(file)) {
+                        reader.read(in, file.toString(), ListingKind.FULL, handler);
+                    }
+                },
+                clock);
+    }
+
+    private FileDiff(FileReader reader, Clock clock) {
         this.reader = reader;
         this.clock = clock;
+    }
+
+    /** The same comparison on two saved grokmirror manifests ({@code farmvet diff --manifest}), plain or gzipped. */
+    public static FileDiff ofManifests(ManifestReader reader, Clock clock) {
+        return new FileDiff((file, handler) -> ManifestSource.ofFile(file).read(reader, handler), clock);
     }
 
     /**
@@ -41,15 +66,16 @@ public final class FileDiff {
         long start = System.nanoTime();
         PrimaryTable table = new PrimaryTable();
         String primaryError = null;
-        ListingSummary primarySummary = null;
-        try (InputStream in = open(primaryFile)) {
-            primarySummary = reader.read(in, primaryFile.toString(), ListingKind.FULL, table);
-        } catch (io.farmvet.listing.ListingFormatException e) {
+        boolean primaryRead = false;
+        try {
+            reader.read(primaryFile, table);
+            primaryRead = true;
+        } catch (ListingFormatException | ManifestFormatException e) {
             primaryError = e.getMessage();
         }
         VetReport.PrimaryResult primary = new VetReport.PrimaryResult(
                 primaryFile.toString(),
-                primarySummary == null ? null : (long) table.size(),
+                primaryRead ? (long) table.size() : null,
                 Files.size(primaryFile),
                 msSince(start),
                 primaryError);
@@ -61,8 +87,8 @@ public final class FileDiff {
             node = failed(name, nodeFile, "not compared: the primary's listing could not be read", nodeStart);
         } else {
             NodeComparison comparison = new NodeComparison(table);
-            try (InputStream in = open(nodeFile)) {
-                reader.read(in, nodeFile.toString(), ListingKind.FULL, comparison);
+            try {
+                reader.read(nodeFile, comparison);
                 List<Inconsistency> found =
                         FarmComparison.verdicts(table, comparison, FarmComparison.scope(scope, List.of(comparison)));
                 node = new VetReport.NodeResult(
@@ -74,7 +100,7 @@ public final class FileDiff {
                         Files.size(nodeFile),
                         msSince(nodeStart),
                         found);
-            } catch (io.farmvet.listing.ListingFormatException e) {
+            } catch (ListingFormatException | ManifestFormatException e) {
                 node = failed(name, nodeFile, e.getMessage(), nodeStart);
             }
         }
