@@ -25,9 +25,12 @@ final class MembersAsk {
 
     private final Map<Server, Pending> pending = new LinkedHashMap<>();
 
-    /** Asks every node of {@code nodes} on {@code pool}. */
+    /** Asks every node of {@code nodes} on {@code pool}, but servers of kind git: they are in no Bitbucket farm. */
     MembersAsk(List<NodeVet> nodes, ListingFetcher fetcher, ExecutorService pool) {
         for (NodeVet node : nodes) {
+            if (node.server().isGit()) {
+                continue;
+            }
             FarmNodesProbe probe = fetcher.farmNodesProbe(node.server(), "nodes[" + node.index() + "]");
             pending.put(node.server(), new Pending(probe, pool.submit(probe::ask)));
         }
@@ -40,7 +43,8 @@ final class MembersAsk {
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMs);
         Map<Server, FarmNodesProbe.Answer> answers = new LinkedHashMap<>();
         pending.forEach((server, ask) -> answers.put(server, await(server, ask, until)));
-        FarmMembership membership = FarmMembership.of(answers, configured);
+        FarmMembership membership = FarmMembership.of(
+                answers, configured.stream().filter(s -> !s.isGit()).toList());
         membership.notes().forEach(note -> log.info("{}", note));
         for (FarmMembership.UnvettedMember member : membership.unvettedMembers()) {
             log.warn(

@@ -243,10 +243,11 @@ public final class Vet {
         }
     }
 
-    /** The vetted nodes and their drift, for the sync diagnostics. */
+    /** The vetted nodes and their drift; servers of kind git have no mirroring API to ask. */
     private static List<SyncDiagnosis.Target> diagnosed(List<NodeVet> nodes) {
         return nodes.stream()
                 .filter(NodeVet::vetted)
+                .filter(n -> !n.server().isGit())
                 .map(n -> new SyncDiagnosis.Target(n.server(), "nodes[" + n.index() + "]", n.verdicts()))
                 .toList();
     }

@@ -154,6 +154,26 @@ class VetGitKindTest {
     }
 
     @Test
+    void aGitNodeIsAskedOnlyForGitNotForBitbucketsMirroringApi() throws Exception {
+        Path beta = mirror.resolve("PROJ/beta.git");
+        git(beta, "update-ref", "refs/heads/main", commit(beta, "rewritten on the node"));
+        AgentServer primary = agent(upstream);
+        GitHttpServer nodeGit = gitServer(mirror);
+
+        VetReport report = VetReports.vet(farm(primary).explain(10).gitNode("mirror-1", template(nodeGit), Auth.NONE));
+
+        assertThat(report.nodes().get(0).inconsistencies()).hasSize(1);
+        // No farmNodes, supportInfo or mirrorRepos call: a plain Git server has none, and each would be a note.
+        assertThat(nodeGit.requests())
+                .extracting(GitHttpServer.Seen::path)
+                .isNotEmpty()
+                .allMatch(path -> path.endsWith("/info/refs") || path.endsWith("/git-upload-pack"), "Git paths only");
+        assertThat(report.members().notes()).isEmpty();
+        assertThat(report.members().checked()).isFalse();
+        assertThat(report.sync().node("mirror-1")).isEqualTo(io.farmvet.explain.NodeSync.NONE);
+    }
+
+    @Test
     void aGitNodeInStepWithTheAgentPrimaryIsConsistent() throws Exception {
         AgentServer primary = agent(upstream);
         GitHttpServer nodeGit = gitServer(mirror);
