@@ -40,6 +40,7 @@ public final class GitHttpServer implements AutoCloseable {
     private volatile int failStatus;
     private volatile boolean stalled;
     private volatile long advertisementBytes;
+    private volatile String forbidden;
 
     private GitHttpServer(Path root) throws Exception {
         backend = new GitHttpBackend(root);
@@ -84,6 +85,12 @@ public final class GitHttpServer implements AutoCloseable {
         return this;
     }
 
+    /** Answers 403 to the requests for one repository ({@code PROJ/slug.git}), as a server whose account may not read it. */
+    public GitHttpServer forbid(String relative) {
+        forbidden = "/" + relative + "/";
+        return this;
+    }
+
     /** Holds every request unanswered until the server closes. */
     public GitHttpServer stall() {
         stalled = true;
@@ -117,6 +124,11 @@ public final class GitHttpServer implements AutoCloseable {
                     failStatus,
                     "text/plain",
                     "failing on purpose\n".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        String refused = forbidden;
+        if (refused != null && path.startsWith(refused)) {
+            answer(response, callback, 403, "text/plain", "not yours\n".getBytes(StandardCharsets.UTF_8));
             return;
         }
         String required = requiredAuthorization;

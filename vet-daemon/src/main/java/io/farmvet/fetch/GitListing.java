@@ -46,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class GitListing implements ListingSource {
+    @Override
+    public List<String> notes() {
+        return notes;
+    }
+
     private static final Logger log = LoggerFactory.getLogger(GitListing.class);
     /** Bitbucket's "not computed yet" placeholder, which a comparison counts as up to date. */
     private static final String NOT_COMPUTED = "0".repeat(64);
@@ -59,6 +64,7 @@ public final class GitListing implements ListingSource {
     private final ServerProgress progress;
     private final CompletableFuture<String> cancelled = new CompletableFuture<>();
     private volatile ExecutorService pool;
+    private volatile List<String> notes = List.of();
     private LsRemote lsRemote;
 
     GitListing(
@@ -181,13 +187,12 @@ public final class GitListing implements ListingSource {
                         null);
             }
             if (refused > 0) {
-                log.warn(
-                        "{}: refused {} of {}, not judged (first: {}); check {}.auth",
-                        server.name(),
-                        refused,
-                        Units.count(repositories.size(), "repository", "repositories"),
-                        firstRefused,
-                        configPath);
+                String note = server.name() + ": refused " + refused + " of "
+                        + Units.count(repositories.size(), "repository", "repositories")
+                        + ", which are not judged on this node (first: " + firstRefused + "); check " + configPath
+                        + ".auth";
+                log.warn("{}", note);
+                notes = List.of(note);
             }
             handler.end();
             return new ListingSummary(projects, listed, 0);

@@ -27,4 +27,9 @@ public interface ListingSource extends AutoCloseable {
 
     @Override
     void close();
+
+    /** What the listing, read whole, could not judge: one line each for the report (a refused repository). */
+    default java.util.List<String> notes() {
+        return java.util.List.of();
+    }
 }

@@ -36,8 +36,8 @@ import java.util.function.LongFunction;
  * {"lastEventAt", "syncType", "eventId"}}, the last {@code mirror:repo_synchronized} webhook the daemon received
  * for it, and {@code {"lastSyncDate", "initialSyncDate", "failedSyncCount", "status", "bitbucketDelayed"}}, what
  * the node said of it (issue 12 section 3; each null when the node did not say). A node's {@code
- * "refChangesQueue"} is the farm's pending sync requests it reported, and its {@code "notes"} what its sync
- * diagnostics could not do. {@code unvettedMembers} and {@code unlistedNodes} are null when no node gave its
+ * "refChangesQueue"} is the farm's pending sync requests it reported, and its {@code "notes"} what its listing
+ * could not judge and what its sync diagnostics could not do. {@code unvettedMembers} and {@code unlistedNodes} are null when no node gave its
  * farm's member list. {@code "refs": [{"ref", "primary", "node"}]} (object ids, null where the ref is absent on
  * that side; at most {@value RepositoryRefs#MAX_LISTED}) and {@code "refsOmitted"} are there only for a {@code
  * content} inconsistency the explain step listed; {@code refsNotes} says what it could not ask. {@code "confirm"}
@@ -146,6 +146,9 @@ public final class JsonReport {
         NodeSync diagnosed = diagnostics.node(node.name());
         writeNullableNumber(json, "refChangesQueue", diagnosed.refChangesQueue());
         json.writeArrayFieldStart("notes");
+        for (String note : node.notes()) {
+            json.writeString(note);
+        }
         for (String note : diagnosed.notes()) {
             json.writeString(note);
         }

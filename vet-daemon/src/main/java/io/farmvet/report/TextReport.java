@@ -105,6 +105,9 @@ public final class TextReport {
                 Units.count(node.repositories(), "repository", "repositories"),
                 Units.bytes(node.bytes()),
                 found.isEmpty() ? "consistent" : found.size() + " inconsistent (" + countByKind(found) + ")");
+        for (String note : node.notes()) {
+            out.printf("    note: %s%n", note);
+        }
         sync.writeNode(out);
         for (int i = 0; i < Math.min(MAX_LISTED, found.size()); i++) {
             Inconsistency inconsistency = found.get(i);

@@ -118,7 +118,8 @@ final class FarmLook {
                     summary.bytes(),
                     msSince(start),
                     null,
-                    skewOf(node.name(), request));
+                    skewOf(node.name(), request),
+                    request.notes());
         } catch (FetchException e) {
             if (e.getCause() instanceof NodeReadAhead.PrimaryUnavailable unavailable) {
                 String why = unavailable.interrupted()
@@ -166,13 +167,14 @@ final class FarmLook {
             long bytes,
             long durationMs,
             String error,
-            Long clockSkewMs) {
+            Long clockSkewMs,
+            List<String> notes) {
         static NodeOutcome failed(int index, Server node, String error, long bytes, long durationMs) {
-            return new NodeOutcome(index, node, null, bytes, durationMs, error, null);
+            return new NodeOutcome(index, node, null, bytes, durationMs, error, null, List.of());
         }
 
         NodeOutcome withClockSkew(Long clockSkewMs) {
-            return new NodeOutcome(index, node, comparison, bytes, durationMs, error, clockSkewMs);
+            return new NodeOutcome(index, node, comparison, bytes, durationMs, error, clockSkewMs, notes);
         }
 
         VetReport.NodeResult failedResult() {
@@ -189,14 +191,15 @@ final class FarmLook {
 
         VetReport.NodeResult vettedResult(List<Inconsistency> found) {
             return new VetReport.NodeResult(
-                    node.name(),
-                    node.shownUrl(),
-                    VetReport.NodeStatus.VETTED,
-                    null,
-                    comparison.repositories(),
-                    bytes,
-                    durationMs,
-                    found);
+                            node.name(),
+                            node.shownUrl(),
+                            VetReport.NodeStatus.VETTED,
+                            null,
+                            comparison.repositories(),
+                            bytes,
+                            durationMs,
+                            found)
+                    .withNotes(notes);
         }
     }
 }

@@ -210,6 +210,8 @@ public record VetReport(
      *     ({@link io.farmvet.fetch.ClockSkew}); null when it did not answer or sent no readable date
      * @param secondLook how its drift was looked at again before a repair (per repository or through the
      *     listings, issue 12); null when it was not
+     * @param notes what its listing, read whole, could not judge (a server of kind git refusing some
+     *     repositories), one line each
      */
     public record NodeResult(
             String name,
@@ -223,10 +225,12 @@ public record VetReport(
             List<RepairEntry> repairs,
             String state,
             Long clockSkewMs,
-            SecondLook secondLook) {
+            SecondLook secondLook,
+            List<String> notes) {
         public NodeResult {
             inconsistencies = List.copyOf(inconsistencies);
             repairs = List.copyOf(repairs);
+            notes = notes == null ? List.of() : List.copyOf(notes);
         }
 
         /** A node as its listing left it: no repairs yet, its {@code /status} not yet known. */
@@ -267,7 +271,8 @@ public record VetReport(
                     repairs,
                     state,
                     clockSkewMs,
-                    null);
+                    null,
+                    List.of());
         }
 
         /** This listing's line with what the vet learnt after it: repairs, {@code /status}, clock, second look. */
@@ -285,7 +290,26 @@ public record VetReport(
                     repairs,
                     state,
                     clockSkewMs,
-                    secondLook);
+                    secondLook,
+                    notes);
+        }
+
+        /** This line with the notes of its listing. */
+        public NodeResult withNotes(List<String> notes) {
+            return new NodeResult(
+                    name,
+                    url,
+                    status,
+                    error,
+                    repositories,
+                    bytes,
+                    durationMs,
+                    inconsistencies,
+                    repairs,
+                    state,
+                    clockSkewMs,
+                    secondLook,
+                    notes);
         }
 
         public boolean failed() {

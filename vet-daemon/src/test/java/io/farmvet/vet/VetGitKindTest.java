@@ -174,6 +174,28 @@ class VetGitKindTest {
     }
 
     @Test
+    void aRepositoryTheGitNodeRefusesIsNotJudgedAndSaidSoInTheReport() throws Exception {
+        Path beta = mirror.resolve("PROJ/beta.git");
+        git(beta, "update-ref", "refs/heads/main", commit(beta, "rewritten on the node"));
+        AgentServer primary = agent(upstream);
+        GitHttpServer nodeGit = gitServer(mirror).forbid("PROJ/beta.git");
+
+        VetReport report = VetReports.vet(farm(primary).gitNode("mirror-1", template(nodeGit), Auth.NONE));
+
+        VetReport.NodeResult node = report.nodes().get(0);
+        assertThat(node.status()).isEqualTo(VetReport.NodeStatus.VETTED);
+        // Refused is neither drift nor missing: nothing to repair, but the operator is told.
+        assertThat(node.inconsistencies()).isEmpty();
+        assertThat(node.notes())
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("mirror-1: refused 1 of 4 repositories, which are not judged on this node (first: ")
+                .contains("PROJ/beta.git")
+                .endsWith("check nodes[0].auth");
+        assertThat(VetReports.compactJson(report)).contains("\"notes\":[\"mirror-1:refused1of4repositories");
+        assertThat(VetReports.text(report)).contains("    note: mirror-1: refused 1 of 4 repositories");
+    }
+
+    @Test
     void aGitNodeInStepWithTheAgentPrimaryIsConsistent() throws Exception {
         AgentServer primary = agent(upstream);
         GitHttpServer nodeGit = gitServer(mirror);
