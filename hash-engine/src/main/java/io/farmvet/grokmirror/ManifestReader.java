@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.farmvet.listing.CountingInputStream;
 import io.farmvet.listing.EntryRejectedException;
 import java.io.BufferedInputStream;
 import java.io.CharConversionException;
@@ -111,9 +112,9 @@ public final class ManifestReader {
         int second = buffered.read();
         buffered.reset();
         boolean gzipped = first == GZIP_MAGIC_1 && second == GZIP_MAGIC_2;
-        Counting counted;
+        CountingInputStream counted;
         try {
-            counted = new Counting(gzipped ? new GZIPInputStream(buffered, BUFFER_BYTES) : buffered);
+            counted = new CountingInputStream(gzipped ? new GZIPInputStream(buffered, BUFFER_BYTES) : buffered);
         } catch (ZipException | EOFException e) {
             throw new ManifestFormatException(source, "not a gzip stream: " + e.getMessage(), 0, false, null, e);
         }
@@ -122,16 +123,16 @@ public final class ManifestReader {
             parse.parser = parser;
             return parse.run();
         } catch (ZipException e) {
-            throw parse.error("corrupt gzip data: " + e.getMessage(), counted.count, e);
+            throw parse.error("corrupt gzip data: " + e.getMessage(), counted.count(), e);
         } catch (EOFException e) {
             // GZIPInputStream's own EOFException ("Unexpected end of ZLIB input stream"); Jackson's is a
             // JsonProcessingException, handled inside. From a plain stream it is the stream's, passed on.
             if (!gzipped) {
                 throw e;
             }
-            throw parse.error("the gzip stream ends early: " + e.getMessage(), counted.count, e);
+            throw parse.error("the gzip stream ends early: " + e.getMessage(), counted.count(), e);
         } catch (CharConversionException e) {
-            throw parse.error("not UTF-8 JSON text: " + e.getMessage(), counted.count, e);
+            throw parse.error("not UTF-8 JSON text: " + e.getMessage(), counted.count(), e);
         }
     }
 
@@ -146,7 +147,7 @@ public final class ManifestReader {
     private static final class Parse {
         private final String source;
         private final boolean gzipped;
-        private final Counting counted;
+        private final CountingInputStream counted;
         private final ManifestHandler handler;
         private final ManifestEntry entry = new ManifestEntry();
         private JsonParser parser;
@@ -154,7 +155,7 @@ public final class ManifestReader {
         private long repositories;
         private long withoutFingerprint;
 
-        Parse(String source, boolean gzipped, Counting counted, ManifestHandler handler) {
+        Parse(String source, boolean gzipped, CountingInputStream counted, ManifestHandler handler) {
             this.source = source;
             this.gzipped = gzipped;
             this.counted = counted;
@@ -196,7 +197,7 @@ public final class ManifestReader {
             } catch (EntryRejectedException e) {
                 throw error(e.getMessage(), parser.currentTokenLocation().getByteOffset(), e);
             }
-            return new ManifestSummary(repositories, withoutFingerprint, counted.count, gzipped);
+            return new ManifestSummary(repositories, withoutFingerprint, counted.count(), gzipped);
         }
 
         private void repository(String key) throws IOException, EntryRejectedException {
@@ -329,35 +330,5 @@ public final class ManifestReader {
             }
             return new ManifestFormatException(source, problem, byteOffset, gzipped, nearKey, cause);
         }
-    }
-
-    /** Counts the bytes handed to the parser. */
-    private static final class Counting extends FilterInputStream {
-        long count;
-
-        Counting(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public void close() {}
     }
 }

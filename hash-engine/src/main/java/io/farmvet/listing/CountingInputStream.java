@@ -5,17 +5,18 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Counts the bytes handed to the parser, to say where reading stopped when the document size limit trips:
- * Jackson's own location at that moment counts its last buffer twice. Does not close the stream it wraps.
+ * Counts the bytes handed to a parser, to say where reading stopped when a size limit trips: Jackson's own
+ * location at that moment counts its last buffer twice. Does not close the stream it wraps. Used by the listing
+ * reader and the grokmirror manifest reader.
  */
-final class CountingInputStream extends FilterInputStream {
+public final class CountingInputStream extends FilterInputStream {
     private long count;
 
-    CountingInputStream(InputStream in) {
+    public CountingInputStream(InputStream in) {
         super(in);
     }
 
-    long count() {
+    public long count() {
         return count;
     }
 
