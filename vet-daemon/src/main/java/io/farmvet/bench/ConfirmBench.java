@@ -137,7 +137,9 @@ final class ConfirmBench {
                         FarmvetConfig.DEFAULT_KEEP_SUCCESSES,
                         FarmvetConfig.DEFAULT_KEEP_FAILURES,
                         FarmvetConfig.DEFAULT_HISTORY_MAX_BYTES),
-                state.resolve("bench.yaml"));
+                state.resolve("bench.yaml"),
+                null, // explain: the defaults
+                null); // git: no server of kind git
         err.printf(
                 Locale.ROOT,
                 "farmvet bench: %s, second look %s...%n",

@@ -76,7 +76,9 @@ public final class VetProbe {
                         FarmvetConfig.DEFAULT_KEEP_SUCCESSES,
                         FarmvetConfig.DEFAULT_KEEP_FAILURES,
                         FarmvetConfig.DEFAULT_HISTORY_MAX_BYTES),
-                state.resolve("bench.yaml"));
+                state.resolve("bench.yaml"),
+                null, // explain: the defaults
+                null); // git: no server of kind git
 
         AtomicLong liveAfterGc = watchLiveHeap();
         ListingReader reader = new ListingReader(config.listing().limits());

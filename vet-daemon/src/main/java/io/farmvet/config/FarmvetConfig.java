@@ -80,39 +80,6 @@ public record FarmvetConfig(
         git = git == null ? Git.DEFAULTS : git;
     }
 
-    /** A config without servers of kind {@code git}. */
-    public FarmvetConfig(
-            Farm farm,
-            Server primary,
-            List<Server> nodes,
-            Http http,
-            Listing listing,
-            Vet vet,
-            Repair repair,
-            RestServer server,
-            State state,
-            History history,
-            Path source,
-            Explain explain) {
-        this(farm, primary, nodes, http, listing, vet, repair, server, state, history, source, explain, null);
-    }
-
-    /** A config with the default {@code explain} section. */
-    public FarmvetConfig(
-            Farm farm,
-            Server primary,
-            List<Server> nodes,
-            Http http,
-            Listing listing,
-            Vet vet,
-            Repair repair,
-            RestServer server,
-            State state,
-            History history,
-            Path source) {
-        this(farm, primary, nodes, http, listing, vet, repair, server, state, history, source, Explain.DEFAULTS);
-    }
-
     /**
      * {@code explain}: how much of the drift a vet explains after its verdicts (issue 12): why each drifted
      * repository is behind (the node's sync status) and, for a {@code content} drift, which refs differ.

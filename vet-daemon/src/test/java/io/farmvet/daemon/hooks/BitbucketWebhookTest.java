@@ -50,7 +50,9 @@ class BitbucketWebhookTest {
                 new FarmvetConfig.RestServer("127.0.0.1", 0, null, null, SECRET),
                 c.state(),
                 c.history(),
-                c.source());
+                c.source(),
+                c.explain(),
+                c.git());
     }
 
     private static BitbucketWebhook.Delivery delivery(long repositoryId, String requestId) {
