@@ -190,16 +190,22 @@ final class FarmLook {
         }
 
         VetReport.NodeResult vettedResult(List<Inconsistency> found) {
+            // Repairs, /status, clock and second look come later (NodeResult.withFindings); the notes are the
+            // listing's.
             return new VetReport.NodeResult(
-                            node.name(),
-                            node.shownUrl(),
-                            VetReport.NodeStatus.VETTED,
-                            null,
-                            comparison.repositories(),
-                            bytes,
-                            durationMs,
-                            found)
-                    .withNotes(notes);
+                    node.name(),
+                    node.shownUrl(),
+                    VetReport.NodeStatus.VETTED,
+                    null,
+                    comparison.repositories(),
+                    bytes,
+                    durationMs,
+                    found,
+                    List.of(),
+                    null,
+                    null,
+                    null,
+                    notes);
         }
     }
 }

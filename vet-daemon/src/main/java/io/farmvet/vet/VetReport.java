@@ -294,24 +294,6 @@ public record VetReport(
                     notes);
         }
 
-        /** This line with the notes of its listing. */
-        public NodeResult withNotes(List<String> notes) {
-            return new NodeResult(
-                    name,
-                    url,
-                    status,
-                    error,
-                    repositories,
-                    bytes,
-                    durationMs,
-                    inconsistencies,
-                    repairs,
-                    state,
-                    clockSkewMs,
-                    secondLook,
-                    notes);
-        }
-
         public boolean failed() {
             return status == NodeStatus.FAILED;
         }
