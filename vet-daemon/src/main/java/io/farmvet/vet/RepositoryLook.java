@@ -246,7 +246,7 @@ final class RepositoryLook {
         } catch (BitbucketApiException e) {
             return "the primary's " + PrimaryRepoApi.path(control) + " failed for repository " + control
                     + ", which both listings had alike, so its 404s may mean a missing endpoint (Bitbucket before "
-                    + "9.2, or farmvet's agent): " + e.getMessage();
+                    + "9.2, or a farmvet agent older than this farmvet: upgrade it): " + e.getMessage();
         }
         if (!nodeLacks || nodeAnswered) {
             return null;
@@ -258,7 +258,8 @@ final class RepositoryLook {
         } catch (BitbucketApiException e) {
             return "the node's repoSyncStatus failed for repository " + control + " (" + known.projectKey() + "/"
                     + known.slug() + "), which both listings had alike, so its 404s may mean a missing endpoint "
-                    + "(Bitbucket before 8.19, or farmvet's agent): " + e.getMessage();
+                    + "(Bitbucket before 8.19, or a farmvet agent older than this farmvet: upgrade it): "
+                    + e.getMessage();
         }
     }
 
