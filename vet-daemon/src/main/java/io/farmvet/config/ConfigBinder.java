@@ -62,10 +62,10 @@ final class ConfigBinder {
             "git",
             "repositories");
     private static final List<String> FARM_KEYS = List.of("name", "scope", "mirror-server-id");
-    private static final List<String> PRIMARY_KEYS = List.of("url", "auth", "kind");
-    private static final List<String> NODE_KEYS = List.of("name", "url", "auth", "member", "kind");
+    private static final List<String> PRIMARY_KEYS = List.of("url", "auth", "kind", "manifest-url");
+    private static final List<String> NODE_KEYS = List.of("name", "url", "auth", "member", "kind", "manifest-url");
     private static final List<String> GIT_KEYS = List.of("concurrency");
-    private static final List<String> REPOSITORIES_KEYS = List.of("from", "file");
+    private static final List<String> REPOSITORIES_KEYS = List.of("from", "file", "manifest");
     private static final List<String> AUTH_KEYS = List.of("bearer-token-file", "basic");
     private static final List<String> BASIC_KEYS = List.of("username", "password-file");
     private static final List<String> HTTP_KEYS = List.of("connect-timeout", "read-timeout", "ca-file");
@@ -170,13 +170,18 @@ final class ConfigBinder {
                         "concurrency",
                         FarmvetConfig.Git.DEFAULT_CONCURRENCY,
                         FarmvetConfig.Git.MAX_CONCURRENCY);
+        hashKinds(primary, nodes);
         List<String> gitServers = new ArrayList<>();
-        if (primary != null && primary.isGit()) {
+        boolean anyGit = primary != null && primary.isGit();
+        if (primary != null && primary.isGit() && !primary.isManifest()) {
             gitServers.add("primary");
         }
         for (int i = 0; i < nodes.size(); i++) {
             if (nodes.get(i).isGit()) {
-                gitServers.add("nodes[" + i + "]");
+                anyGit = true;
+                if (!nodes.get(i).isManifest()) {
+                    gitServers.add("nodes[" + i + "]");
+                }
                 if (repair != null && repair.mode() == RepairMode.AGENT) {
                     problem(
                             "repair.mode",
@@ -189,9 +194,15 @@ final class ConfigBinder {
         ObjectNode repositories = section(top.get("repositories"), "repositories", REPOSITORIES_KEYS);
         if (gitServers.isEmpty()) {
             if (repositoriesGiven) {
-                problem("repositories", "is only read for servers of kind git, and there is none; remove it");
+                problem(
+                        "repositories",
+                        anyGit
+                                ? "is only read for servers of kind git listed by ls-remote, and there is none (a"
+                                        + " server with a manifest-url lists the repositories of its manifest);"
+                                        + " remove it"
+                                : "is only read for servers of kind git, and there is none; remove it");
             }
-            if (gitGiven) {
+            if (gitGiven && !anyGit) {
                 problem("git", "is only read for servers of kind git, and there is none; remove it");
             }
             return new FarmvetConfig.Git(concurrency, List.of());
@@ -204,8 +215,14 @@ final class ConfigBinder {
             return new FarmvetConfig.Git(concurrency, List.of());
         }
         String from = text(repositories, "repositories", "from", true);
+        if ("bitbucket".equals(from) || "manifest".equals(from)) {
+            return resolvedPerVet(repositories, from, concurrency, primary);
+        }
         if (from != null && !from.equals("file")) {
-            problem("repositories.from", "must be file, got " + quote(from));
+            problem("repositories.from", "must be file, bitbucket or manifest, got " + quote(from));
+        }
+        if (repositories.has("manifest")) {
+            problem("repositories.manifest", "is only read with repositories.from: manifest; remove it");
         }
         String file = text(repositories, "repositories", "file", true);
         if (file == null || !readsFiles()) {
@@ -216,6 +233,59 @@ final class ConfigBinder {
         } catch (BadValue e) {
             problem("repositories.file", e.getMessage());
             return new FarmvetConfig.Git(concurrency, List.of());
+        }
+    }
+
+    /**
+     * {@code repositories.from: bitbucket | manifest}: the list is read once per vet, not here, so that a
+     * repository created on the primary is vetted without a reload.
+     */
+    private FarmvetConfig.Git resolvedPerVet(ObjectNode repositories, String from, int concurrency, Server primary) {
+        if (repositories.has("file")) {
+            problem("repositories.file", "is only read with repositories.from: file; remove it");
+        }
+        if (from.equals("bitbucket")) {
+            if (repositories.has("manifest")) {
+                problem("repositories.manifest", "is only read with repositories.from: manifest; remove it");
+            }
+            if (primary != null && primary.kind() == Server.Kind.AGENT) {
+                problem(
+                        "repositories.from",
+                        "is bitbucket, but the primary is of kind agent, which has no REST repository list: use"
+                                + " from: file or manifest");
+            }
+            return new FarmvetConfig.Git(concurrency, List.of(), FarmvetConfig.RepositoriesFrom.BITBUCKET, null);
+        }
+        String text = text(repositories, "repositories", "manifest", true);
+        String manifest = text == null ? null : manifestLocation(text, "repositories.manifest");
+        return new FarmvetConfig.Git(concurrency, List.of(), FarmvetConfig.RepositoriesFrom.MANIFEST, manifest);
+    }
+
+    /**
+     * A farm listed from grokmirror manifests holds only such servers: a fingerprint (SHA-1 of {@code git show-ref})
+     * never equals a repo-hashes or ls-remote content hash, so a mixed farm would report every repository as
+     * {@code content} drift, and repair it.
+     */
+    private void hashKinds(Server primary, List<Server> nodes) {
+        if (primary == null) {
+            return;
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            Server node = nodes.get(i);
+            if (node.isManifest() == primary.isManifest()) {
+                continue;
+            }
+            String manifestSide = primary.isManifest() ? "primary" : "nodes[" + i + "]";
+            String otherSide = primary.isManifest() ? "nodes[" + i + "]" : "primary";
+            Server other = primary.isManifest() ? node : primary;
+            String listing = other.isGit()
+                    ? "ls-remote"
+                    : "repo-hashes (kind " + other.kind().name().toLowerCase(Locale.ROOT) + ")";
+            problem(
+                    manifestSide + ".manifest-url",
+                    manifestSide + " is listed by grokmirror fingerprints, but " + otherSide + " by " + listing
+                            + ", whose content hashes are not fingerprints: every repository would look different;"
+                            + " give every server a manifest-url, or none");
         }
     }
 
@@ -391,7 +461,8 @@ final class ConfigBinder {
             if (member != null && member.isBlank()) {
                 problem(path + ".member", "is blank; remove it to match the farm's member list by name");
             }
-            node = new Server(node.name(), node.url(), node.auth(), member, node.kind(), node.gitUrl());
+            node = new Server(
+                    node.name(), node.url(), node.auth(), member, node.kind(), node.gitUrl(), node.manifest());
             nodes.add(node);
             if (node.url() == null) {
                 continue;
@@ -442,13 +513,20 @@ final class ConfigBinder {
         Server.Kind kind = kind(m, path);
         URI url = null;
         String gitUrl = null;
-        String text = text(m, path, "url", true);
+        String manifest = manifestUrl(m, path, kind);
+        // A manifest lists the server without its Git URL, which only the explain step needs.
+        String text = text(m, path, "url", !m.has("manifest-url"));
         if (text != null && kind == Server.Kind.GIT) {
-            gitUrl = gitUrl(text, path + ".url");
+            gitUrl = gitUrl(text, path + ".url", m.has("manifest-url"));
             if (gitUrl != null) {
                 URI filled = URI.create(filled(gitUrl));
                 url = URI.create(filled.getScheme() + "://" + filled.getRawAuthority());
             }
+        } else if (text == null && manifest != null) {
+            URI location = manifest.startsWith("/") ? Path.of(manifest).toUri() : URI.create(manifest);
+            url = location.getScheme().equals("file")
+                    ? location
+                    : URI.create(location.getScheme() + "://" + location.getRawAuthority());
         } else if (text != null) {
             if (text.contains(Server.PROJECT) || text.contains(Server.REPO)) {
                 problem(
@@ -476,7 +554,64 @@ final class ConfigBinder {
                     url,
                     path);
         }
-        return new Server(name, url, auth, null, kind, gitUrl);
+        return new Server(name, url, auth, null, kind, gitUrl, manifest);
+    }
+
+    /**
+     * {@code manifest-url}: an http(s) URL (fetched with the server's auth, redirects not followed) or a file path
+     * (relative to the config's folder), made absolute; null when absent or bad. Only a server of kind git has one:
+     * Bitbucket and the agent serve their own listings.
+     */
+    private String manifestUrl(ObjectNode m, String path, Server.Kind kind) {
+        String key = path + ".manifest-url";
+        String text = text(m, path, "manifest-url", false);
+        if (text == null) {
+            return null;
+        }
+        if (kind != Server.Kind.GIT) {
+            problem(
+                    key,
+                    "is only read for a server of kind git (a plain Git server publishing a grokmirror manifest);"
+                            + " set " + path + ".kind: git, or remove it");
+            return null;
+        }
+        return manifestLocation(text, key);
+    }
+
+    /** A manifest's http(s) URL, or its file path made absolute; null (with a problem) when bad. */
+    private String manifestLocation(String text, String key) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("http://") || lower.startsWith("https://")) {
+            try {
+                URI uri = new URI(text);
+                if (uri.getHost() == null || uri.getRawFragment() != null) {
+                    problem(key, "must have a host and no fragment, e.g. https://git.example.com/manifest.js.gz");
+                    return null;
+                }
+                if (uri.getRawUserInfo() != null) {
+                    problem(key, "must not hold credentials (user-info before @); put them under auth");
+                    return null;
+                }
+                return text;
+            } catch (URISyntaxException e) {
+                problem(key, "is not a valid URL: " + e.getReason());
+                return null;
+            }
+        }
+        if (lower.matches("^[a-z][a-z0-9+.-]*://.*")) {
+            problem(key, "must be an http(s) URL or a file path, got " + quote(text));
+            return null;
+        }
+        try {
+            Path file = ConfigFiles.resolve(baseDir, text).toAbsolutePath();
+            if (readsFiles() && !Files.isRegularFile(file)) {
+                problem(key, file + " is not a file (a relative path is read from the config's folder)");
+            }
+            return file.toString();
+        } catch (BadValue e) {
+            problem(key, e.getMessage());
+            return null;
+        }
     }
 
     private Server.Kind kind(ObjectNode m, String path) {
@@ -493,12 +628,24 @@ final class ConfigBinder {
     }
 
     /** A {@code git} server's repository URL template, checked with its placeholders filled in; null when bad. */
-    private String gitUrl(String text, String path) {
-        if (!text.contains(Server.PROJECT) || !text.contains(Server.REPO)) {
+    private String gitUrl(String text, String path, boolean manifest) {
+        boolean names = text.contains(Server.PROJECT) && text.contains(Server.REPO);
+        boolean byPath = text.contains(Server.PATH);
+        if (manifest && !byPath) {
+            // A manifest key's project may hold slashes (pub/scm/git), which {project} cannot give back.
             problem(
                     path,
-                    "must hold " + Server.PROJECT + " and " + Server.REPO + " for a server of kind git, e.g."
-                            + " https://git.example.com/" + Server.PROJECT + "/" + Server.REPO + ".git");
+                    "must hold " + Server.PATH + " (the manifest's key without its leading /) for a server with a"
+                            + " manifest-url, e.g. https://git.example.com/" + Server.PATH);
+            return null;
+        }
+        boolean either = byPath ? !text.contains(Server.PROJECT) && !text.contains(Server.REPO) : names;
+        if (!either) {
+            problem(
+                    path,
+                    "must hold " + Server.PROJECT + " and " + Server.REPO + " (or else " + Server.PATH + ") for a"
+                            + " server of kind git, e.g. https://git.example.com/" + Server.PROJECT + "/"
+                            + Server.REPO + ".git");
             return null;
         }
         try {
@@ -529,7 +676,9 @@ final class ConfigBinder {
 
     /** A {@code git} URL template with sample names in its placeholders, to check it as a URL. */
     private static String filled(String template) {
-        return template.replace(Server.PROJECT, "PROJ").replace(Server.REPO, "repo");
+        return template.replace(Server.PROJECT, "PROJ")
+                .replace(Server.REPO, "repo")
+                .replace(Server.PATH, "a/b.git");
     }
 
     private Auth auth(JsonNode n, String path) {

@@ -145,12 +145,18 @@ public record FarmvetConfig(
      * @param member the node's name in its farm's {@code farmNodes} list ({@code nodes[i].member}), null to match
      *     by {@code name}
      * @param kind what serves its listing ({@code kind})
-     * @param gitUrl for {@link Kind#GIT}: the repositories' URL with {@value #PROJECT} and {@value #REPO} to fill in;
-     *     then {@code url} is only the server's {@code scheme://host:port}; null for the other kinds
+     * @param gitUrl for {@link Kind#GIT}: the repositories' URL with {@value #PROJECT} and {@value #REPO} (or
+     *     {@value #PATH}) to fill in; then {@code url} is only the server's {@code scheme://host:port}; null for the
+     *     other kinds, and for a {@code manifest-url} server given no {@code url}
+     * @param manifest for a {@link Kind#GIT} server listed from its grokmirror manifest ({@code manifest-url}): an
+     *     http(s) URL, or an absolute file path; null when it is listed by ls-remote. Such a server without a
+     *     {@code url} has {@code url} set to the manifest's {@code scheme://host:port} (a {@code file:} URI for a file)
      */
-    public record Server(String name, URI url, Auth auth, String member, Kind kind, String gitUrl) {
+    public record Server(String name, URI url, Auth auth, String member, Kind kind, String gitUrl, String manifest) {
         public static final String PROJECT = "{project}";
         public static final String REPO = "{repo}";
+        /** The repository's path as a grokmirror manifest keys it, without the leading {@code /}: {@code a/b.git}. */
+        public static final String PATH = "{path}";
 
         /** {@code kind}: who builds the server's listing. */
         public enum Kind {
@@ -170,6 +176,11 @@ public record FarmvetConfig(
             this(name, url, auth, null);
         }
 
+        /** A server listed by repo-hashes or ls-remote, not by a manifest. */
+        public Server(String name, URI url, Auth auth, String member, Kind kind, String gitUrl) {
+            this(name, url, auth, member, kind, gitUrl, null);
+        }
+
         public Server(String name, URI url, Auth auth, String member) {
             this(name, url, auth, member, Kind.BITBUCKET, null);
         }
@@ -183,14 +194,35 @@ public record FarmvetConfig(
             return kind == Kind.GIT;
         }
 
-        /** The URL reports show: the repositories' URL template of a {@code git} server, else {@code url}. */
-        public String shownUrl() {
-            return isGit() ? gitUrl : String.valueOf(url);
+        /** Whether the server's listing is its grokmirror manifest ({@code manifest-url}). */
+        public boolean isManifest() {
+            return manifest != null;
         }
 
-        /** The URL of one repository of a {@code git} server. */
+        /**
+         * The URL reports show: the repositories' URL template of a {@code git} server (the manifest's location when
+         * it has none), else {@code url}.
+         */
+        public String shownUrl() {
+            if (isGit()) {
+                return gitUrl != null ? gitUrl : manifest;
+            }
+            return String.valueOf(url);
+        }
+
+        /**
+         * The URL of one repository of a {@code git} server; {@value #PATH} is filled with the manifest path of the
+         * name ({@link io.farmvet.grokmirror.ManifestPaths#path}), so a manifest's {@code pub%2Fscm%2Fgit/git} is
+         * {@code pub/scm/git/git.git} again.
+         */
         public String repositoryUrl(String projectKey, String slug) {
-            return gitUrl.replace(PROJECT, projectKey).replace(REPO, slug);
+            String url = gitUrl.replace(PROJECT, projectKey).replace(REPO, slug);
+            return url.contains(PATH)
+                    ? url.replace(
+                            PATH,
+                            io.farmvet.grokmirror.ManifestPaths.path(projectKey, slug)
+                                    .substring(1))
+                    : url;
         }
     }
 
@@ -198,9 +230,14 @@ public record FarmvetConfig(
      * {@code git} and {@code repositories}: how servers of kind {@code git} are listed (issue 13).
      *
      * @param concurrency ls-remotes at once per server ({@code git.concurrency})
-     * @param repositories the farm's repositories ({@code repositories.file}), empty when no server is kind git
+     * @param repositories the farm's repositories ({@code repositories.file}), empty when no server is kind git or
+     *     they come from elsewhere
+     * @param from where the ls-remote servers' repositories come from ({@code repositories.from}), resolved once per
+     *     vet ({@link io.farmvet.fetch.GitRepositories})
+     * @param manifest for {@link RepositoriesFrom#MANIFEST}: the manifest's http(s) URL (fetched with the primary's
+     *     auth) or absolute path ({@code repositories.manifest}); else null
      */
-    public record Git(int concurrency, List<RepositoryPath> repositories) {
+    public record Git(int concurrency, List<RepositoryPath> repositories, RepositoriesFrom from, String manifest) {
         public static final int DEFAULT_CONCURRENCY = 8;
         /** Upper bound for git.concurrency: beyond this a server sees a denial of service, not a vet. */
         public static final int MAX_CONCURRENCY = 64;
@@ -209,7 +246,23 @@ public record FarmvetConfig(
 
         public Git {
             repositories = List.copyOf(repositories);
+            from = from == null ? RepositoriesFrom.FILE : from;
         }
+
+        /** Repositories from {@code repositories.file}. */
+        public Git(int concurrency, List<RepositoryPath> repositories) {
+            this(concurrency, repositories, RepositoriesFrom.FILE, null);
+        }
+    }
+
+    /** {@code repositories.from}. */
+    public enum RepositoriesFrom {
+        /** {@code repositories.file}, read when the config loads. */
+        FILE,
+        /** The primary's {@code rest/mirroring/latest/repos}, read once per vet. */
+        BITBUCKET,
+        /** The keys of a grokmirror manifest ({@code repositories.manifest}), read once per vet. */
+        MANIFEST
     }
 
     /** One line of {@code repositories.file}: {@code project/repo}. */

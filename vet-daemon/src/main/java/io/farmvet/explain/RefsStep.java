@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * Lists the refs that differ for a vet's {@code content} inconsistencies (issue 12): at most {@code
  * explain.max-repositories} per vet, in the order found, each repository asked of the primary once and of each
  * drifted node, {@value #PER_SERVER} requests at a time per server. A Bitbucket server is asked by ls-remote of
- * its {@code /scm} ({@link ScmRefs}), an agent by its refs endpoint ({@link AgentRefs}); the farm's kind is the
- * primary's (agents list repositories by name, Bitbucket by its own ids, so a farm is one or the other).
+ * its {@code /scm} ({@link ScmRefs}), an agent by its refs endpoint ({@link AgentRefs}), a server of kind {@code git}
+ * by ls-remote of its own {@code url} (a {@code manifest-url} server given none cannot be asked: {@link NoGitUrl});
+ * the farm's kind is the primary's (agents list repositories by name, Bitbucket by its own ids, so a farm is one or
+ * the other).
  *
  * <p>Best effort, after the verdicts: a server that fails is one note and is not asked again this vet; a
  * repository without a name cannot be asked of Bitbucket (one note). Nothing here changes a verdict or a repair.
@@ -76,12 +78,18 @@ public final class RefsStep {
         List<FarmvetConfig.Server> servers = new ArrayList<>();
         servers.add(config.primary());
         servers.addAll(config.nodes());
-        for (FarmvetConfig.Server server : servers) {
-            sources.put(
-                    server.name(),
-                    agents && !server.isGit()
-                            ? new AgentRefs(fetcher, server)
-                            : new ScmRefs(server, config.http(), trust));
+        for (int i = 0; i < servers.size(); i++) {
+            FarmvetConfig.Server server = servers.get(i);
+            String configPath = i == 0 ? "primary" : "nodes[" + (i - 1) + "]";
+            RefsSource source;
+            if (server.isGit() && server.gitUrl() == null) {
+                source = new NoGitUrl(server, configPath);
+            } else if (agents && !server.isGit()) {
+                source = new AgentRefs(fetcher, server);
+            } else {
+                source = new ScmRefs(server, config.http(), trust);
+            }
+            sources.put(server.name(), source);
             pools.put(
                     server.name(), Executors.newFixedThreadPool(PER_SERVER, NamedThreads.of("refs-" + server.name())));
         }

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The listing of a server of kind {@code git} (issue 13), built by farmvet itself: one in-process ls-remote per
- * repository of {@code repositories.file}, {@code git.concurrency} at once, hashed as the agent hashes
+ * repository of the vet's {@link GitRepositories}, {@code git.concurrency} at once, hashed as the agent hashes
  * ({@link RemoteHashes}), fed to the handler in the shape the agent's listing has (projects in key order, each with
  * its repositories, names included), so that comparing, repairing and reporting do not know the difference.
  *
@@ -71,12 +71,13 @@ public final class GitListing implements ListingSource {
             FarmvetConfig.Server server,
             String configPath,
             FarmvetConfig.Git git,
+            List<RepositoryPath> repositories,
             FarmvetConfig.Http http,
             ServerProgress progress) {
         this.server = server;
         this.configPath = configPath;
         this.primary = configPath.equals(FarmvetConfig.PRIMARY_NAME);
-        this.repositories = git.repositories().stream()
+        this.repositories = repositories.stream()
                 .sorted(Comparator.comparing(RepositoryPath::projectKey).thenComparing(RepositoryPath::slug))
                 .toList();
         this.concurrency = git.concurrency();

@@ -1,6 +1,8 @@
 package io.farmvet.fetch;
 
 import io.farmvet.config.FarmvetConfig;
+import io.farmvet.fetch.manifest.ManifestSource;
+import io.farmvet.grokmirror.ManifestReader;
 import io.farmvet.listing.ListingKind;
 import io.farmvet.listing.ListingReader;
 import io.farmvet.secret.SecretMasker;
@@ -41,6 +43,7 @@ public final class ListingFetcher implements Closeable {
     private final CloseableHttpClient client;
     private final ListingReader reader;
     private final FarmvetConfig.Http http;
+    private final ManifestReader manifestReader = new ManifestReader();
 
     public ListingFetcher(FarmvetConfig.Http http, ListingReader reader, int maxConnections)
             throws GeneralSecurityException, IOException {
@@ -95,17 +98,29 @@ public final class ListingFetcher implements Closeable {
 
     /**
      * Prepares {@code server}'s listing whatever its kind: the GET of {@link #prepare(FarmvetConfig.Server, String,
-     * ListingKind, ServerProgress)}, or for kind {@code git} the listing farmvet builds over the Git protocol
-     * ({@link GitListing}, always the full listing).
+     * ListingKind, ServerProgress)}; for a {@code manifest-url} its grokmirror manifest ({@link GrokmirrorListing});
+     * for kind {@code git} the listing farmvet builds over the Git protocol of {@code repositories} ({@link
+     * GitListing}); both always the full listing. When {@code repositories} could not be had, the primary's listing
+     * fails with the reason.
+     *
+     * @param repositories the vet's ls-remote repositories ({@link GitRepositories#resolve}), shared by its servers
      */
     public ListingSource prepare(
             FarmvetConfig.Server server,
             String configPath,
             ListingKind kind,
             FarmvetConfig.Git git,
+            GitRepositories repositories,
             ServerProgress progress) {
+        if (repositories.error() != null && configPath.equals(FarmvetConfig.PRIMARY_NAME)) {
+            return repositories.failedPrimary(progress);
+        }
+        if (server.isManifest()) {
+            return new GrokmirrorListing(
+                    server, configPath, ManifestSource.of(this, server, server.manifest()), manifestReader, progress);
+        }
         return server.isGit()
-                ? new GitListing(server, configPath, git, http, progress)
+                ? new GitListing(server, configPath, git, repositories.paths(), http, progress)
                 : prepare(server, configPath, kind, progress);
     }
 
@@ -114,10 +129,23 @@ public final class ListingFetcher implements Closeable {
      * for the small paged answers read beside the listings ({@link io.farmvet.names.PrimaryRepos}).
      */
     public JsonGet jsonGet(FarmvetConfig.Server server, String pathAndQuery) {
-        String url = server.url() + "/" + pathAndQuery;
+        return jsonGet(server, java.net.URI.create(server.url() + "/" + pathAndQuery));
+    }
+
+    /**
+     * As {@link #jsonGet(FarmvetConfig.Server, String)}, of a whole URL that need not be below the server's {@code
+     * url} (a grokmirror {@code manifest-url}), still with the server's credentials.
+     */
+    public JsonGet jsonGet(FarmvetConfig.Server server, java.net.URI url) {
         String authorization = server.auth().authorizationHeader();
-        HttpGet get = get(url, authorization);
-        return new JsonGet(client, get, url, server.name(), SecretMasker.forRequest(url, authorization));
+        HttpGet get = get(url.toString(), authorization);
+        return new JsonGet(
+                client, get, url.toString(), server.name(), SecretMasker.forRequest(url.toString(), authorization));
+    }
+
+    /** {@code url} as messages quote it for {@code server}: its credentials masked. */
+    public String masked(FarmvetConfig.Server server, String url) {
+        return SecretMasker.forRequest(url, server.auth().authorizationHeader()).url(url);
     }
 
     /**

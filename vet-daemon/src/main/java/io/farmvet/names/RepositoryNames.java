@@ -65,6 +65,17 @@ public final class RepositoryNames {
         return ids.length;
     }
 
+    /** Every name known, in id order (refused and conflicting ones are not). */
+    public java.util.List<Name> names() {
+        java.util.List<Name> names = new java.util.ArrayList<>(ids.length);
+        for (int i = 0; i < ids.length; i++) {
+            if (keys[i] != null) {
+                names.add(new Name(keys[i], slugs[i]));
+            }
+        }
+        return names;
+    }
+
     /** Names left unnamed because they were not what Bitbucket allows ({@link #NAME}). */
     public int refused() {
         return refused;

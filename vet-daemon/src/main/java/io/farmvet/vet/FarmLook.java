@@ -7,6 +7,7 @@ import io.farmvet.config.FarmvetConfig;
 import io.farmvet.config.FarmvetConfig.Server;
 import io.farmvet.fetch.ClockSkew;
 import io.farmvet.fetch.FetchException;
+import io.farmvet.fetch.GitRepositories;
 import io.farmvet.fetch.ListingFetcher;
 import io.farmvet.fetch.ListingSource;
 import io.farmvet.listing.ListingKind;
@@ -34,9 +35,17 @@ final class FarmLook {
     private final ListingFetcher fetcher;
     private final ExecutorService pool;
     private final Deadline deadline;
+    private final GitRepositories repositories;
 
-    FarmLook(FarmvetConfig config, ListingFetcher fetcher, ExecutorService pool, Deadline deadline) {
+    /** @param repositories the vet's ls-remote repositories, the same for each look */
+    FarmLook(
+            FarmvetConfig config,
+            ListingFetcher fetcher,
+            ExecutorService pool,
+            Deadline deadline,
+            GitRepositories repositories) {
         this.config = config;
+        this.repositories = repositories;
         this.fetcher = fetcher;
         this.pool = pool;
         this.deadline = deadline;
@@ -55,8 +64,8 @@ final class FarmLook {
     }
 
     Look look(List<Integer> nodeIndexes, VetProgress progress) {
-        ListingSource primaryRequest = deadline.track(
-                fetcher.prepare(config.primary(), "primary", ListingKind.FULL, config.git(), progress.primary()));
+        ListingSource primaryRequest = deadline.track(fetcher.prepare(
+                config.primary(), "primary", ListingKind.FULL, config.git(), repositories, progress.primary()));
         CompletableFuture<PrimaryTable> primaryReady = new CompletableFuture<>();
         NodeReadAhead.ReadAhead readAhead =
                 NodeReadAhead.ReadAhead.forThisMachine(config.listing().readAheadBytes());
@@ -65,7 +74,7 @@ final class FarmLook {
         for (int index : nodeIndexes) {
             Server node = config.nodes().get(index);
             ListingSource request = deadline.track(fetcher.prepare(
-                    node, "nodes[" + index + "]", ListingKind.FULL, config.git(), progress.node(index)));
+                    node, "nodes[" + index + "]", ListingKind.FULL, config.git(), repositories, progress.node(index)));
             outcomes.add(pool.submit(() -> fetchNode(index, node, request, primaryReady, readAhead)));
         }
         VetReport.PrimaryResult primaryResult = deadline.await(primary);
@@ -90,8 +99,12 @@ final class FarmLook {
                     "primary: {} ({})",
                     Units.count(table.size(), "repository", "repositories"),
                     Units.bytes(summary.bytes()));
-            return new VetReport.PrimaryResult(
+            VetReport.PrimaryResult result = new VetReport.PrimaryResult(
                     url, (long) table.size(), summary.bytes(), msSince(start), null, skewOf("primary", request));
+            for (String note : request.notes()) {
+                result = result.withNote(note);
+            }
+            return result;
         } catch (FetchException | RuntimeException e) {
             ready.completeExceptionally(e);
             log.error("primary failed, so no node is judged: {}", e.getMessage());

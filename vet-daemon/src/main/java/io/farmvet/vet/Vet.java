@@ -10,6 +10,7 @@ import io.farmvet.explain.RefsFound;
 import io.farmvet.explain.RefsStep;
 import io.farmvet.explain.SyncDiagnosis;
 import io.farmvet.explain.SyncDiagnostics;
+import io.farmvet.fetch.GitRepositories;
 import io.farmvet.fetch.ListingFetcher;
 import io.farmvet.fetch.TlsTrust;
 import io.farmvet.names.NameLookup;
@@ -95,7 +96,9 @@ public final class Vet {
                                 ? NodeVet.unasked(index, server)
                                 : NodeVet.asked(index, server, fetcher.statusProbe(server), pool));
             }
-            FarmLook farm = new FarmLook(config, fetcher, pool, deadline);
+            // Once per vet, shared by every git server and by the second look (repositories.from).
+            GitRepositories repositories = GitRepositories.resolve(config, fetcher, pool, deadline.remaining());
+            FarmLook farm = new FarmLook(config, fetcher, pool, deadline, repositories);
             FarmLook.Look first = farm.look(nodes.stream().map(NodeVet::index).toList(), progress);
             nodes = nodes.stream().map(n -> n.looked(first.node(n.index()))).toList();
             // Asked once the listings are in: a slow farmNodes must not hold a connection a listing needs.

@@ -65,6 +65,47 @@ public final class TestConfigs {
         return this;
     }
 
+    /** A primary of kind git whose repositories are at {@code urlTemplate} ({@code {project}/{repo}} or {@code {path}}). */
+    public TestConfigs gitPrimary(String urlTemplate, Auth auth) {
+        primary = gitServer("primary", urlTemplate, auth, null);
+        return this;
+    }
+
+    /**
+     * A primary of kind git listed from its grokmirror manifest ({@code manifest-url}: an http(s) URL or an absolute
+     * path), with its Git URL ({@code {path}}) for the explain step, or none (null).
+     */
+    public TestConfigs manifestPrimary(String manifest, String gitUrl, Auth auth) {
+        primary = gitServer("primary", gitUrl, auth, manifest);
+        return this;
+    }
+
+    /** A node listed from its grokmirror manifest, as {@link #manifestPrimary}. */
+    public TestConfigs manifestNode(String name, String manifest, String gitUrl, Auth auth) {
+        nodes.add(gitServer(name, gitUrl, auth, manifest));
+        return this;
+    }
+
+    /** As the config binds a server of kind git: {@code url} is the Git URL's, else the manifest's, base. */
+    private static FarmvetConfig.Server gitServer(String name, String gitUrl, Auth auth, String manifest) {
+        URI base;
+        if (gitUrl != null) {
+            base = URI.create(
+                    gitUrl.replace("{project}", "p").replace("{repo}", "r").replace("{path}", "a/b.git"));
+        } else {
+            base = manifest.startsWith("/") ? Path.of(manifest).toUri() : URI.create(manifest);
+        }
+        URI url =
+                base.getScheme().equals("file") ? base : URI.create(base.getScheme() + "://" + base.getRawAuthority());
+        return new FarmvetConfig.Server(name, url, auth, null, FarmvetConfig.Server.Kind.GIT, gitUrl, manifest);
+    }
+
+    /** {@code repositories.from: bitbucket} or {@code manifest} (with {@code repositories.manifest}, else null). */
+    public TestConfigs repositoriesFrom(FarmvetConfig.RepositoriesFrom from, String manifest) {
+        git = new FarmvetConfig.Git(git.concurrency(), List.of(), from, manifest);
+        return this;
+    }
+
     /** {@code repositories.file}'s lines, {@code project/repo}. */
     public TestConfigs repositories(String... paths) {
         List<FarmvetConfig.RepositoryPath> list = new ArrayList<>();

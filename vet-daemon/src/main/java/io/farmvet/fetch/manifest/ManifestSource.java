@@ -37,7 +37,7 @@ public final class ManifestSource {
     private final Path file;
     private final ListingFetcher fetcher;
     private final FarmvetConfig.Server server;
-    private final String manifestPath;
+    private final String manifestUrl;
     private final int maxHttpBytes;
 
     private ManifestSource(
@@ -45,13 +45,13 @@ public final class ManifestSource {
             Path file,
             ListingFetcher fetcher,
             FarmvetConfig.Server server,
-            String manifestPath,
+            String manifestUrl,
             int maxHttpBytes) {
         this.name = name;
         this.file = file;
         this.fetcher = fetcher;
         this.server = server;
-        this.manifestPath = manifestPath;
+        this.manifestUrl = manifestUrl;
         this.maxHttpBytes = maxHttpBytes;
     }
 
@@ -67,11 +67,27 @@ public final class ManifestSource {
      */
     public static ManifestSource ofServer(
             ListingFetcher fetcher, FarmvetConfig.Server server, String manifestPath, int maxHttpBytes) {
+        return ofUrl(fetcher, server, server.url() + "/" + manifestPath, maxHttpBytes);
+    }
+
+    /** {@code GET url} with {@code server}'s credentials, through {@code fetcher}. */
+    public static ManifestSource ofUrl(
+            ListingFetcher fetcher, FarmvetConfig.Server server, String url, int maxHttpBytes) {
         if (maxHttpBytes < 1) {
             throw new IllegalArgumentException("maxHttpBytes must be positive, got " + maxHttpBytes);
         }
-        String name = server.name() + " " + server.url() + "/" + manifestPath;
-        return new ManifestSource(name, null, fetcher, server, manifestPath, maxHttpBytes);
+        String name = server.name() + " " + fetcher.masked(server, url);
+        return new ManifestSource(name, null, fetcher, server, url, maxHttpBytes);
+    }
+
+    /**
+     * The manifest of {@code location}, as the config gives it ({@code manifest-url}, {@code
+     * repositories.manifest}): an http(s) URL fetched with {@code server}'s credentials, else an absolute file path.
+     */
+    public static ManifestSource of(ListingFetcher fetcher, FarmvetConfig.Server server, String location) {
+        return location.startsWith("http://") || location.startsWith("https://")
+                ? ofUrl(fetcher, server, location, DEFAULT_MAX_HTTP_BYTES)
+                : ofFile(Path.of(location));
     }
 
     /** The source as messages name it: the file, or the server's name and the manifest's URL. */
@@ -88,16 +104,30 @@ public final class ManifestSource {
      * @throws IOException the file cannot be read
      */
     public ManifestSummary read(ManifestReader reader, ListingHandler target) throws IOException {
-        try (InputStream in = open()) {
-            return ManifestListing.read(reader, in, name, target);
+        try (InputStream in = open(request())) {
+            return parse(reader, in, target);
         }
     }
 
-    private InputStream open() throws IOException {
+    /** Reads the manifest in {@code in}, opened with {@link #open}, into {@code target}, as {@link #read} does. */
+    public ManifestSummary parse(ManifestReader reader, InputStream in, ListingHandler target) throws IOException {
+        return ManifestListing.read(reader, in, name, target);
+    }
+
+    /** The GET of a manifest served over HTTP, to cancel from another thread; null for a file. */
+    public JsonGet request() {
+        return file == null ? fetcher.jsonGet(server, java.net.URI.create(manifestUrl)) : null;
+    }
+
+    /**
+     * The manifest's bytes: the file opened, or the answer of {@code request} read whole (held as sent).
+     *
+     * @throws java.nio.file.NoSuchFileException the file is not there
+     */
+    public InputStream open(JsonGet request) throws IOException {
         if (file != null) {
             return Files.newInputStream(file);
         }
-        JsonGet get = fetcher.jsonGet(server, manifestPath);
-        return new ByteArrayInputStream(get.body(maxHttpBytes));
+        return new ByteArrayInputStream(request.body(maxHttpBytes));
     }
 }
