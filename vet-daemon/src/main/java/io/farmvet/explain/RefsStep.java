@@ -160,7 +160,9 @@ public final class RefsStep {
                     long id = inconsistency.repositoryId();
                     RepositoryNames.Name name = names.name(id);
                     RefsSource nodeSource = sources.get(target.node().name());
-                    if (name == null && nodeSource.needsName()) {
+                    if (name == null
+                            && (nodeSource.needsName()
+                                    || sources.get(config.primary().name()).needsName())) {
                         unnamed++;
                         continue;
                     }

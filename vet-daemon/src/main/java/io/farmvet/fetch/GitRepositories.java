@@ -187,12 +187,12 @@ public final class GitRepositories {
             @Override
             public void send() throws FetchException {
                 progress.state(ServerProgress.State.FAILED);
-                throw new FetchException("primary: " + error, null);
+                throw new FetchException(error, null);
             }
 
             @Override
             public ListingSummary read(ListingHandler handler) throws FetchException {
-                throw new FetchException("primary: " + error, null);
+                throw new FetchException(error, null);
             }
 
             @Override

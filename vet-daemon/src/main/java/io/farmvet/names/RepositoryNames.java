@@ -19,9 +19,11 @@ public final class RepositoryNames {
     /**
      * What Bitbucket allows in project keys (letters, digits, {@code _}; {@code ~USER} for personal projects) and
      * slugs (letters, digits, {@code -_.}). A name outside it (a control character, markup, a space) is refused
-     * rather than escaped: the report must not show a name Bitbucket could not have given.
+     * rather than escaped: the report must not show a name Bitbucket could not have given. Also {@code %}: a grokmirror
+     * manifest's project is its directory with {@code /} written {@code %2F} ({@link
+     * io.farmvet.grokmirror.ManifestPaths}), and {@code %} is neither markup nor a control character.
      */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.~-]{1," + MAX_NAME_CHARS + "}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.~%-]{1," + MAX_NAME_CHARS + "}");
 
     public static final RepositoryNames NONE = new RepositoryNames(new long[0], new String[0], new String[0], 0, 0);
 

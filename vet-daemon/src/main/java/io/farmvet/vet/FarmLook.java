@@ -133,13 +133,12 @@ final class FarmLook {
                     null,
                     skewOf(node.name(), request),
                     request.notes());
+        } catch (NodeReadAhead.PrimaryUnavailable unavailable) {
+            // Raised from the handler straight through a listing built in-process (git, manifest).
+            return notCompared(index, node, request, unavailable, start);
         } catch (FetchException e) {
             if (e.getCause() instanceof NodeReadAhead.PrimaryUnavailable unavailable) {
-                String why = unavailable.interrupted()
-                        ? "vet cancelled"
-                        : "not compared: the primary's listing could not be read";
-                return NodeOutcome.failed(index, node, node.name() + ": " + why, request.bytesRead(), msSince(start))
-                        .withClockSkew(skewOf(node.name(), request));
+                return notCompared(index, node, request, unavailable, start);
             }
             log.warn("{}", e.getMessage());
             return NodeOutcome.failed(index, node, e.getMessage(), request.bytesRead(), msSince(start))
@@ -151,6 +150,14 @@ final class FarmLook {
         } finally {
             reading.release();
         }
+    }
+
+    private NodeOutcome notCompared(
+            int index, Server node, ListingSource request, NodeReadAhead.PrimaryUnavailable unavailable, long start) {
+        String why =
+                unavailable.interrupted() ? "vet cancelled" : "not compared: the primary's listing could not be read";
+        return NodeOutcome.failed(index, node, node.name() + ": " + why, request.bytesRead(), msSince(start))
+                .withClockSkew(skewOf(node.name(), request));
     }
 
     /** The server's clock skew as its answer showed it, warned about when Bitbucket's JWTs are at risk. */

@@ -52,16 +52,9 @@ public final class TestConfigs {
         return this;
     }
 
-    /** A node of kind git whose repositories are at {@code urlTemplate} ({@code {project}}, {@code {repo}}). */
+    /** A node of kind git whose repositories are at {@code urlTemplate} ({@code {project}/{repo}} or {@code {path}}). */
     public TestConfigs gitNode(String name, String urlTemplate, Auth auth) {
-        URI filled = URI.create(urlTemplate.replace("{project}", "p").replace("{repo}", "r"));
-        nodes.add(new FarmvetConfig.Server(
-                name,
-                URI.create(filled.getScheme() + "://" + filled.getRawAuthority()),
-                auth,
-                null,
-                FarmvetConfig.Server.Kind.GIT,
-                urlTemplate));
+        nodes.add(gitServer(name, urlTemplate, auth, null));
         return this;
     }
 
