@@ -149,6 +149,17 @@ final class RepairStep {
      * through the listings (the primary's and theirs, in one {@link FarmLook}) for the others and for those that
      * fell back.
      */
+    /**
+     * Why a node or primary of kind git (ls-remote or a grokmirror manifest) is confirmed through its listing: it
+     * has no Bitbucket API to ask per repository ({@code repos/{id}}, {@code repoSyncStatus}).
+     */
+    private String gitKindSide(NodeVet node) {
+        FarmvetConfig.Server git = node.server().isGit() ? node.server() : config.primary();
+        String listing = git.isManifest() ? "grokmirror manifest" : "ls-remote listing";
+        return (git == config.primary() ? "the primary" : node.server().name()) + " is of kind git, with no"
+                + " per-repository API: its " + listing + " is read again";
+    }
+
     private Map<Integer, Again> secondLook(
             FarmLook.Look first,
             List<NodeVet> nodes,
@@ -163,7 +174,9 @@ final class RepairStep {
             if (!indexes.contains(node.index())) {
                 continue;
             }
-            String why = RepositoryLook.listingsNeeded(settings, node.verdicts());
+            String why = node.server().isGit() || config.primary().isGit()
+                    ? gitKindSide(node)
+                    : RepositoryLook.listingsNeeded(settings, node.verdicts());
             if (why != null) {
                 listings.put(node.index(), new RepositoryLook.Fallback(why, 0, 0));
                 continue;

@@ -432,6 +432,40 @@ class VetManifestTest {
                 .isEqualTo("mirror-1: not compared: the primary's listing could not be read");
     }
 
+    @Test
+    void aManifestNodeIsRepairedThroughTheHttpAdapterOnceItsManifestShowsTheDriftAgain() throws Exception {
+        drift();
+        deleteTree(mirror.resolve(EXTRA + ".git"));
+        FakeServer nodeManifest = serve(file(FakeServer.gzip(manifest(mirror, allNames())), "application/gzip"));
+        FakeServer automation = serve(io.farmvet.testing.FakeFarm.ACCEPTED);
+        io.farmvet.repair.send.HttpTemplate template = new io.farmvet.repair.send.HttpTemplate(
+                "POST", automation.url() + "/resync?node={nodeName}&repo={repoId}&kinds={kinds}", null, Map.of());
+
+        VetReport report = VetReports.vet(new TestConfigs()
+                .manifestPrimary(manifestFile(upstream, "p.js").toString(), null, Auth.NONE)
+                .manifestNode("mirror-1", nodeManifest.url() + "/manifest.js.gz", null, Auth.NONE)
+                .repair(
+                        io.farmvet.repair.RepairSettings.builder()
+                                .mode(io.farmvet.repair.RepairMode.HTTP)
+                                .http(template)
+                                // A settle delay asks for a second look before anything is sent.
+                                .settle(java.time.Duration.ofMillis(1))
+                                // 3 of 4 drifted: past the default safety valve, which is not what this tests.
+                                .maxFraction(1.0)
+                                .build(),
+                        tmp.resolve("state")));
+
+        assertThat(report.repairError()).isNull();
+        assertThat(automation.requests())
+                .extracting(FakeServer.Request::path)
+                .containsExactlyInAnyOrder(
+                        "/resync?node=mirror-1&repo=" + id("pub/scm/tools/alpha") + "&kinds=content",
+                        "/resync?node=mirror-1&repo=" + id("pub/scm/tools/beta") + "&kinds=metadata",
+                        "/resync?node=mirror-1&repo=" + id("pub/scm/tools/delta") + "&kinds=missing");
+        // The drift was confirmed by reading both manifests again: a manifest has no per-repository API.
+        assertThat(nodeManifest.requests()).hasSize(2);
+    }
+
     private static void deleteTree(Path root) throws Exception {
         try (var paths = Files.walk(root)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
