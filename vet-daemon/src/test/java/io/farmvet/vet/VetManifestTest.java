@@ -264,6 +264,20 @@ class VetManifestTest {
     }
 
     @Test
+    void aManifestServerThatStallsIsCancelledAtTheVetDeadlineAndFailsAlone() throws Exception {
+        String body = manifest(mirror, allNames());
+        FakeServer node = serve(FakeServer.stallAfter(body, 40, java.time.Duration.ofMinutes(1)));
+
+        VetReport report = VetReports.vet(new TestConfigs()
+                .manifestPrimary(manifestFile(upstream, "p.js").toString(), null, Auth.NONE)
+                .manifestNode("mirror-1", node.url() + "/manifest.js", null, Auth.NONE)
+                .readTimeout(java.time.Duration.ofMinutes(1))
+                .deadline(java.time.Duration.ofSeconds(2)));
+
+        assertThat(failedNode(report)).startsWith("mirror-1: cancelled (vet deadline of 2s (vet.deadline) reached)");
+    }
+
+    @Test
     void aManifestFileThatIsNotThereFailsTheNode() throws Exception {
         VetReport report = VetReports.vet(new TestConfigs()
                 .manifestPrimary(manifestFile(upstream, "p.js").toString(), null, Auth.NONE)
