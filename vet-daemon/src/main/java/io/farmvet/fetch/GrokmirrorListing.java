@@ -83,7 +83,8 @@ public final class GrokmirrorListing implements ListingSource {
         progress.state(ServerProgress.State.READING);
         try (InputStream in = new Counted(body)) {
             throwIfCancelled();
-            ManifestSummary summary = source.parse(reader, in, new Counting(handler));
+            Counting counting = new Counting(handler);
+            ManifestSummary summary = source.parse(reader, in, counting);
             if (summary.withoutFingerprint() > 0) {
                 notes = List.of(server.name() + ": " + summary.withoutFingerprint() + " of "
                         + Units.count(summary.repositories(), "repository", "repositories")
@@ -91,7 +92,7 @@ public final class GrokmirrorListing implements ListingSource {
                         + " missing or extra by their keys); grokmirror computes them on its next run");
             }
             progress.state(ServerProgress.State.DONE);
-            return new ListingSummary(summary.repositories(), summary.repositories(), bytes);
+            return new ListingSummary(counting.projects.size(), summary.repositories(), bytes);
         } catch (ManifestFormatException e) {
             throw failed(
                     cancelled.get() != null
@@ -186,9 +187,10 @@ public final class GrokmirrorListing implements ListingSource {
         }
     }
 
-    /** Counts the repositories for the progress line. */
+    /** Counts the repositories for the progress line, and the projects (a manifest has tens, not millions). */
     private final class Counting implements ListingHandler {
         private final ListingHandler target;
+        private final java.util.Set<Long> projects = new java.util.HashSet<>();
 
         Counting(ListingHandler target) {
             this.target = target;
@@ -202,6 +204,7 @@ public final class GrokmirrorListing implements ListingSource {
 
         @Override
         public void project(long projectId, boolean isPublic, String key) throws EntryRejectedException {
+            projects.add(projectId);
             target.project(projectId, isPublic, key);
         }
 

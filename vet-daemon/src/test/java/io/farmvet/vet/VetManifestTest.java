@@ -278,6 +278,22 @@ class VetManifestTest {
     }
 
     @Test
+    void aPrimaryManifestThatIsNotOneLeavesEveryNodeUnjudged() throws Exception {
+        FakeServer primary = serve(file("{\"/a.git\": [1, 2]}".getBytes(StandardCharsets.UTF_8), "text/plain"));
+
+        VetReport report = VetReports.vet(new TestConfigs()
+                .manifestPrimary(primary.url() + "/manifest.js", null, Auth.NONE)
+                .manifestNode("mirror-1", manifestFile(mirror, "n.js").toString(), null, Auth.NONE));
+
+        assertThat(report.primary().error())
+                .startsWith("primary " + primary.url() + "/manifest.js: unreadable grokmirror manifest: ")
+                .endsWith("; is primary.manifest-url a grokmirror manifest (manifest.js or manifest.js.gz)?");
+        assertThat(report.nodes().get(0).status()).isEqualTo(VetReport.NodeStatus.FAILED);
+        assertThat(report.nodes().get(0).error())
+                .isEqualTo("mirror-1: not compared: the primary's listing could not be read");
+    }
+
+    @Test
     void aManifestFileThatIsNotThereFailsTheNode() throws Exception {
         VetReport report = VetReports.vet(new TestConfigs()
                 .manifestPrimary(manifestFile(upstream, "p.js").toString(), null, Auth.NONE)
