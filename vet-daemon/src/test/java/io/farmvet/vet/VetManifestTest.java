@@ -272,9 +272,9 @@ class VetManifestTest {
                 .manifestPrimary(manifestFile(upstream, "p.js").toString(), null, Auth.NONE)
                 .manifestNode("mirror-1", node.url() + "/manifest.js", null, Auth.NONE)
                 .readTimeout(java.time.Duration.ofMinutes(1))
-                .deadline(java.time.Duration.ofSeconds(2)));
+                .deadline(java.time.Duration.ofSeconds(5)));
 
-        assertThat(failedNode(report)).startsWith("mirror-1: cancelled (vet deadline of 2s (vet.deadline) reached)");
+        assertThat(failedNode(report)).startsWith("mirror-1: cancelled (vet deadline of 5s (vet.deadline) reached)");
     }
 
     @Test
@@ -356,7 +356,9 @@ class VetManifestTest {
 
         VetReport report = VetReports.vet(new TestConfigs()
                 .manifestPrimary(primary.toString(), null, Auth.NONE)
-                .manifestNode("mirror-1", nodeServer.url() + "/manifest.js.gz", null, Auth.NONE));
+                .manifestNode("mirror-1", nodeServer.url() + "/manifest.js.gz", null, Auth.NONE)
+                // Exactness, not speed, is tested here: a loaded CI machine must not turn it into a cancel.
+                .deadline(java.time.Duration.ofMinutes(10)));
 
         assertThat(report.primary().repositories()).isEqualTo((long) size);
         VetReport.NodeResult line = report.nodes().get(0);
