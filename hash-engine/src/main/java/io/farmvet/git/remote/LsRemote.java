@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.TrustManager;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.SshException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.errors.NotSupportedException;
 import org.eclipse.jgit.errors.RemoteRepositoryException;
@@ -134,8 +136,12 @@ public final class LsRemote {
      *     the server and the URL, secrets masked
      */
     public AdvertisedRefs list(String repositoryUrl) throws LsRemoteException {
-        SecretMasker masker = SecretMasker.forRequest(repositoryUrl, settings.authorization());
-        String shown = serverName + ": ls-remote " + masker.url(repositoryUrl);
+        String sshUser = sshUser(repositoryUrl);
+        // An ssh:// user name is who logs in, not a secret (the key is): masked, "git" would hide every ".git".
+        SecretMasker masker = sshUser == null
+                ? SecretMasker.forRequest(repositoryUrl, settings.authorization())
+                : SecretMasker.forRequest(repositoryUrl.replace(sshUser + "@", ""), settings.authorization());
+        String shown = serverName + ": ls-remote " + (sshUser == null ? masker.url(repositoryUrl) : repositoryUrl);
         long startNanos = System.nanoTime();
         ReadBudget budget = new ReadBudget(
                 settings.maxBytes(), startNanos + settings.timeout().toNanos());
@@ -184,6 +190,20 @@ public final class LsRemote {
                 ssh.close();
             }
         }
+    }
+
+    /** The user name of an {@code ssh://user@host/...} URL without a password, or null. */
+    private static String sshUser(String url) {
+        if (!url.regionMatches(true, 0, "ssh://", 0, 6)) {
+            return null;
+        }
+        int at = url.indexOf('@');
+        int slash = url.indexOf('/', 6);
+        if (at < 0 || (slash >= 0 && at > slash)) {
+            return null;
+        }
+        String user = url.substring(6, at);
+        return user.isEmpty() || user.contains(":") ? null : user;
     }
 
     /** The transport for the URL's scheme: JGit's HTTP and ssh, farmvet's git://, nothing else. */
@@ -299,8 +319,19 @@ public final class LsRemote {
                     shown + ": " + causedBy(e, ReadBudget.TooLarge.class).getMessage(),
                     masked);
         }
+        SshException login = causedBy(e, SshException.class);
+        if (login != null && login.getDisconnectCode() == SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE) {
+            return new LsRemoteException(
+                    Reason.REFUSED,
+                    shown + ": refused: the server did not accept the key "
+                            + settings.ssh().keyFile()
+                            + " for the URL's user; add its public key (ssh-keygen -y -f "
+                            + settings.ssh().keyFile() + ") to that account on the server, or fix the user in the URL",
+                    masked);
+        }
+        // SocketTimeoutException, and JGit's "Read timed out" of its timeout streams (ssh): both interrupted I/O.
         if (causedBy(e, ReadBudget.OutOfTime.class) != null
-                || causedBy(e, java.net.SocketTimeoutException.class) != null) {
+                || causedBy(e, java.io.InterruptedIOException.class) != null) {
             return new LsRemoteException(
                     Reason.TIMED_OUT,
                     shown + ": no answer within " + Units.millis(tookMs) + " (timeout "
