@@ -38,7 +38,15 @@ public record SshIdentity(Path keyFile, Path knownHostsFile) {
 
     /** Reads both files as an ls-remote would, so that check-config finds what the first vet would. */
     public void check() throws Unusable {
+        checkKeyFile();
+        checkKnownHostsFile();
+    }
+
+    public void checkKeyFile() throws Unusable {
         keyPair();
+    }
+
+    public void checkKnownHostsFile() throws Unusable {
         knownHosts();
     }
 
