@@ -72,6 +72,22 @@ class SshLsRemoteTest {
     }
 
     @Test
+    void nothingNextToTheKeyIsRead() throws Exception {
+        // What JGit would read from an ~/.ssh: a config sending the host elsewhere, a known_hosts trusting the key
+        // the server will show after the change, a default identity. None of it may count.
+        Files.writeString(keys.resolve("config"), "Host 127.0.0.1\n  HostName 192.0.2.1\n  Port 1\n");
+        Path strict = Files.copy(knownHosts, root.resolve("strict_known_hosts"));
+        server.changeHostKey();
+        server.writeKnownHosts(keys.resolve("known_hosts"));
+        server.writeKnownHosts(keys.resolve("known_hosts2"));
+        GitSshServer.writePrivateKey(GitSshServer.newKeyPair(), keys.resolve("id_ecdsa"));
+
+        assertThatThrownBy(() -> client(keyFile, strict).list(server.repositoryUrl("PROJ/app.git")))
+                .isInstanceOfSatisfying(LsRemoteException.class, e -> assertThat(e.getMessage())
+                        .contains("CHANGED", strict.toString(), server.hostKeyFingerprint()));
+    }
+
+    @Test
     void aChangedHostKeyFailsNamingTheHostTheFileAndTheFingerprintSeen() {
         server.changeHostKey();
 
