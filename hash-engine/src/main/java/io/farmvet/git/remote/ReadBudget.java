@@ -88,9 +88,8 @@ final class ReadBudget {
             @Override
             public long skip(long n) throws IOException {
                 // Through read(), so that skipped bytes are counted too.
-                int skipped =
-                        read(new byte[(int) Math.max(0, Math.min(n, 8192))], 0, (int) Math.max(0, Math.min(n, 8192)));
-                return Math.max(0, skipped);
+                byte[] skipped = new byte[(int) Math.max(0, Math.min(n, 8192))];
+                return Math.max(0, read(skipped, 0, skipped.length));
             }
         };
     }

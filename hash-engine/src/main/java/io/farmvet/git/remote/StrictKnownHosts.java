@@ -61,29 +61,31 @@ final class StrictKnownHosts implements ServerKeyDatabase {
             PublicKey serverKey,
             Configuration config,
             CredentialsProvider provider) {
+        // Revocations first: a revoked key stays refused wherever the file also lists it as known.
+        for (KnownHostEntry entry : entries) {
+            if (REVOKED.equals(entry.getMarker()) && entry.isHostMatch(host, port)) {
+                PublicKey key = key(entry);
+                if (key != null && KeyUtils.compareKeys(key, serverKey)) {
+                    refusal = "the host key of " + shownHost() + " (" + fingerprint(serverKey) + ") is marked"
+                            + " @revoked in " + file + "; farmvet does not connect to it. Ask the server's"
+                            + " administrator for its new host key";
+                    return false;
+                }
+            }
+        }
         List<String> known = new ArrayList<>();
         for (KnownHostEntry entry : entries) {
-            if (!entry.isHostMatch(host, port)) {
+            if (entry.getMarker() != null || !entry.isHostMatch(host, port)) {
                 continue;
             }
             PublicKey key = key(entry);
             if (key == null) {
                 continue;
             }
-            boolean same = KeyUtils.compareKeys(key, serverKey);
-            if (REVOKED.equals(entry.getMarker())) {
-                if (same) {
-                    refusal = "the host key of " + shownHost() + " (" + fingerprint(serverKey) + ") is marked"
-                            + " @revoked in " + file + "; farmvet does not connect to it. Ask the server's"
-                            + " administrator for its new host key";
-                    return false;
-                }
-            } else if (entry.getMarker() == null) {
-                if (same) {
-                    return true;
-                }
-                known.add(fingerprint(key));
+            if (KeyUtils.compareKeys(key, serverKey)) {
+                return true;
             }
+            known.add(fingerprint(key));
         }
         refusal = known.isEmpty()
                 ? "the host key of " + shownHost() + " (" + fingerprint(serverKey) + ") is not in " + file

@@ -119,6 +119,15 @@ class SshLsRemoteTest {
     }
 
     @Test
+    void aRevokedHostKeyIsRefusedThoughAlsoListedAsKnown() throws Exception {
+        Files.writeString(knownHosts, server.knownHostsLine() + "\n@revoked " + server.knownHostsLine() + "\n");
+
+        assertThatThrownBy(() -> client(keyFile, knownHosts).list(server.repositoryUrl("PROJ/app.git")))
+                .isInstanceOfSatisfying(LsRemoteException.class, e -> assertThat(e.getMessage())
+                        .contains("@revoked", knownHosts.toString(), server.hostKeyFingerprint()));
+    }
+
+    @Test
     void aKeyTheServerDoesNotKnowIsRefused() {
         Path otherKey = GitSshServer.writePrivateKey(GitSshServer.newKeyPair(), keys.resolve("id_other"));
 
