@@ -12,6 +12,7 @@ import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.Kind;
 import io.farmvet.config.Auth;
 import io.farmvet.config.Secret;
+import io.farmvet.git.FakeGitDaemon;
 import io.farmvet.git.GitDaemon;
 import io.farmvet.git.GitSshServer;
 import io.farmvet.git.StableIds;
@@ -19,6 +20,7 @@ import io.farmvet.git.remote.SshIdentity;
 import io.farmvet.testing.TestConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -183,6 +185,23 @@ class VetGitTransportsTest {
                         ssh.hostKeyFingerprint(),
                         identity.knownHostsFile().toString());
         assertThat(failed.inconsistencies()).isEmpty();
+    }
+
+    @Test
+    void aStalledGitDaemonIsCutByTheVetDeadline() throws Exception {
+        AgentServer primary = agent(upstream);
+        FakeGitDaemon stalled = FakeGitDaemon.start().stall();
+        closing.add(stalled);
+
+        VetReport report = VetReports.vet(farm(primary)
+                .readTimeout(Duration.ofSeconds(30))
+                .deadline(Duration.ofSeconds(2))
+                .gitNode("mirror-1", stalled.repositoryUrl("{project}/{repo}.git"), Auth.NONE));
+
+        VetReport.NodeResult node = report.nodes().get(0);
+        assertThat(node.status()).isEqualTo(VetReport.NodeStatus.FAILED);
+        assertThat(node.error()).contains("mirror-1: cancelled (vet deadline");
+        assertThat(report.primary().error()).isNull();
     }
 
     private static void deleteTree(Path dir) throws Exception {

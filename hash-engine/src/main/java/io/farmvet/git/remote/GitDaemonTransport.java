@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.util.Collection;
 import java.util.List;
 import org.eclipse.jgit.errors.NotSupportedException;
@@ -29,7 +30,7 @@ import org.eclipse.jgit.transport.URIish;
  * then waited on. This one opens the socket here and lets JGit
  * parse the advertisement from it (v0, or v2's {@code ls-refs} where the daemon offers it, as JGit asks for v2
  * first): the connect timeout; before every read a socket timeout of the read timeout or what is left of the call,
- * whichever is shorter; every byte counted against the {@link ReadBudget}. Not registered with JGit (that would
+ * whichever is shorter; every byte counted against the {@link ReadBudget}; an interrupt ends a blocked read. Not registered with JGit (that would
  * change git:// for the whole JVM): {@link LsRemote} opens it for git:// URLs. One per call.
  */
 final class GitDaemonTransport extends TcpTransport implements PackTransport {
@@ -87,7 +88,14 @@ final class GitDaemonTransport extends TcpTransport implements PackTransport {
 
     private Socket connect() throws TransportException {
         int port = uri.getPort() > 0 ? uri.getPort() : DEFAULT_PORT;
-        Socket socket = new Socket();
+        Socket socket;
+        try {
+            // A channel's socket, so that interrupting the thread (the vet's cancel) ends a blocked read at once;
+            // a plain socket's read ignores interrupts and would hold the thread until its timeout.
+            socket = SocketChannel.open().socket();
+        } catch (IOException e) {
+            throw new TransportException(uri, "cannot open a socket: " + e.getMessage(), e);
+        }
         try {
             socket.connect(new InetSocketAddress(uri.getHost(), port), budget.remainingMs(connectTimeoutMs));
             return socket;

@@ -233,6 +233,33 @@ class GitDaemonLsRemoteTest {
     }
 
     @Test
+    void anInterruptEndsACallBlockedOnAStalledDaemon() throws Exception {
+        fake.stall();
+        LsRemote patient = new LsRemote(
+                "mirror-1",
+                new LsRemote.Settings(null, null, SECONDS_5, Duration.ofMinutes(10))
+                        .withTimeout(Duration.ofMinutes(10)));
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread call = new Thread(() -> {
+            try {
+                patient.list(fake.repositoryUrl("PROJ/app.git"));
+                outcome.complete(null);
+            } catch (Throwable e) {
+                outcome.complete(e);
+            }
+        });
+        call.start();
+        org.awaitility.Awaitility.await().until(() -> !fake.requests().isEmpty());
+
+        call.interrupt();
+
+        // Well within the call's 10 minutes: the interrupt, not a timeout, ended it.
+        assertThat(outcome.get(60, java.util.concurrent.TimeUnit.SECONDS))
+                .isInstanceOf(LsRemoteException.class)
+                .hasMessageContaining("mirror-1: ls-remote git://");
+    }
+
+    @Test
     void aHugeAdvertisementIsCutAtTheByteBound() {
         fake.huge(64L << 20);
         LsRemote bounded = new LsRemote(

@@ -128,6 +128,26 @@ class SshLsRemoteTest {
     }
 
     @Test
+    void aHashedKnownHostsLineAsSshKeyscanHWritesItIsMatched() throws Exception {
+        // OpenSSH's HashKnownHosts form: |1|base64(salt)|base64(HMAC-SHA1(salt, "[host]:port")).
+        byte[] salt = new byte[20];
+        new java.security.SecureRandom().nextBytes(salt);
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+        mac.init(new javax.crypto.spec.SecretKeySpec(salt, "HmacSHA1"));
+        byte[] hash = mac.doFinal(("[127.0.0.1]:" + server.port()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+        Files.writeString(
+                knownHosts,
+                "|1|" + base64.encodeToString(salt) + "|" + base64.encodeToString(hash) + " "
+                        + server.knownHostsLine().split(" ", 2)[1] + "\n");
+
+        assertThat(client(keyFile, knownHosts)
+                        .list(server.repositoryUrl("PROJ/app.git"))
+                        .refs())
+                .containsEntry("refs/heads/main", main);
+    }
+
+    @Test
     void aKeyTheServerDoesNotKnowIsRefused() {
         Path otherKey = GitSshServer.writePrivateKey(GitSshServer.newKeyPair(), keys.resolve("id_other"));
 
