@@ -6,7 +6,7 @@ package io.farmvet.git;
  * different repositories encode to the same text; a lone surrogate would be encoded as {@code '?'} by UTF-8 and
  * collide the same way.
  */
-final class Names {
+public final class Names {
     private Names() {}
 
     static String requireValid(String what, String name) {
@@ -30,7 +30,7 @@ final class Names {
     }
 
     /** The name with control characters shown as {@code \\uXXXX}, so an error message stays on one line. */
-    static String escape(String name) {
+    public static String escape(String name) {
         StringBuilder out = new StringBuilder(name.length() + 8);
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);

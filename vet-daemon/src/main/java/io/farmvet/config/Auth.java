@@ -1,5 +1,6 @@
 package io.farmvet.config;
 
+import io.farmvet.git.remote.SshIdentity;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -9,6 +10,11 @@ public sealed interface Auth {
 
     /** The value of the {@code Authorization} header, or null to send none. */
     String authorizationHeader();
+
+    /** The key and known_hosts file for ssh:// URLs ({@code auth.ssh}), or null. */
+    default SshIdentity sshIdentity() {
+        return null;
+    }
 
     record None() implements Auth {
         @Override
@@ -31,6 +37,22 @@ public sealed interface Auth {
         public String authorizationHeader() {
             String pair = username + ":" + password.reveal();
             return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * {@code auth.ssh: {key-file, known-hosts-file}}: for an ssh:// URL of a server of kind git; the user is the
+     * URL's. No header: ssh logs in with the key.
+     */
+    record Ssh(SshIdentity identity) implements Auth {
+        @Override
+        public String authorizationHeader() {
+            return null;
+        }
+
+        @Override
+        public SshIdentity sshIdentity() {
+            return identity;
         }
     }
 }

@@ -16,6 +16,7 @@ import io.farmvet.config.FarmvetConfig.RestServer;
 import io.farmvet.config.FarmvetConfig.Server;
 import io.farmvet.config.FarmvetConfig.State;
 import io.farmvet.config.FarmvetConfig.Vet;
+import io.farmvet.git.remote.SshIdentity;
 import io.farmvet.listing.ListingLimits;
 import io.farmvet.repair.RepairMode;
 import io.farmvet.repair.RepairSettings;
@@ -66,7 +67,8 @@ final class ConfigBinder {
     private static final List<String> NODE_KEYS = List.of("name", "url", "auth", "member", "kind", "manifest-url");
     private static final List<String> GIT_KEYS = List.of("concurrency");
     private static final List<String> REPOSITORIES_KEYS = List.of("from", "file", "manifest");
-    private static final List<String> AUTH_KEYS = List.of("bearer-token-file", "basic");
+    private static final List<String> AUTH_KEYS = List.of("bearer-token-file", "basic", "ssh");
+    private static final List<String> SSH_KEYS = List.of("key-file", "known-hosts-file");
     private static final List<String> BASIC_KEYS = List.of("username", "password-file");
     private static final List<String> HTTP_KEYS = List.of("connect-timeout", "read-timeout", "ca-file");
     private static final List<String> LISTING_KEYS = List.of("max-size", "read-ahead");
@@ -103,6 +105,11 @@ final class ConfigBinder {
     private static final List<String> HISTORY_KEYS = List.of("keep-successes", "keep-failures", "max-bytes");
 
     private static final List<String> EXPLAIN_KEYS = List.of("max-repositories", "delay-threshold");
+
+    /** What a server of kind git may be listed over (LsRemote's transports). */
+    private static final List<String> GIT_SCHEMES = List.of("https", "http", "ssh", "git");
+    /** {@code git@host:path}, as git and ssh take it: no scheme, so no URL. */
+    private static final java.util.regex.Pattern SCP_FORM = java.util.regex.Pattern.compile("[^/:@]+@[^/:]+:");
 
     private static final String SCOPE_FORMS = "all, inferred or a list of project ids like [1, 7, 42]";
 
@@ -542,6 +549,7 @@ final class ConfigBinder {
             }
         }
         Auth auth = auth(m.get("auth"), path + ".auth");
+        checkAuthFitsScheme(gitUrl == null ? url : URI.create(filled(gitUrl)), auth, path);
         if (url != null
                 && auth != null
                 && auth != Auth.NONE
@@ -614,6 +622,26 @@ final class ConfigBinder {
         }
     }
 
+    /** ssh:// needs {@code auth.ssh} and only it takes one; git:// is anonymous. */
+    private void checkAuthFitsScheme(URI url, Auth auth, String path) {
+        if (url == null || auth == null) {
+            return;
+        }
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("ssh") && !(auth instanceof Auth.Ssh)) {
+            problem(
+                    path + ".auth",
+                    "must be ssh: {key-file, known-hosts-file} for an ssh:// URL: farmvet logs in with that key and"
+                            + " checks the host key against that file only");
+        } else if (scheme.equals("git") && auth != Auth.NONE) {
+            problem(path + ".auth", "is set, but git:// is anonymous and sends no credentials; remove it");
+        } else if (!scheme.equals("ssh") && auth instanceof Auth.Ssh) {
+            problem(
+                    path + ".auth.ssh",
+                    "is only for an ssh:// URL of a server of kind git; " + path + ".url is not one");
+        }
+    }
+
     private Server.Kind kind(ObjectNode m, String path) {
         String text = text(m, path, "kind", false);
         if (text == null) {
@@ -648,19 +676,28 @@ final class ConfigBinder {
                             + Server.REPO + ".git");
             return null;
         }
+        if (SCP_FORM.matcher(text).lookingAt()) {
+            problem(path, "is in scp form (user@host:path), which is not a URL; write it as ssh://user@host/path");
+            return null;
+        }
         try {
             URI uri = new URI(filled(text));
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (scheme.equals("ssh")) {
-                problem(path, "is ssh://, which farmvet does not list yet; use the server's https:// URL");
+            if (!GIT_SCHEMES.contains(scheme)) {
+                problem(
+                        path,
+                        "must be an https://, http://, ssh:// or git:// URL for a server of kind git (ssh's"
+                                + " user@host:path form: write ssh://user@host/path)");
                 return null;
             }
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                problem(path, "must be an http(s) URL for a server of kind git (git:// and ssh:// are to come)");
-                return null;
-            }
-            if (uri.getRawUserInfo() != null) {
-                problem(path, "must not hold credentials (user-info before @); put them under auth");
+            String userInfo = uri.getRawUserInfo();
+            if (userInfo != null && (!scheme.equals("ssh") || userInfo.contains(":"))) {
+                problem(
+                        path,
+                        scheme.equals("ssh")
+                                ? "must not hold a password (ssh logs in with auth.ssh.key-file); keep only the user,"
+                                        + " as ssh://git@host/..."
+                                : "must not hold credentials (user-info before @); put them under auth");
                 return null;
             }
             if (uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
@@ -686,7 +723,7 @@ final class ConfigBinder {
             return Auth.NONE;
         }
         if (n.isNull() || n.isObject() && n.isEmpty()) {
-            problem(path, "is empty; set bearer-token-file or basic, or remove auth to send no credentials");
+            problem(path, "is empty; set bearer-token-file, basic or ssh, or remove auth to send no credentials");
             return null;
         }
         ObjectNode m = section(n, path, AUTH_KEYS);
@@ -695,13 +732,24 @@ final class ConfigBinder {
         }
         boolean bearer = m.has("bearer-token-file");
         boolean basic = m.has("basic");
-        if (bearer && basic) {
-            problem(path, "sets both bearer-token-file and basic; keep exactly one");
-        } else if (!bearer && !basic) {
+        boolean ssh = m.has("ssh");
+        int kinds = (bearer ? 1 : 0) + (basic ? 1 : 0) + (ssh ? 1 : 0);
+        if (kinds > 1) {
+            problem(
+                    path,
+                    "sets "
+                            + (ssh
+                                    ? "ssh with " + (bearer ? "bearer-token-file" : "basic")
+                                    : "both bearer-token-file" + " and basic")
+                            + "; keep exactly one");
+        } else if (kinds == 0) {
             // Only unknown keys here, already reported.
-            problem(path, "must set bearer-token-file or basic");
+            problem(path, "must set bearer-token-file, basic or ssh");
         }
         Auth auth = null;
+        if (ssh) {
+            auth = ssh(m.get("ssh"), path + ".ssh");
+        }
         if (bearer) {
             Secret token = secret(m, path, "bearer-token-file", "token");
             auth = token == null ? null : new Auth.Bearer(token);
@@ -724,7 +772,54 @@ final class ConfigBinder {
                 auth = username == null || password == null ? null : new Auth.Basic(username, password);
             }
         }
-        return bearer && basic ? null : auth;
+        return kinds > 1 ? null : auth;
+    }
+
+    /** {@code auth.ssh}: both files, read and checked as an ls-remote reads them when files are read. */
+    private Auth ssh(JsonNode n, String path) {
+        ObjectNode m = section(n, path, SSH_KEYS);
+        if (m == null) {
+            return null;
+        }
+        Path keyFile = file(m, path, "key-file");
+        Path knownHosts = file(m, path, "known-hosts-file");
+        if (keyFile == null || knownHosts == null) {
+            return null;
+        }
+        SshIdentity identity = new SshIdentity(keyFile, knownHosts);
+        if (readsFiles()) {
+            boolean usable = true;
+            try {
+                identity.checkKeyFile();
+            } catch (SshIdentity.Unusable e) {
+                problem(path + ".key-file", e.getMessage());
+                usable = false;
+            }
+            try {
+                identity.checkKnownHostsFile();
+            } catch (SshIdentity.Unusable e) {
+                problem(path + ".known-hosts-file", e.getMessage());
+                usable = false;
+            }
+            if (!usable) {
+                return null;
+            }
+        }
+        return new Auth.Ssh(identity);
+    }
+
+    /** A required file path, made absolute against the config's folder; null when absent or bad. */
+    private Path file(ObjectNode m, String parent, String key) {
+        String text = text(m, parent, key, true);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return ConfigFiles.resolve(baseDir, text);
+        } catch (BadValue e) {
+            problem(parent + "." + key, e.getMessage());
+            return null;
+        }
     }
 
     private Secret secret(ObjectNode m, String parent, String key, String what) {

@@ -19,7 +19,8 @@ final class ScmRefs implements RefsSource {
     ScmRefs(FarmvetConfig.Server server, FarmvetConfig.Http http, TrustManager[] trust) {
         this.server = server;
         this.settings = new LsRemote.Settings(
-                server.auth().authorizationHeader(), trust, http.connectTimeout(), http.readTimeout());
+                        server.auth().authorizationHeader(), trust, http.connectTimeout(), http.readTimeout())
+                .withSsh(server.auth().sshIdentity());
     }
 
     /**
@@ -42,14 +43,7 @@ final class ScmRefs implements RefsSource {
     @Override
     public AdvertisedRefs refs(long repositoryId, RepositoryNames.Name name, Duration timeout) throws Unavailable {
         Duration readTimeout = settings.readTimeout().compareTo(timeout) < 0 ? settings.readTimeout() : timeout;
-        LsRemote.Settings bounded = new LsRemote.Settings(
-                settings.authorization(),
-                settings.trust(),
-                settings.connectTimeout(),
-                readTimeout,
-                timeout,
-                settings.maxRefs(),
-                settings.maxBytes());
+        LsRemote.Settings bounded = settings.withTimeouts(readTimeout, timeout);
         try {
             return new LsRemote(server.name(), bounded).list(url(server, name));
         } catch (LsRemoteException e) {

@@ -90,11 +90,13 @@ public final class GitListing implements ListingSource {
     public void send() throws FetchException {
         progress.state(ServerProgress.State.CONNECTING);
         try {
+            // http(s) takes the header and the trust, ssh:// the key and known_hosts file, git:// neither.
             LsRemote.Settings settings = new LsRemote.Settings(
-                    server.auth().authorizationHeader(),
-                    TlsTrust.trustManagers(http.caFile()),
-                    http.connectTimeout(),
-                    http.readTimeout());
+                            server.auth().authorizationHeader(),
+                            TlsTrust.trustManagers(http.caFile()),
+                            http.connectTimeout(),
+                            http.readTimeout())
+                    .withSsh(server.auth().sshIdentity());
             lsRemote = new LsRemote(server.name(), settings);
         } catch (GeneralSecurityException | IOException e) {
             progress.state(ServerProgress.State.FAILED);

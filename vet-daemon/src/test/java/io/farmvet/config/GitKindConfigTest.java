@@ -64,4 +64,31 @@ class GitKindConfigTest {
         assertThat(plain.git()).isEqualTo(FarmvetConfig.Git.DEFAULTS);
         assertThat(plain.primary().kind()).isEqualTo(Server.Kind.BITBUCKET);
     }
+
+    @Test
+    void takesSshUrlsWithAKeyAndKnownHostsFileAndAnonymousGitUrls() throws Exception {
+        Files.createDirectories(dir.resolve("conf"));
+        Files.writeString(dir.resolve("conf/repos.txt"), "PROJ/app\n");
+        io.farmvet.git.GitSshServer.writePrivateKey(
+                io.farmvet.git.GitSshServer.newKeyPair(), dir.resolve("conf/id_farmvet"));
+        Files.writeString(
+                dir.resolve("conf/known_hosts"),
+                "mirror-3.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n");
+
+        FarmvetConfig config = load(FARM
+                + "  - name: mirror-3\n    kind: git\n    url: \"ssh://git@mirror-3.example.com:2222/{project}/{repo}.git\"\n"
+                + "    auth: { ssh: { key-file: id_farmvet, known-hosts-file: known_hosts } }\n"
+                + "  - name: mirror-4\n    kind: git\n    url: \"git://mirror-4.example.com/{project}/{repo}.git\"\n"
+                + "repositories:\n  from: file\n  file: repos.txt\n");
+
+        Server ssh = config.nodes().get(2);
+        assertThat(ssh.repositoryUrl("PROJ", "app")).isEqualTo("ssh://git@mirror-3.example.com:2222/PROJ/app.git");
+        assertThat(ssh.auth().sshIdentity())
+                .isEqualTo(new io.farmvet.git.remote.SshIdentity(
+                        dir.resolve("conf/id_farmvet"), dir.resolve("conf/known_hosts")));
+        assertThat(ssh.auth().authorizationHeader()).isNull();
+        Server daemon = config.nodes().get(3);
+        assertThat(daemon.repositoryUrl("PROJ", "app")).isEqualTo("git://mirror-4.example.com/PROJ/app.git");
+        assertThat(daemon.auth()).isEqualTo(Auth.NONE);
+    }
 }

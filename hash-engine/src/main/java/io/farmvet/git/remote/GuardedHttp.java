@@ -1,15 +1,11 @@
 package io.farmvet.git.remote;
 
-import io.farmvet.util.Units;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Proxy;
 import java.net.URL;
 import java.security.KeyManagementException;
 import java.security.NoSuchAlgorithmException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.TrustManager;
 import org.eclipse.jgit.transport.http.HttpConnection;
 import org.eclipse.jgit.transport.http.JDKHttpConnection;
@@ -18,29 +14,11 @@ import org.eclipse.jgit.transport.http.JDKHttpConnectionFactory;
 /**
  * JGit's HTTP connections for one ls-remote, held to farmvet's rules: the server's trust ({@code http.ca-file}),
  * never switched off by a git config's {@code http.sslVerify}; farmvet's timeouts, shortened to what is left of
- * the call's time; a bound on the bytes read and on the time spent reading; no redirect followed, since it would
+ * the call's time; its {@link ReadBudget} on the bytes read and on the time spent reading; no redirect followed, since it would
  * carry the credentials elsewhere. Records the last HTTP status so that a refusal can be named. One per call;
  * JGit may use it from the calling thread only.
  */
 final class GuardedHttp extends JDKHttpConnectionFactory {
-    /** The body read past its byte bound. */
-    static final class TooLarge extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        TooLarge(String message) {
-            super(message);
-        }
-    }
-
-    /** The call ran out of time while reading. */
-    static final class OutOfTime extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        OutOfTime(String message) {
-            super(message);
-        }
-    }
-
     /** A 3xx answer: not followed. */
     static final class Redirected extends IOException {
         private static final long serialVersionUID = 1L;
@@ -53,27 +31,20 @@ final class GuardedHttp extends JDKHttpConnectionFactory {
     private final TrustManager[] trust;
     private final long connectTimeoutMs;
     private final long readTimeoutMs;
-    private final long maxBytes;
-    private final long deadlineNanos;
-    private final AtomicLong bytesRead = new AtomicLong();
+    private final ReadBudget budget;
     private volatile int lastStatus = -1;
 
     /** @param trust null for the JDK's own trust store */
-    GuardedHttp(TrustManager[] trust, long connectTimeoutMs, long readTimeoutMs, long maxBytes, long deadlineNanos) {
+    GuardedHttp(TrustManager[] trust, long connectTimeoutMs, long readTimeoutMs, ReadBudget budget) {
         this.trust = trust;
         this.connectTimeoutMs = connectTimeoutMs;
         this.readTimeoutMs = readTimeoutMs;
-        this.maxBytes = maxBytes;
-        this.deadlineNanos = deadlineNanos;
+        this.budget = budget;
     }
 
     /** The status of the last answer, or -1 when none came. */
     int lastStatus() {
         return lastStatus;
-    }
-
-    long bytesRead() {
-        return bytesRead.get();
     }
 
     @Override
@@ -112,20 +83,14 @@ final class GuardedHttp extends JDKHttpConnectionFactory {
         return connection;
     }
 
-    private int remainingMs(long capMs) {
-        long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-        // 0 would mean "wait forever" to HttpURLConnection.
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.min(capMs, left)));
-    }
-
     private final class Guarded extends JDKHttpConnection {
         Guarded(URL url, Proxy proxy) throws IOException {
             super(url, proxy == null ? Proxy.NO_PROXY : proxy);
         }
 
         void applyTimeouts() {
-            super.setConnectTimeout(remainingMs(connectTimeoutMs));
-            super.setReadTimeout(remainingMs(readTimeoutMs));
+            super.setConnectTimeout(budget.remainingMs(connectTimeoutMs));
+            super.setReadTimeout(budget.remainingMs(readTimeoutMs));
             super.setInstanceFollowRedirects(false);
         }
 
@@ -155,44 +120,7 @@ final class GuardedHttp extends JDKHttpConnectionFactory {
 
         @Override
         public InputStream getInputStream() throws IOException {
-            return new Bounded(super.getInputStream());
-        }
-    }
-
-    /** Counts every byte of every answer of the call against {@code maxBytes}, and checks the time left. */
-    private final class Bounded extends FilterInputStream {
-        Bounded(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            check(0);
-            int b = super.read();
-            if (b >= 0) {
-                check(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            check(0);
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                check(n);
-            }
-            return n;
-        }
-
-        private void check(int n) throws IOException {
-            long total = bytesRead.addAndGet(n);
-            if (total > maxBytes) {
-                throw new TooLarge("the advertisement is larger than " + Units.bytes(maxBytes));
-            }
-            if (System.nanoTime() - deadlineNanos > 0) {
-                throw new OutOfTime("still reading after " + total + " bytes when the time allowed ran out");
-            }
+            return budget.bound(super.getInputStream());
         }
     }
 }

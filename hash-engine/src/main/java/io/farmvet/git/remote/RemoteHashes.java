@@ -11,10 +11,8 @@ import java.util.Map;
  * The agent's {@code repo-hashes} values of a repository from what a server advertises over the Git protocol, so that
  * a server farmvet cannot install its agent on sits in one farm with agents: the same content hash (the default
  * prefixes, each ref's own id: an annotated tag's is the tag object's), the metadata hash with {@code HEAD} from the
- * server's symref, and the stable ids of the names.
- *
- * <p>One difference stays: a detached {@code HEAD} is advertised without a symref, so it hashes as no {@code HEAD}
- * where the agent hashes its object id. Mirrors keep {@code HEAD} symbolic.
+ * server's symref (a detached {@code HEAD}: its object id, which the advertisement carries, as the agent hashes it),
+ * and the stable ids of the names.
  */
 public final class RemoteHashes {
     private RemoteHashes() {}

@@ -67,6 +67,7 @@ class LsRemoteTest {
                 .doesNotContainKey("refs/tags/v1^{}");
         assertThat(tag).isNotEqualTo(main);
         assertThat(refs.head()).isEqualTo("refs/heads/main");
+        assertThat(refs.bytes()).isPositive();
     }
 
     @Test
