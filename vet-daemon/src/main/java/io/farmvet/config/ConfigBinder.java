@@ -64,7 +64,7 @@ final class ConfigBinder {
     private static final List<String> FARM_KEYS = List.of("name", "scope", "mirror-server-id");
     private static final List<String> PRIMARY_KEYS = List.of("url", "auth", "kind");
     private static final List<String> NODE_KEYS = List.of("name", "url", "auth", "member", "kind");
-    private static final List<String> GIT_KEYS = List.of("concurrency");
+    private static final List<String> GIT_KEYS = List.of("concurrency", "rate");
     private static final List<String> REPOSITORIES_KEYS = List.of("from", "file");
     private static final List<String> AUTH_KEYS = List.of("bearer-token-file", "basic");
     private static final List<String> BASIC_KEYS = List.of("username", "password-file");
@@ -170,6 +170,8 @@ final class ConfigBinder {
                         "concurrency",
                         FarmvetConfig.Git.DEFAULT_CONCURRENCY,
                         FarmvetConfig.Git.MAX_CONCURRENCY);
+        Double rate = gitSection == null ? null : number(gitSection, "git", "rate", 0, MAX_RATE);
+        double ratePerSecond = rate == null ? FarmvetConfig.Git.UNLIMITED_RATE : rate;
         List<String> gitServers = new ArrayList<>();
         if (primary != null && primary.isGit()) {
             gitServers.add("primary");
@@ -194,14 +196,14 @@ final class ConfigBinder {
             if (gitGiven) {
                 problem("git", "is only read for servers of kind git, and there is none; remove it");
             }
-            return new FarmvetConfig.Git(concurrency, List.of());
+            return new FarmvetConfig.Git(concurrency, List.of(), ratePerSecond);
         }
         if (!repositoriesGiven || repositories == null) {
             problem(
                     "repositories",
                     "is required with a server of kind git (" + String.join(", ", gitServers)
                             + "): list the farm's repositories, e.g. {from: file, file: repos.txt}");
-            return new FarmvetConfig.Git(concurrency, List.of());
+            return new FarmvetConfig.Git(concurrency, List.of(), ratePerSecond);
         }
         String from = text(repositories, "repositories", "from", true);
         if (from != null && !from.equals("file")) {
@@ -209,13 +211,14 @@ final class ConfigBinder {
         }
         String file = text(repositories, "repositories", "file", true);
         if (file == null || !readsFiles()) {
-            return new FarmvetConfig.Git(concurrency, List.of());
+            return new FarmvetConfig.Git(concurrency, List.of(), ratePerSecond);
         }
         try {
-            return new FarmvetConfig.Git(concurrency, repositoryFile(ConfigFiles.resolve(baseDir, file)));
+            return new FarmvetConfig.Git(
+                    concurrency, repositoryFile(ConfigFiles.resolve(baseDir, file)), ratePerSecond);
         } catch (BadValue e) {
             problem("repositories.file", e.getMessage());
-            return new FarmvetConfig.Git(concurrency, List.of());
+            return new FarmvetConfig.Git(concurrency, List.of(), ratePerSecond);
         }
     }
 

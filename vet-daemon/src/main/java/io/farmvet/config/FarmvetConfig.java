@@ -199,16 +199,27 @@ public record FarmvetConfig(
      *
      * @param concurrency ls-remotes at once per server ({@code git.concurrency})
      * @param repositories the farm's repositories ({@code repositories.file}), empty when no server is kind git
+     * @param ratePerSecond ls-remotes started per second per server ({@code git.rate}), {@link #UNLIMITED_RATE}
+     *     when only {@code concurrency} bounds them
      */
-    public record Git(int concurrency, List<RepositoryPath> repositories) {
+    public record Git(int concurrency, List<RepositoryPath> repositories, double ratePerSecond) {
         public static final int DEFAULT_CONCURRENCY = 8;
         /** Upper bound for git.concurrency: beyond this a server sees a denial of service, not a vet. */
         public static final int MAX_CONCURRENCY = 64;
+        /** No git.rate: a server answers as fast as {@code concurrency} lets it, as {@code git fetch} jobs do. */
+        public static final double UNLIMITED_RATE = Double.POSITIVE_INFINITY;
 
-        public static final Git DEFAULTS = new Git(DEFAULT_CONCURRENCY, List.of());
+        public static final Git DEFAULTS = new Git(DEFAULT_CONCURRENCY, List.of(), UNLIMITED_RATE);
 
         public Git {
             repositories = List.copyOf(repositories);
+            if (!(ratePerSecond > 0)) {
+                throw new IllegalArgumentException("git.rate: must be greater than 0, was " + ratePerSecond);
+            }
+        }
+
+        public boolean rateLimited() {
+            return ratePerSecond != UNLIMITED_RATE;
         }
     }
 

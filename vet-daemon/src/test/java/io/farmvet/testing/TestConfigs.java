@@ -72,7 +72,13 @@ public final class TestConfigs {
             String[] parts = path.split("/");
             list.add(new FarmvetConfig.RepositoryPath(parts[0], parts[1]));
         }
-        git = new FarmvetConfig.Git(git.concurrency(), list);
+        git = new FarmvetConfig.Git(git.concurrency(), list, git.ratePerSecond());
+        return this;
+    }
+
+    /** {@code git.rate}: ls-remotes started per second per server of kind git. */
+    public TestConfigs gitRate(double ratePerSecond) {
+        git = new FarmvetConfig.Git(git.concurrency(), git.repositories(), ratePerSecond);
         return this;
     }
 

@@ -13,8 +13,9 @@ import java.util.TreeMap;
  *     {@code HEAD}
  * @param head the ref {@code HEAD} points to ({@code refs/heads/main}), or null when the server did not say or
  *     the repository has no {@code HEAD}
+ * @param bytes the bytes the answer took on the wire (over HTTP: the bodies of its requests, as received)
  */
-public record AdvertisedRefs(SortedMap<String, String> refs, String head) {
+public record AdvertisedRefs(SortedMap<String, String> refs, String head, long bytes) {
     public AdvertisedRefs {
         refs = Collections.unmodifiableSortedMap(new TreeMap<>(refs));
     }

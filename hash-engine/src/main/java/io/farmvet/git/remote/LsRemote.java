@@ -128,7 +128,7 @@ public final class LsRemote {
                 }
             }
             try (FetchConnection connection = transport.openFetch()) {
-                return refsOf(connection, shown);
+                return refsOf(connection, shown, http);
             }
         } catch (NoRemoteRepositoryException e) {
             throw new LsRemoteException(
@@ -141,7 +141,7 @@ public final class LsRemote {
         }
     }
 
-    private AdvertisedRefs refsOf(FetchConnection connection, String shown) throws LsRemoteException {
+    private AdvertisedRefs refsOf(FetchConnection connection, String shown, GuardedHttp http) throws LsRemoteException {
         Map<String, Ref> advertised = connection.getRefsMap();
         TreeMap<String, String> refs = new TreeMap<>();
         String head = null;
@@ -162,7 +162,7 @@ public final class LsRemote {
                             + settings.maxRefs() + " allowed",
                     null);
         }
-        return new AdvertisedRefs(refs, head);
+        return new AdvertisedRefs(refs, head, http.bytesRead());
     }
 
     private LsRemoteException failure(
