@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Connection;
@@ -22,6 +23,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * Real bare repositories over real smart HTTP on loopback: Jetty in front of {@code git http-backend}
@@ -36,6 +38,7 @@ public final class GitHttpServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final String scheme;
     private final GitHttpBackend backend;
     private final List<Seen> requests = new CopyOnWriteArrayList<>();
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -47,10 +50,17 @@ public final class GitHttpServer implements AutoCloseable {
     private volatile long advertisementBytes;
     private volatile String forbidden;
 
-    private GitHttpServer(Path root) throws Exception {
+    private GitHttpServer(Path root, SSLContext tls) throws Exception {
         backend = new GitHttpBackend(root);
         server = new Server();
-        connector = new ServerConnector(server);
+        if (tls == null) {
+            connector = new ServerConnector(server);
+        } else {
+            SslContextFactory.Server factory = new SslContextFactory.Server();
+            factory.setSslContext(tls);
+            connector = new ServerConnector(server, factory);
+        }
+        scheme = tls == null ? "http" : "https";
         connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
         connector.setPort(0);
         connector.addEventListener(new Connection.Listener() {
@@ -72,11 +82,16 @@ public final class GitHttpServer implements AutoCloseable {
 
     /** Serves the bare repositories under {@code root}. */
     public static GitHttpServer start(Path root) throws Exception {
-        return new GitHttpServer(root);
+        return new GitHttpServer(root, null);
+    }
+
+    /** Serves them over HTTPS with {@code tls}'s certificate. */
+    public static GitHttpServer startTls(Path root, SSLContext tls) throws Exception {
+        return new GitHttpServer(root, tls);
     }
 
     public URI url() {
-        return URI.create("http://127.0.0.1:" + connector.getLocalPort());
+        return URI.create(scheme + "://127.0.0.1:" + connector.getLocalPort());
     }
 
     /** The URL of {@code ROOT/relative}, e.g. {@code PROJ/slug.git}. */

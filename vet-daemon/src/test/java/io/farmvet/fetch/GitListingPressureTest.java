@@ -11,6 +11,8 @@ import io.farmvet.git.GitHttpServer;
 import io.farmvet.listing.ListingEntry;
 import io.farmvet.listing.ListingHandler;
 import io.farmvet.listing.ListingSummary;
+import io.farmvet.testing.SelfSignedTls;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,10 +59,15 @@ class GitListingPressureTest {
     }
 
     private GitListing listing(List<RepositoryPath> paths, double rate, ServerProgress progress) {
+        return listing(paths, new FarmvetConfig.Git(8, paths, rate), HTTP, progress);
+    }
+
+    private GitListing listing(
+            List<RepositoryPath> paths, FarmvetConfig.Git git, FarmvetConfig.Http http, ServerProgress progress) {
         String template = server.url() + "/{project}/{repo}.git";
         FarmvetConfig.Server node = new FarmvetConfig.Server(
                 "mirror-1", server.url(), Auth.NONE, null, FarmvetConfig.Server.Kind.GIT, template);
-        return new GitListing(node, "nodes[0]", new FarmvetConfig.Git(8, paths, rate), HTTP, progress);
+        return new GitListing(node, "nodes[0]", git, http, progress);
     }
 
     /** The times the server saw the ls-remotes start (their first request, the GET of info/refs), in order. */
@@ -133,6 +140,34 @@ class GitListingPressureTest {
         assertThat(progress.bytes()).isEqualTo(server.bodyBytesSent());
         assertThat(progress.repositories()).isEqualTo(4);
         assertThat(progress.expectedRepositories()).isEqualTo(4);
+    }
+
+    @Test
+    void issue13OverHttpsWithAnInternalCaTheLsRemotesShareTheirConnections() throws Exception {
+        SelfSignedTls tls = SelfSignedTls.create(Files.createDirectories(root.resolve("tls")));
+        List<RepositoryPath> paths = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            GitCli.initWithMain(root.resolve("repos/PROJ/repo-" + i + ".git"), "repository " + i);
+            paths.add(new RepositoryPath("PROJ", "repo-" + i));
+        }
+        server = GitHttpServer.startTls(root.resolve("repos"), tls.serverContext());
+        FarmvetConfig.Http http = new FarmvetConfig.Http(Duration.ofSeconds(5), Duration.ofSeconds(10), tls.caFile());
+
+        // One at a time: each ls-remote finds the connection the one before it left in the JDK's cache.
+        try (GitListing listing = listing(
+                paths,
+                new FarmvetConfig.Git(1, paths, FarmvetConfig.Git.UNLIMITED_RATE),
+                http,
+                new ServerProgress("mirror-1"))) {
+            listing.send();
+            assertThat(listing.read(new Count()).repositories()).isEqualTo(6);
+        }
+
+        assertThat(server.url().getScheme()).isEqualTo("https");
+        assertThat(server.requests()).hasSize(12);
+        // Jetty counts a TLS connection twice (its TLS and its HTTP layer): 2 is one connection. With JGit's own TLS
+        // set-up (a socket factory per connection) it counted 24, a connection per request.
+        assertThat(server.connectionsOpened()).isLessThanOrEqualTo(2);
     }
 
     private static final class Count implements ListingHandler {

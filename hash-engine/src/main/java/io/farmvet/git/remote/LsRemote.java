@@ -4,10 +4,13 @@ import io.farmvet.git.remote.LsRemoteException.Reason;
 import io.farmvet.secret.SecretMasker;
 import io.farmvet.util.Units;
 import java.net.URISyntaxException;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.errors.NotSupportedException;
@@ -88,6 +91,8 @@ public final class LsRemote {
 
     private final String serverName;
     private final Settings settings;
+    /** Made once, so that the JDK's keep-alive cache can hand a connection to the next call ({@link GuardedHttp}). */
+    private SSLSocketFactory tls;
 
     /** @param serverName how messages name the server ({@code primary}, {@code mirror-1}) */
     public LsRemote(String serverName, Settings settings) {
@@ -105,8 +110,14 @@ public final class LsRemote {
         SecretMasker masker = SecretMasker.forRequest(repositoryUrl, settings.authorization());
         String shown = serverName + ": ls-remote " + masker.url(repositoryUrl);
         long startNanos = System.nanoTime();
+        SSLSocketFactory shared;
+        try {
+            shared = tls();
+        } catch (GeneralSecurityException e) {
+            throw new LsRemoteException(Reason.FAILED, shown + ": TLS set-up failed: " + e.getMessage(), e);
+        }
         GuardedHttp http = new GuardedHttp(
-                settings.trust(),
+                shared,
                 settings.connectTimeout().toMillis(),
                 settings.readTimeout().toMillis(),
                 settings.maxBytes(),
@@ -139,6 +150,21 @@ public final class LsRemote {
         } catch (TransportException | NotSupportedException | RuntimeException e) {
             throw failure(e, http, shown, masker, startNanos);
         }
+    }
+
+    /** The server's TLS from {@code trust}, made on first use; null for the JDK's own. */
+    private synchronized SSLSocketFactory tls() throws GeneralSecurityException {
+        if (settings.trust() == null) {
+            return null;
+        }
+        SSLSocketFactory made = tls;
+        if (made == null) {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, settings.trust(), null);
+            made = context.getSocketFactory();
+            tls = made;
+        }
+        return made;
     }
 
     private AdvertisedRefs refsOf(FetchConnection connection, String shown, GuardedHttp http) throws LsRemoteException {
