@@ -11,14 +11,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * Real bare repositories over real smart HTTP on loopback: Jetty in front of {@code git http-backend}
@@ -28,26 +33,42 @@ import org.eclipse.jetty.util.Callback;
  * size. Records each request. Knobs may be changed while serving; thread-safe.
  */
 public final class GitHttpServer implements AutoCloseable {
-    /** A request as received. */
-    public record Seen(String method, String path, String authorization, String gitProtocol) {}
+    /** A request as received, at {@code nanos} on {@link System#nanoTime()}'s clock. */
+    public record Seen(String method, String path, String authorization, String gitProtocol, long nanos) {}
 
     private final Server server;
     private final ServerConnector connector;
+    private final String scheme;
     private final GitHttpBackend backend;
     private final List<Seen> requests = new CopyOnWriteArrayList<>();
     private final CountDownLatch closing = new CountDownLatch(1);
+    private final AtomicInteger connectionsOpened = new AtomicInteger();
+    private final AtomicLong bodyBytesSent = new AtomicLong();
     private volatile String requiredAuthorization;
     private volatile int failStatus;
     private volatile boolean stalled;
     private volatile long advertisementBytes;
     private volatile String forbidden;
 
-    private GitHttpServer(Path root) throws Exception {
+    private GitHttpServer(Path root, SSLContext tls) throws Exception {
         backend = new GitHttpBackend(root);
         server = new Server();
-        connector = new ServerConnector(server);
+        if (tls == null) {
+            connector = new ServerConnector(server);
+        } else {
+            SslContextFactory.Server factory = new SslContextFactory.Server();
+            factory.setSslContext(tls);
+            connector = new ServerConnector(server, factory);
+        }
+        scheme = tls == null ? "http" : "https";
         connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
         connector.setPort(0);
+        connector.addEventListener(new Connection.Listener() {
+            @Override
+            public void onOpened(Connection connection) {
+                connectionsOpened.incrementAndGet();
+            }
+        });
         server.addConnector(connector);
         server.setHandler(new Handler.Abstract() {
             @Override
@@ -61,11 +82,16 @@ public final class GitHttpServer implements AutoCloseable {
 
     /** Serves the bare repositories under {@code root}. */
     public static GitHttpServer start(Path root) throws Exception {
-        return new GitHttpServer(root);
+        return new GitHttpServer(root, null);
+    }
+
+    /** Serves them over HTTPS with {@code tls}'s certificate. */
+    public static GitHttpServer startTls(Path root, SSLContext tls) throws Exception {
+        return new GitHttpServer(root, tls);
     }
 
     public URI url() {
-        return URI.create("http://127.0.0.1:" + connector.getLocalPort());
+        return URI.create(scheme + "://127.0.0.1:" + connector.getLocalPort());
     }
 
     /** The URL of {@code ROOT/relative}, e.g. {@code PROJ/slug.git}. */
@@ -103,6 +129,16 @@ public final class GitHttpServer implements AutoCloseable {
         return this;
     }
 
+    /** TCP connections accepted so far: fewer than the requests when clients keep them alive. */
+    public int connectionsOpened() {
+        return connectionsOpened.get();
+    }
+
+    /** Bytes of the bodies git http-backend answered with, all requests together. */
+    public long bodyBytesSent() {
+        return bodyBytesSent.get();
+    }
+
     public List<Seen> requests() {
         return List.copyOf(requests);
     }
@@ -111,7 +147,7 @@ public final class GitHttpServer implements AutoCloseable {
         String path = Request.getPathInContext(request);
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         String gitProtocol = request.getHeaders().get("Git-Protocol");
-        requests.add(new Seen(request.getMethod(), path, authorization, gitProtocol));
+        requests.add(new Seen(request.getMethod(), path, authorization, gitProtocol, System.nanoTime()));
         if (stalled) {
             closing.await();
             answer(response, callback, 503, "text/plain", "closing\n".getBytes(StandardCharsets.UTF_8));
@@ -159,6 +195,7 @@ public final class GitHttpServer implements AutoCloseable {
                             header.substring(colon + 1).strip());
         }
         response.setStatus(cgi.status());
+        bodyBytesSent.addAndGet(cgi.body().length);
         response.write(true, ByteBuffer.wrap(cgi.body()), callback);
     }
 

@@ -12,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,16 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.eclipse.jgit.lib.CommitBuilder;
-import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.FileMode;
-import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.ObjectInserter;
-import org.eclipse.jgit.lib.PersonIdent;
-import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.TagBuilder;
-import org.eclipse.jgit.lib.TreeFormatter;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
 /**
@@ -42,15 +31,13 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
  * medians and ratios. Both sides run {@link FleetHasher#DEFAULT_PARALLELISM} repositories at a time (the CLI side
  * as {@code xargs -P} would), and both read a warm OS page cache: "cold" is the hasher's own cache.
  *
- * <p>The repositories are built with JGit on a fixed clock (same object ids on every run): per repository one
- * to three commits, two to four branches, a lightweight and an annotated tag, {@code HEAD} on {@code main}.
+ * <p>The repositories are {@link BenchRepositories}' (same object ids on every run).
  */
 final class HashBench {
     static final String ONE_LINER = "git for-each-ref --format='%(objectname) %(refname)' refs/heads refs/tags"
             + " | LC_ALL=C sort -k2 | sha256sum";
 
     private static final int REPOSITORIES_PER_PROJECT = 100;
-    private static final Instant EPOCH = Instant.parse("2024-01-01T00:00:00Z");
 
     private final int repositories;
     private final int runs;
@@ -235,52 +222,8 @@ final class HashBench {
         try (Repository repo =
                 new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setBare().build()) {
             repo.create(true);
-            PersonIdent ident = new PersonIdent("Bench", "bench@example.com", EPOCH.plusSeconds(n), ZoneOffset.UTC);
-            ObjectId commit = null;
-            try (ObjectInserter inserter = repo.newObjectInserter()) {
-                for (int c = 0; c <= n % 3; c++) {
-                    ObjectId blob = inserter.insert(
-                            Constants.OBJ_BLOB,
-                            ("repository " + n + " commit " + c + "\n").getBytes(StandardCharsets.UTF_8));
-                    TreeFormatter tree = new TreeFormatter();
-                    tree.append("README", FileMode.REGULAR_FILE, blob);
-                    CommitBuilder builder = new CommitBuilder();
-                    builder.setTreeId(inserter.insert(tree));
-                    if (commit != null) {
-                        builder.setParentId(commit);
-                    }
-                    builder.setAuthor(ident);
-                    builder.setCommitter(ident);
-                    builder.setMessage("commit " + c + "\n");
-                    commit = inserter.insert(builder);
-                }
-                TagBuilder tag = new TagBuilder();
-                tag.setObjectId(commit, Constants.OBJ_COMMIT);
-                tag.setTag("v1.0");
-                tag.setTagger(ident);
-                tag.setMessage("release\n");
-                ObjectId annotated = inserter.insert(tag);
-                inserter.flush();
-                setRef(repo, "refs/tags/v1.0", annotated);
-            }
-            setRef(repo, "refs/heads/main", commit);
-            for (int b = 0; b < 1 + n % 3; b++) {
-                setRef(repo, "refs/heads/feature-" + b, commit);
-            }
-            setRef(repo, "refs/tags/light", commit);
-            RefUpdate head = repo.updateRef(Constants.HEAD);
-            head.link("refs/heads/main");
+            BenchRepositories.fill(repo, n);
         }
         return gitDir;
-    }
-
-    private static void setRef(Repository repo, String name, ObjectId id) throws IOException {
-        RefUpdate update = repo.updateRef(name);
-        update.setNewObjectId(id);
-        update.setForceUpdate(true);
-        RefUpdate.Result result = update.update();
-        if (result != RefUpdate.Result.NEW && result != RefUpdate.Result.FORCED) {
-            throw new IOException(repo.getDirectory() + ": " + name + " not set: " + result);
-        }
     }
 }

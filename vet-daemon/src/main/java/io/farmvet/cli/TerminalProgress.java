@@ -69,11 +69,17 @@ final class TerminalProgress implements AutoCloseable {
                 switch (server.state()) {
                     case WAITING -> "waiting";
                     case CONNECTING -> "connecting";
-                    case READING -> server.repositories() + " repos, " + Units.bytes(server.bytes());
+                    case READING -> repositories(server) + " repos, " + Units.bytes(server.bytes());
                     case DONE -> server.repositories() + " repos, done";
                     case FAILED -> "failed";
                 };
         return server.server() + ": " + state;
+    }
+
+    /** {@code 1200}, or {@code 1200/10000} when the total is known (a server of kind git). */
+    private static String repositories(ServerProgress server) {
+        long expected = server.expectedRepositories();
+        return server.repositories() + (expected >= 0 ? "/" + expected : "");
     }
 
     @Override

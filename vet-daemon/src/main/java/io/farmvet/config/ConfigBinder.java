@@ -65,7 +65,7 @@ final class ConfigBinder {
     private static final List<String> FARM_KEYS = List.of("name", "scope", "mirror-server-id");
     private static final List<String> PRIMARY_KEYS = List.of("url", "auth", "kind", "manifest-url");
     private static final List<String> NODE_KEYS = List.of("name", "url", "auth", "member", "kind", "manifest-url");
-    private static final List<String> GIT_KEYS = List.of("concurrency");
+    private static final List<String> GIT_KEYS = List.of("concurrency", "rate");
     private static final List<String> REPOSITORIES_KEYS = List.of("from", "file", "manifest");
     private static final List<String> AUTH_KEYS = List.of("bearer-token-file", "basic", "ssh");
     private static final List<String> SSH_KEYS = List.of("key-file", "known-hosts-file");
@@ -178,6 +178,8 @@ final class ConfigBinder {
                         FarmvetConfig.Git.DEFAULT_CONCURRENCY,
                         FarmvetConfig.Git.MAX_CONCURRENCY);
         hashKinds(primary, nodes);
+        Double rate = gitSection == null ? null : number(gitSection, "git", "rate", 0, MAX_RATE);
+        double ratePerSecond = rate == null ? FarmvetConfig.Git.UNLIMITED_RATE : rate;
         List<String> gitServers = new ArrayList<>();
         boolean anyGit = primary != null && primary.isGit();
         if (primary != null && primary.isGit() && !primary.isManifest()) {
@@ -212,18 +214,18 @@ final class ConfigBinder {
             if (gitGiven && !anyGit) {
                 problem("git", "is only read for servers of kind git, and there is none; remove it");
             }
-            return new FarmvetConfig.Git(concurrency, List.of());
+            return new FarmvetConfig.Git(concurrency, List.of(), ratePerSecond);
         }
         if (!repositoriesGiven || repositories == null) {
             problem(
                     "repositories",
                     "is required with a server of kind git (" + String.join(", ", gitServers)
                             + "): list the farm's repositories, e.g. {from: file, file: repos.txt}");
-            return new FarmvetConfig.Git(concurrency, List.of());
+            return new FarmvetConfig.Git(concurrency, List.of(), ratePerSecond);
         }
         String from = text(repositories, "repositories", "from", true);
         if ("bitbucket".equals(from) || "manifest".equals(from)) {
-            return resolvedPerVet(repositories, from, concurrency, primary);
+            return resolvedPerVet(repositories, from, concurrency, ratePerSecond, primary);
         }
         if (from != null && !from.equals("file")) {
             problem("repositories.from", "must be file, bitbucket or manifest, got " + quote(from));
@@ -233,13 +235,14 @@ final class ConfigBinder {
         }
         String file = text(repositories, "repositories", "file", true);
         if (file == null || !readsFiles()) {
-            return new FarmvetConfig.Git(concurrency, List.of());
+            return new FarmvetConfig.Git(concurrency, List.of(), ratePerSecond);
         }
         try {
-            return new FarmvetConfig.Git(concurrency, repositoryFile(ConfigFiles.resolve(baseDir, file)));
+            return new FarmvetConfig.Git(
+                    concurrency, repositoryFile(ConfigFiles.resolve(baseDir, file)), ratePerSecond);
         } catch (BadValue e) {
             problem("repositories.file", e.getMessage());
-            return new FarmvetConfig.Git(concurrency, List.of());
+            return new FarmvetConfig.Git(concurrency, List.of(), ratePerSecond);
         }
     }
 
@@ -247,7 +250,8 @@ final class ConfigBinder {
      * {@code repositories.from: bitbucket | manifest}: the list is read once per vet, not here, so that a
      * repository created on the primary is vetted without a reload.
      */
-    private FarmvetConfig.Git resolvedPerVet(ObjectNode repositories, String from, int concurrency, Server primary) {
+    private FarmvetConfig.Git resolvedPerVet(
+            ObjectNode repositories, String from, int concurrency, double ratePerSecond, Server primary) {
         if (repositories.has("file")) {
             problem("repositories.file", "is only read with repositories.from: file; remove it");
         }
@@ -261,11 +265,13 @@ final class ConfigBinder {
                         "is bitbucket, but the primary is of kind agent, which has no REST repository list: use"
                                 + " from: file or manifest");
             }
-            return new FarmvetConfig.Git(concurrency, List.of(), FarmvetConfig.RepositoriesFrom.BITBUCKET, null);
+            return new FarmvetConfig.Git(
+                    concurrency, List.of(), FarmvetConfig.RepositoriesFrom.BITBUCKET, null, ratePerSecond);
         }
         String text = text(repositories, "repositories", "manifest", true);
         String manifest = text == null ? null : manifestLocation(text, "repositories.manifest");
-        return new FarmvetConfig.Git(concurrency, List.of(), FarmvetConfig.RepositoriesFrom.MANIFEST, manifest);
+        return new FarmvetConfig.Git(
+                concurrency, List.of(), FarmvetConfig.RepositoriesFrom.MANIFEST, manifest, ratePerSecond);
     }
 
     /**

@@ -236,22 +236,38 @@ public record FarmvetConfig(
      *     vet ({@link io.farmvet.fetch.GitRepositories})
      * @param manifest for {@link RepositoriesFrom#MANIFEST}: the manifest's http(s) URL (fetched with the primary's
      *     auth) or absolute path ({@code repositories.manifest}); else null
+     * @param ratePerSecond ls-remotes started per second per server ({@code git.rate}), {@link #UNLIMITED_RATE}
+     *     when only {@code concurrency} bounds them
      */
-    public record Git(int concurrency, List<RepositoryPath> repositories, RepositoriesFrom from, String manifest) {
+    public record Git(
+            int concurrency,
+            List<RepositoryPath> repositories,
+            RepositoriesFrom from,
+            String manifest,
+            double ratePerSecond) {
         public static final int DEFAULT_CONCURRENCY = 8;
         /** Upper bound for git.concurrency: beyond this a server sees a denial of service, not a vet. */
         public static final int MAX_CONCURRENCY = 64;
+        /** No git.rate: a server answers as fast as {@code concurrency} lets it, as {@code git fetch} jobs do. */
+        public static final double UNLIMITED_RATE = Double.POSITIVE_INFINITY;
 
-        public static final Git DEFAULTS = new Git(DEFAULT_CONCURRENCY, List.of());
+        public static final Git DEFAULTS = new Git(DEFAULT_CONCURRENCY, List.of(), UNLIMITED_RATE);
 
         public Git {
             repositories = List.copyOf(repositories);
             from = from == null ? RepositoriesFrom.FILE : from;
+            if (!(ratePerSecond > 0)) {
+                throw new IllegalArgumentException("git.rate: must be greater than 0, was " + ratePerSecond);
+            }
+        }
+
+        public boolean rateLimited() {
+            return ratePerSecond != UNLIMITED_RATE;
         }
 
         /** Repositories from {@code repositories.file}. */
-        public Git(int concurrency, List<RepositoryPath> repositories) {
-            this(concurrency, repositories, RepositoriesFrom.FILE, null);
+        public Git(int concurrency, List<RepositoryPath> repositories, double ratePerSecond) {
+            this(concurrency, repositories, RepositoriesFrom.FILE, null, ratePerSecond);
         }
     }
 

@@ -106,7 +106,7 @@ final class AgentRefs implements RefsSource {
                 }
             }
         }
-        return new AdvertisedRefs(refs, head);
+        return new AdvertisedRefs(refs, head, body.length);
     }
 
     private static void expect(JsonToken got, JsonToken wanted, String what) {

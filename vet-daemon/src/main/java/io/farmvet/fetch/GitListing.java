@@ -5,6 +5,7 @@ import io.farmvet.config.FarmvetConfig;
 import io.farmvet.config.FarmvetConfig.RepositoryPath;
 import io.farmvet.git.RepositoryHashes;
 import io.farmvet.git.StableIds;
+import io.farmvet.git.remote.AdvertisedRefs;
 import io.farmvet.git.remote.LsRemote;
 import io.farmvet.git.remote.LsRemoteException;
 import io.farmvet.git.remote.RemoteHashes;
@@ -12,16 +13,22 @@ import io.farmvet.listing.EntryRejectedException;
 import io.farmvet.listing.ListingEntry;
 import io.farmvet.listing.ListingHandler;
 import io.farmvet.listing.ListingSummary;
+import io.farmvet.repair.send.Sleeper;
+import io.farmvet.repair.send.TokenBucket;
 import io.farmvet.util.Units;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +39,14 @@ import org.slf4j.LoggerFactory;
  * its repositories, names included), so that comparing, repairing and reporting do not know the difference.
  *
  * <p>Memory stays bounded: at most twice {@code git.concurrency} advertisements are held, however many repositories.
+ * Pressure too: {@code git.rate} spaces the ls-remotes' starts evenly ({@link TokenBucket}, one token, no bursts),
+ * and a cancel (the vet deadline) ends the wait for a slot at once. The pool's threads take the slots in any
+ * order, not the repositories' (the window, read in order, may wait on an earlier one: bounded by its size). Connections are reused: JGit's JDK HTTP
+ * connections go back to the JDK's keep-alive cache, since JGit reads every answer to its end (12 ls-remotes in
+ * a row to one server open one connection, LsRemoteConnectionReuseTest).
+ *
+ * <p>Progress shows the repositories answered so far of all of them, and the bytes of their answers
+ * ({@link AdvertisedRefs#bytes()}), which are also the listing's bytes in the report.
  *
  * <p>What a repository's answer becomes:
  *
@@ -60,6 +75,7 @@ public final class GitListing implements ListingSource {
     private final boolean primary;
     private final List<RepositoryPath> repositories;
     private final int concurrency;
+    private final TokenBucket rate;
     private final FarmvetConfig.Http http;
     private final ServerProgress progress;
     private final CompletableFuture<String> cancelled = new CompletableFuture<>();
@@ -81,6 +97,7 @@ public final class GitListing implements ListingSource {
                 .sorted(Comparator.comparing(RepositoryPath::projectKey).thenComparing(RepositoryPath::slug))
                 .toList();
         this.concurrency = git.concurrency();
+        this.rate = git.rateLimited() ? new TokenBucket(git.ratePerSecond(), new UntilCancelled()) : null;
         this.http = http;
         this.progress = progress;
     }
@@ -124,6 +141,7 @@ public final class GitListing implements ListingSource {
     }
 
     private ListingSummary list(ListingHandler handler) throws FetchException {
+        progress.expectRepositories(repositories.size());
         ArrayDeque<Pending> window = new ArrayDeque<>();
         int next = 0;
         long projects = 0;
@@ -150,6 +168,7 @@ public final class GitListing implements ListingSource {
                     projects++;
                     handler.project(StableIds.projectId(project), false, project);
                 }
+                progress.addBytes(outcome.bytes());
                 if (outcome.hashes() != null) {
                     RepositoryHashes h = outcome.hashes();
                     handler.repository(entry.set(h.projectId(), h.repositoryId(), h.contentHash(), h.metadataHash())
@@ -165,9 +184,9 @@ public final class GitListing implements ListingSource {
                     case REFUSED -> {
                         if (primary) {
                             throw new FetchException(
-                                    failure.getMessage() + "; the primary must show every repository of"
-                                            + " repositories.file, or each would look extra on the nodes: give "
-                                            + configPath + ".auth read access, or drop it from the file",
+                                    failure.getMessage() + "; the primary must show every repository of the farm's list"
+                                            + " (repositories.from), or each would look extra on the nodes: give "
+                                            + configPath + ".auth read access, or drop it from the list",
                                     failure);
                         }
                         refused++;
@@ -198,7 +217,7 @@ public final class GitListing implements ListingSource {
                 notes = List.of(note);
             }
             handler.end();
-            return new ListingSummary(projects, listed, 0);
+            return new ListingSummary(projects, listed, progress.bytes());
         } catch (EntryRejectedException e) {
             throw new FetchException(server.name() + ": " + e.getMessage(), e);
         } finally {
@@ -213,11 +232,16 @@ public final class GitListing implements ListingSource {
                     path,
                     CompletableFuture.supplyAsync(
                             () -> {
+                                if (!waitForSlot()) {
+                                    // Cancelled while waiting: await() reports the cancel, this is never read.
+                                    return new Outcome(null, null, 0);
+                                }
                                 try {
+                                    AdvertisedRefs refs = lsRemote.list(url);
                                     return new Outcome(
-                                            RemoteHashes.of(path.projectKey(), path.slug(), lsRemote.list(url)), null);
+                                            RemoteHashes.of(path.projectKey(), path.slug(), refs), null, refs.bytes());
                                 } catch (LsRemoteException e) {
-                                    return new Outcome(null, e);
+                                    return new Outcome(null, e, 0);
                                 }
                             },
                             pool));
@@ -225,6 +249,22 @@ public final class GitListing implements ListingSource {
             // Cancelled: the pool is shut down, and await() reports the cancel.
             return new Pending(path, CompletableFuture.failedFuture(e));
         }
+    }
+
+    /**
+     * Waits for {@code git.rate}'s next slot, in the pool's thread so that the starts are spaced however the
+     * answers come back; false when the listing was cancelled first.
+     */
+    private boolean waitForSlot() {
+        if (rate != null) {
+            try {
+                rate.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return !cancelled.isDone();
     }
 
     /** The repository's outcome, or the cancel's reason as a failure when the vet stops first. */
@@ -260,10 +300,10 @@ public final class GitListing implements ListingSource {
         return null;
     }
 
-    /** Advertisements are not counted: the ls-remote bounds each one ({@link LsRemote#DEFAULT_MAX_BYTES}). */
+    /** The bytes of the ls-remotes answered so far (each one bounded by {@link LsRemote#DEFAULT_MAX_BYTES}). */
     @Override
     public long bytesRead() {
-        return 0;
+        return progress.bytes();
     }
 
     @Override
@@ -276,5 +316,22 @@ public final class GitListing implements ListingSource {
 
     private record Pending(RepositoryPath path, CompletableFuture<Outcome> outcome) {}
 
-    private record Outcome(RepositoryHashes hashes, LsRemoteException failure) {}
+    private record Outcome(RepositoryHashes hashes, LsRemoteException failure, long bytes) {}
+
+    /** The rate's clock, whose wait for a slot ends as soon as the listing is cancelled. */
+    private final class UntilCancelled implements Sleeper {
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public void sleep(Duration duration) throws InterruptedException {
+            try {
+                cancelled.get(duration.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // The slot came (or the cancel failed, which it cannot: it only ever completes).
+            }
+        }
+    }
 }

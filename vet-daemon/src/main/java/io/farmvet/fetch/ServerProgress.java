@@ -22,6 +22,7 @@ public final class ServerProgress {
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong wireBytes = new AtomicLong();
     private final AtomicLong repositories = new AtomicLong();
+    private volatile long expectedRepositories = -1;
     private volatile State state = State.WAITING;
 
     public ServerProgress(String server) {
@@ -46,6 +47,11 @@ public final class ServerProgress {
         return repositories.get();
     }
 
+    /** How many repositories the listing will hold, when known before it is read (a server of kind git); else -1. */
+    public long expectedRepositories() {
+        return expectedRepositories;
+    }
+
     public State state() {
         return state;
     }
@@ -57,6 +63,10 @@ public final class ServerProgress {
     /** Only from the fetching thread, as {@link #addBytes}. */
     void addWireBytes(long n) {
         wireBytes.setRelease(wireBytes.getPlain() + n);
+    }
+
+    void expectRepositories(long n) {
+        expectedRepositories = n;
     }
 
     /** Only from the fetching thread, as {@link #addBytes}. */

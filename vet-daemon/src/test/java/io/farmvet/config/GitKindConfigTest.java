@@ -34,7 +34,8 @@ class GitKindConfigTest {
         Files.createDirectories(dir.resolve("conf"));
         Files.writeString(dir.resolve("conf/repos.txt"), "# the farm\nPROJ/app\n\n  OPS/tools  \n");
 
-        FarmvetConfig config = load(FARM + "repositories:\n  from: file\n  file: repos.txt\ngit:\n  concurrency: 3\n");
+        FarmvetConfig config =
+                load(FARM + "repositories:\n  from: file\n  file: repos.txt\ngit:\n  concurrency: 3\n  rate: 2.5\n");
 
         Server git = config.nodes().get(0);
         assertThat(config.primary().kind()).isEqualTo(Server.Kind.AGENT);
@@ -44,6 +45,8 @@ class GitKindConfigTest {
         assertThat(git.repositoryUrl("PROJ", "app")).isEqualTo("https://git.example.com/PROJ/app.git");
         assertThat(config.nodes().get(1).kind()).isEqualTo(Server.Kind.BITBUCKET);
         assertThat(config.git().concurrency()).isEqualTo(3);
+        assertThat(config.git().ratePerSecond()).isEqualTo(2.5);
+        assertThat(config.git().rateLimited()).isTrue();
         assertThat(config.git().repositories())
                 .containsExactly(new RepositoryPath("PROJ", "app"), new RepositoryPath("OPS", "tools"));
         assertThat(config.withNodes(List.of(git)).git()).isEqualTo(config.git());
@@ -59,6 +62,10 @@ class GitKindConfigTest {
                         .git()
                         .concurrency())
                 .isEqualTo(8);
+        assertThat(load(FARM + "repositories:\n  from: file\n  file: repos.txt\n")
+                        .git()
+                        .rateLimited())
+                .isFalse();
         FarmvetConfig plain = load("farm:\n  name: emea\nprimary:\n  url: https://primary.example.com\n"
                 + "nodes:\n  - name: mirror-1\n    url: https://mirror-1.example.com\n");
         assertThat(plain.git()).isEqualTo(FarmvetConfig.Git.DEFAULTS);

@@ -95,7 +95,7 @@ public final class TestConfigs {
 
     /** {@code repositories.from: bitbucket} or {@code manifest} (with {@code repositories.manifest}, else null). */
     public TestConfigs repositoriesFrom(FarmvetConfig.RepositoriesFrom from, String manifest) {
-        git = new FarmvetConfig.Git(git.concurrency(), List.of(), from, manifest);
+        git = new FarmvetConfig.Git(git.concurrency(), List.of(), from, manifest, git.ratePerSecond());
         return this;
     }
 
@@ -106,7 +106,13 @@ public final class TestConfigs {
             String[] parts = path.split("/");
             list.add(new FarmvetConfig.RepositoryPath(parts[0], parts[1]));
         }
-        git = new FarmvetConfig.Git(git.concurrency(), list);
+        git = new FarmvetConfig.Git(git.concurrency(), list, git.ratePerSecond());
+        return this;
+    }
+
+    /** {@code git.rate}: ls-remotes started per second per server of kind git. */
+    public TestConfigs gitRate(double ratePerSecond) {
+        git = new FarmvetConfig.Git(git.concurrency(), git.repositories(), git.from(), git.manifest(), ratePerSecond);
         return this;
     }
 

@@ -250,6 +250,25 @@ class VetGitKindTest {
         assertThat(report.primary().error()).isNull();
     }
 
+    @Test
+    void issue13AGitRateTooSlowForTheDeadlineIsCutByIt() throws Exception {
+        AgentServer primary = agent(upstream);
+        GitHttpServer nodeGit = gitServer(mirror);
+
+        // One ls-remote every 1000 s: the vet deadline of 2 s, not the rate, ends the node's listing.
+        VetReport report = VetReports.vet(farm(primary)
+                .gitRate(0.001)
+                .deadline(Duration.ofSeconds(2))
+                .gitNode("mirror-1", template(nodeGit), Auth.NONE));
+
+        VetReport.NodeResult node = report.nodes().get(0);
+        assertThat(node.status()).isEqualTo(VetReport.NodeStatus.FAILED);
+        assertThat(node.error())
+                .contains("mirror-1: cancelled (vet deadline")
+                .matches("(?s).* after [01] repositor(y|ies) of 4");
+        assertThat(report.primary().error()).isNull();
+    }
+
     private static List<AutoCloseable> reversed(List<AutoCloseable> list) {
         List<AutoCloseable> copy = new ArrayList<>(list);
         java.util.Collections.reverse(copy);

@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Proxy;
 import java.net.URL;
-import java.security.KeyManagementException;
-import java.security.NoSuchAlgorithmException;
-import javax.net.ssl.TrustManager;
+import java.net.URLConnection;
+import java.net.URLStreamHandler;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.jgit.transport.http.HttpConnection;
 import org.eclipse.jgit.transport.http.JDKHttpConnection;
 import org.eclipse.jgit.transport.http.JDKHttpConnectionFactory;
@@ -17,6 +18,11 @@ import org.eclipse.jgit.transport.http.JDKHttpConnectionFactory;
  * the call's time; its {@link ReadBudget} on the bytes read and on the time spent reading; no redirect followed, since it would
  * carry the credentials elsewhere. Records the last HTTP status so that a refusal can be named. One per call;
  * JGit may use it from the calling thread only.
+ *
+ * <p>Connections are kept alive across calls by the JDK's cache, which hands an HTTPS connection back only to a
+ * request with the same {@link SSLSocketFactory} instance. JGit's {@code configure(..., trust, ...)} makes a new
+ * one for every connection, so with {@code http.ca-file} every request was a new TLS handshake: the factory is
+ * made once per server ({@link LsRemote}) and set on each connection instead.
  */
 final class GuardedHttp extends JDKHttpConnectionFactory {
     /** A 3xx answer: not followed. */
@@ -28,15 +34,15 @@ final class GuardedHttp extends JDKHttpConnectionFactory {
         }
     }
 
-    private final TrustManager[] trust;
+    private final SSLSocketFactory tls;
     private final long connectTimeoutMs;
     private final long readTimeoutMs;
     private final ReadBudget budget;
     private volatile int lastStatus = -1;
 
-    /** @param trust null for the JDK's own trust store */
-    GuardedHttp(TrustManager[] trust, long connectTimeoutMs, long readTimeoutMs, ReadBudget budget) {
-        this.trust = trust;
+    /** @param tls the server's TLS ({@code http.ca-file}), shared by its calls; null for the JDK's own */
+    GuardedHttp(SSLSocketFactory tls, long connectTimeoutMs, long readTimeoutMs, ReadBudget budget) {
+        this.tls = tls;
         this.connectTimeoutMs = connectTimeoutMs;
         this.readTimeoutMs = readTimeoutMs;
         this.budget = budget;
@@ -49,12 +55,35 @@ final class GuardedHttp extends JDKHttpConnectionFactory {
 
     @Override
     public HttpConnection create(URL url) throws IOException {
-        return configured(new Guarded(url, null));
+        return configured(new Guarded(withTls(url), null));
     }
 
     @Override
     public HttpConnection create(URL url, Proxy proxy) throws IOException {
-        return configured(new Guarded(url, proxy));
+        return configured(new Guarded(withTls(url), proxy));
+    }
+
+    /**
+     * {@code url}, opening its connection with the shared {@link #tls}: JGit's connection opens the URL it is
+     * given and offers no other way to set the factory on it.
+     */
+    private URL withTls(URL url) throws IOException {
+        if (tls == null || !"https".equalsIgnoreCase(url.getProtocol())) {
+            return url;
+        }
+        return new URL(null, url.toString(), new URLStreamHandler() {
+            @Override
+            protected URLConnection openConnection(URL u) throws IOException {
+                return openConnection(u, Proxy.NO_PROXY);
+            }
+
+            @Override
+            protected URLConnection openConnection(URL u, Proxy proxy) throws IOException {
+                HttpsURLConnection connection = (HttpsURLConnection) new URL(u.toString()).openConnection(proxy);
+                connection.setSSLSocketFactory(tls);
+                return connection;
+            }
+        });
     }
 
     /** A session that ignores {@code sslVerify}: verification is never turned off here. */
@@ -71,14 +100,7 @@ final class GuardedHttp extends JDKHttpConnectionFactory {
         };
     }
 
-    private Guarded configured(Guarded connection) throws IOException {
-        if (trust != null && "https".equalsIgnoreCase(connection.getURL().getProtocol())) {
-            try {
-                connection.configure(null, trust, null);
-            } catch (NoSuchAlgorithmException | KeyManagementException e) {
-                throw new IOException("TLS set-up failed: " + e.getMessage(), e);
-            }
-        }
+    private Guarded configured(Guarded connection) {
         connection.applyTimeouts();
         return connection;
     }

@@ -5,11 +5,14 @@ import io.farmvet.git.remote.LsRemoteException.Reason;
 import io.farmvet.secret.SecretMasker;
 import io.farmvet.util.Units;
 import java.net.URISyntaxException;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.SshException;
@@ -122,6 +125,8 @@ public final class LsRemote {
 
     private final String serverName;
     private final Settings settings;
+    /** Made once, so that the JDK's keep-alive cache can hand a connection to the next call ({@link GuardedHttp}). */
+    private SSLSocketFactory tls;
 
     /** @param serverName how messages name the server ({@code primary}, {@code mirror-1}) */
     public LsRemote(String serverName, Settings settings) {
@@ -145,8 +150,14 @@ public final class LsRemote {
         long startNanos = System.nanoTime();
         ReadBudget budget = new ReadBudget(
                 settings.maxBytes(), startNanos + settings.timeout().toNanos());
+        SSLSocketFactory shared;
+        try {
+            shared = tls();
+        } catch (GeneralSecurityException e) {
+            throw new LsRemoteException(Reason.FAILED, shown + ": TLS set-up failed: " + e.getMessage(), e);
+        }
         GuardedHttp http = new GuardedHttp(
-                settings.trust(),
+                shared,
                 settings.connectTimeout().toMillis(),
                 settings.readTimeout().toMillis(),
                 budget);
@@ -244,6 +255,21 @@ public final class LsRemote {
         } catch (SshIdentity.Unusable e) {
             throw new LsRemoteException(Reason.FAILED, shown + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The server's TLS from {@code trust}, made on first use; null for the JDK's own. */
+    private synchronized SSLSocketFactory tls() throws GeneralSecurityException {
+        if (settings.trust() == null) {
+            return null;
+        }
+        SSLSocketFactory made = tls;
+        if (made == null) {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, settings.trust(), null);
+            made = context.getSocketFactory();
+            tls = made;
+        }
+        return made;
     }
 
     private AdvertisedRefs refsOf(FetchConnection connection, String shown, long bytes) throws LsRemoteException {

@@ -83,6 +83,14 @@ class LsRemoteTest {
     }
 
     @Test
+    void issue13CountsTheBytesOfBothAnswersAsTheServerSentThem() throws Exception {
+        AdvertisedRefs refs = client(null).list(server.repositoryUrl("PROJ/app.git"));
+
+        assertThat(server.requests()).hasSize(2);
+        assertThat(refs.bytes()).isPositive().isEqualTo(server.bodyBytesSent());
+    }
+
+    @Test
     void sendsABearerTokenWithTheFirstRequest() throws Exception {
         server.requireAuthorization("Bearer s3cret-token");
 
