@@ -30,12 +30,17 @@ final class VetJob implements Job {
             VetRunner.Start start = runner.start(VetRequest.SCHEDULED);
             if (start.stopping()) {
                 log.info("scheduled vet skipped: farmvet is stopping");
+            } else if (start.problem() != null) {
+                log.warn("scheduled vet skipped: {}", start.problem());
             } else if (!start.started()) {
                 log.info(
-                        "scheduled vet skipped: vet {} (started {} by {}) is still running",
+                        "scheduled vet skipped: vet {} (started {} by {}{}) is still running",
                         start.flight().id(),
                         start.flight().startedAt(),
-                        start.flight().request().trigger().wireName());
+                        start.flight().request().trigger().wireName(),
+                        start.flight().instance() == null
+                                ? ""
+                                : " on " + start.flight().instance());
             }
         } catch (RuntimeException | LinkageError e) {
             log.error("scheduled tick failed; the next one runs as scheduled", e);

@@ -40,18 +40,32 @@ import org.slf4j.LoggerFactory;
 public final class VetRunner {
     private static final Logger log = LoggerFactory.getLogger(VetRunner.class);
 
-    /** A vet in flight. */
-    public record Flight(String id, Instant startedAt, VetRequest request) {}
+    /**
+     * A vet in flight.
+     *
+     * @param instance the farmvet instance running it, when it runs on another one of a cluster; null for this one
+     */
+    public record Flight(String id, Instant startedAt, VetRequest request, String instance) {
+        public Flight(String id, Instant startedAt, VetRequest request) {
+            this(id, startedAt, request, null);
+        }
+    }
 
     /**
      * The answer to {@link #start}.
      *
-     * @param flight the vet now running: the one just started, or the one that refused it; null when stopping
+     * @param flight the vet now running: the one just started, or the one that refused it (here or on another
+     *     instance); null when stopping or when no vet can start
      * @param started whether this call started it
+     * @param problem why no vet can start now (the cluster's vet lock cannot be asked); null otherwise
      */
-    public record Start(Flight flight, boolean started) {
+    public record Start(Flight flight, boolean started, String problem) {
+        public Start(Flight flight, boolean started) {
+            this(flight, started, null);
+        }
+
         public boolean stopping() {
-            return flight == null;
+            return flight == null && problem == null;
         }
     }
 
@@ -62,6 +76,7 @@ public final class VetRunner {
     private final VetObserver observer;
     private final Consumer<Finished> recorder;
     private final Clock clock;
+    private final VetLock lock;
     /** Repository names kept between vets, so Bitbucket's {@code repos} is asked only when a new id shows. */
     private final NameLookup names = new NameLookup();
 
@@ -76,6 +91,17 @@ public final class VetRunner {
      *     finished vet is never "unknown" between running and recorded; it must not throw
      */
     public VetRunner(Supplier<FarmvetConfig> config, VetObserver observer, Consumer<Finished> recorder, Clock clock) {
+        this(config, observer, recorder, clock, VetLock.LOCAL);
+    }
+
+    /** @param lock the cluster's half of the single flight, taken after this runner's own ({@link VetLock}) */
+    VetRunner(
+            Supplier<FarmvetConfig> config,
+            VetObserver observer,
+            Consumer<Finished> recorder,
+            Clock clock,
+            VetLock lock) {
+        this.lock = lock;
         this.config = config;
         this.observer = observer;
         this.recorder = recorder;
@@ -92,11 +118,28 @@ public final class VetRunner {
         if (!current.compareAndSet(null, flight)) {
             Flight running = current.get();
             // It may have ended between the two reads; the caller still hears "one was running", which was true.
-            return new Start(running == null ? flight : running, false);
+            Flight here = running == null ? flight : running;
+            return new Start(new Flight(here.id(), here.startedAt(), here.request(), lock.instance()), false);
+        }
+        Optional<Flight> elsewhere;
+        try {
+            elsewhere = lock.tryAcquire(flight);
+        } catch (VetLock.VetLockException e) {
+            current.compareAndSet(flight, null);
+            log.error("{}", e.getMessage());
+            return new Start(null, false, e.getMessage());
+        } catch (RuntimeException e) {
+            current.compareAndSet(flight, null);
+            throw e;
+        }
+        if (elsewhere.isPresent()) {
+            current.compareAndSet(flight, null);
+            return new Start(elsewhere.get(), false);
         }
         try {
             thread.execute(() -> fly(flight));
         } catch (RejectedExecutionException e) {
+            lock.release(flight);
             current.compareAndSet(flight, null);
             return new Start(null, false);
         }
@@ -162,8 +205,14 @@ public final class VetRunner {
                 log.error("vet {} could not be recorded", flight.id(), e);
             }
         } finally {
+            lock.release(flight);
             current.compareAndSet(flight, null);
         }
+    }
+
+    /** Whether this instance holds the cluster's vet lock now (always false on its own embedded state). */
+    public boolean holdsClusterLock() {
+        return lock.held();
     }
 
     /**
