@@ -82,6 +82,7 @@ public final class VetRunner {
 
     private final RunId ids;
     private final AtomicReference<Flight> current = new AtomicReference<>();
+    private final Object claiming = new Object();
     private final ExecutorService thread = Executors.newSingleThreadExecutor(NamedThreads.of("vet-runner"));
     private volatile boolean stopping;
 
@@ -109,8 +110,18 @@ public final class VetRunner {
         this.ids = new RunId(clock);
     }
 
-    /** Starts a vet now unless one is running (then names it) or the runner is stopping (then names none). */
+    /**
+     * Starts a vet now unless one is running (then names it) or the runner is stopping (then names none).
+     * Callers take turns: in a cluster the claim includes asking the vet lock (a few milliseconds), and a caller
+     * meanwhile must hear of the vet that runs, not of one that is still asking and may be refused.
+     */
     public Start start(VetRequest request) {
+        synchronized (claiming) {
+            return claim(request);
+        }
+    }
+
+    private Start claim(VetRequest request) {
         if (stopping) {
             return new Start(null, false);
         }
