@@ -298,9 +298,11 @@ public final class StateStore implements AutoCloseable {
             }
         } catch (FlywayException e) {
             throw new SQLException(
-                    url + ": cannot bring the schema up to date: " + e.getMessage()
+                    database + ": cannot bring the schema up to date: " + e.getMessage()
                             + "; if another farmvet version wrote this database, run that version, or point"
-                            + " state.dir at another folder",
+                            + (database.isPostgresql()
+                                    ? " state.database at another database"
+                                    : " state.dir at another folder"),
                     e);
         }
         sync();

@@ -50,6 +50,10 @@ import org.slf4j.LoggerFactory;
  * {@code /-/ready} and tries again before each recording; if a write fails (read-only or full disk) the vet's
  * report is still served, from memory, and the failure is logged and counted.
  *
+ * <p>With {@code state.database} (PostgreSQL) the instance is one of a cluster: the store, Quartz's clustered
+ * schedule and the vet lock are all in that database (see {@link VetSchedule}, {@link ClusterVetLock}); unlike
+ * H2, it does not start while the database cannot be reached, since Quartz's store needs it from the first tick.
+ *
  * <p>Thread-safe.
  */
 public final class Daemon implements ApiBackend, AutoCloseable {
@@ -291,6 +295,13 @@ public final class Daemon implements ApiBackend, AutoCloseable {
                     "server.listen changed to {}; farmvet keeps listening on {} until it is restarted",
                     next.server().listen(),
                     previous.server().listen());
+        }
+        if ((next.state().clustered() || previous.state().clustered())
+                && !next.state().database().equals(previous.state().database())) {
+            log.warn(
+                    "state.database changed to {}; farmvet keeps using {} until it is restarted",
+                    next.state().database(),
+                    database);
         }
         if (!next.state().dir().equals(previous.state().dir())) {
             log.warn(

@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * is cancelled by {@link #stop}: such a vet is reported {@code incomplete} with the reason, because a run that
  * leaves no trace is the one an operator cannot explain.
  *
+ * <p>With several instances on one PostgreSQL ({@code state.database}) the flight is also the cluster's: a start
+ * takes the {@link VetLock} after claiming this runner, and the vet that holds it elsewhere is the one named.
+ *
  * <p>Thread-safe. The config is read once per vet, when it starts: a reload applies from the next vet.
  */
 public final class VetRunner {
