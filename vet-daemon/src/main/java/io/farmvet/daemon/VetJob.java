@@ -26,6 +26,8 @@ final class VetJob implements Job {
 
     @Override
     public void execute(JobExecutionContext context) {
+        // The tick's scheduled time names it in the log: in a cluster each appears on one instance only.
+        log.info("scheduled tick of {} fired", context.getScheduledFireTime().toInstant());
         try {
             VetRunner.Start start = runner.start(VetRequest.SCHEDULED);
             if (start.stopping()) {

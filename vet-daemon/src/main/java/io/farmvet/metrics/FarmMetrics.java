@@ -466,9 +466,11 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
             java.util.function.DoubleSupplier clockOffsetSeconds) {
         Gauge.builder("farmvet.cluster.instances", instances, java.util.function.DoubleSupplier::getAsDouble)
                 .description("farmvet instances that checked in with the cluster's scheduler lately")
+                .strongReference(true) // the suppliers are lambdas nothing else holds
                 .register(prometheus);
         Gauge.builder("farmvet.cluster.vet.lock.held", holdsVetLock, h -> h.getAsBoolean() ? 1 : 0)
                 .description("1 while this instance holds the cluster's vet lock (runs the cluster's one vet)")
+                .strongReference(true) // the suppliers are lambdas nothing else holds
                 .register(prometheus);
         Gauge.builder(
                         "farmvet.cluster.clock.offset",
@@ -476,6 +478,7 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
                         java.util.function.DoubleSupplier::getAsDouble)
                 .description("The state database's clock minus this host's; Quartz's clustering needs under 1 s")
                 .baseUnit("seconds")
+                .strongReference(true) // the suppliers are lambdas nothing else holds
                 .register(prometheus);
     }
 

@@ -55,6 +55,9 @@ class ClusterTest {
     /** Long enough that vets asked for at once would overlap at the primary, short enough for 200 triggers. */
     private static final Duration PRIMARY_PAUSE = Duration.ofMillis(100);
 
+    private static final java.util.regex.Pattern TICK =
+            java.util.regex.Pattern.compile("scheduled tick of (\\S+) fired");
+
     @TempDir
     static Path dir;
 
@@ -171,13 +174,12 @@ class ClusterTest {
 
     @Test
     @Order(3)
-    void aScheduledTickRunsOnOneInstance() throws Exception {
+    void eachScheduledTickFiresOnOneInstance() throws Exception {
         long before = runs("schedule");
-        for (int i = 0; i < INSTANCES; i++) {
-            writeConfig(configs.get(i).dir, "0/2 * * * * ?");
-            HttpResponse<String> reloaded = post(children.get(i).url(), "/-/reload");
-            assertThat(reloaded.statusCode()).as(reloaded.body()).isEqualTo(200);
-        }
+        // The trigger lives in the database: one instance's reload moves it for the whole cluster.
+        writeConfig(configs.get(1).dir, "0/3 * * * * ?");
+        HttpResponse<String> reloaded = post(children.get(1).url(), "/-/reload");
+        assertThat(reloaded.statusCode()).as(reloaded.body()).isEqualTo(200);
         await("three scheduled vets", () -> {
             try {
                 return runs("schedule") >= before + 3;
@@ -185,14 +187,18 @@ class ClusterTest {
                 throw new AssertionError(e);
             }
         });
-        // Each tick fired on one instance: none of the others found the vet lock taken by a tick of its own.
+        writeConfig(configs.get(1).dir, NEVER);
+        post(children.get(1).url(), "/-/reload");
+
+        List<String> ticks = new ArrayList<>();
         for (ChildDaemon child : children) {
-            assertThat(child.log()).doesNotContain("scheduled vet skipped");
+            child.log()
+                    .lines()
+                    .map(TICK::matcher)
+                    .filter(java.util.regex.Matcher::find)
+                    .forEach(m -> ticks.add(m.group(1)));
         }
-        for (int i = 0; i < INSTANCES; i++) {
-            writeConfig(configs.get(i).dir, NEVER);
-            post(children.get(i).url(), "/-/reload");
-        }
+        assertThat(ticks).hasSizeGreaterThanOrEqualTo(3).doesNotHaveDuplicates();
     }
 
     @Test
