@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -30,8 +31,16 @@ import org.slf4j.LoggerFactory;
  * place: {@link LegacySchema} checks it and Flyway baselines it at version 0, and the migrations, written to find
  * 0.1's tables already there, add what is new.
  *
- * <p>One connection per store, replaced by {@link #compact}: ask {@link #connection} for it each time. Not
- * thread-safe by itself: the owning component synchronizes.
+ * <p>On PostgreSQL ({@code state.database}, issue 14) the store borrows one connection of the process's pool
+ * ({@link PostgresqlPool}) instead, and gives it back on {@link #close}; the schema is migrated once per pool, with
+ * the PostgreSQL-only migrations of {@value #POSTGRESQL_MIGRATIONS} (Quartz's tables) in the same version sequence:
+ * a version number is used once across both folders. Flyway's own advisory lock keeps two instances starting at
+ * once from both migrating. A commit there is durable when it returns, so {@link #sync} has nothing to do, and
+ * {@link #compact} is PostgreSQL's autovacuum's job.
+ *
+ * <p>One connection per store, replaced by {@link #compact} (and on PostgreSQL when the pool evicted it after a
+ * lost connection): ask {@link #connection} for it each time. Not thread-safe by itself: the owning component
+ * synchronizes.
  */
 public final class StateStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StateStore.class);
@@ -40,11 +49,15 @@ public final class StateStore implements AutoCloseable {
     public static final String DATABASE_NAME = "farmvet";
     /** Where the migrations are on the class path. */
     static final String MIGRATIONS = "classpath:io/farmvet/state/migration";
+    /** The migrations only PostgreSQL runs (Quartz's JDBC job store, the vet lock's holder). */
+    static final String POSTGRESQL_MIGRATIONS = "classpath:io/farmvet/state/postgresql";
     /**
      * The migrations' {@code ${large_binary}}: H2's BLOB keeps a report out of its row, so listing the history
      * does not read every report; PostgreSQL's equivalent is BYTEA (issue 14 sets it there).
      */
     static final Map<String, String> H2_PLACEHOLDERS = Map.of("large_binary", "BLOB");
+
+    static final Map<String, String> POSTGRESQL_PLACEHOLDERS = Map.of("large_binary", "BYTEA");
 
     /** Guards {@link #OPEN}, and keeps two components opening at once in one process from both migrating. */
     private static final Object LOCK = new Object();
@@ -52,13 +65,18 @@ public final class StateStore implements AutoCloseable {
     private static final Map<String, Integer> OPEN = new HashMap<>();
 
     private Connection connection;
+    private final StateDatabase database;
     private final String url;
     private final Path file;
+    /** The pool on PostgreSQL; null on H2. */
+    private final DataSource pool;
 
-    private StateStore(Connection connection, String url, Path file) {
+    private StateStore(Connection connection, StateDatabase database, DataSource pool) {
         this.connection = connection;
-        this.url = url;
-        this.file = file;
+        this.database = database;
+        this.url = database.url();
+        this.file = database.isPostgresql() ? null : file(database.dir());
+        this.pool = pool;
     }
 
     /** The JDBC URL of the database under {@code stateDir}. */
@@ -78,9 +96,22 @@ public final class StateStore implements AutoCloseable {
      *     message says what to do
      */
     public static StateStore open(Path stateDir) throws SQLException {
-        String url = jdbcUrl(stateDir);
+        return open(StateDatabase.h2(stateDir));
+    }
+
+    /**
+     * Opens the state database, migrating it first if this process has not yet (see the class doc).
+     *
+     * @throws SQLException as {@link #open(Path)}, or PostgreSQL cannot be reached or refuses the login
+     */
+    public static StateStore open(StateDatabase database) throws SQLException {
+        if (database.isPostgresql()) {
+            DataSource pool = pool(database);
+            return new StateStore(pool.getConnection(), database, pool);
+        }
+        String url = database.url();
         synchronized (LOCK) {
-            StateStore store = new StateStore(DriverManager.getConnection(url, "sa", ""), url, file(stateDir));
+            StateStore store = new StateStore(DriverManager.getConnection(url, "sa", ""), database, null);
             try {
                 store.refuseReadOnly();
                 store.migrate();
@@ -93,8 +124,51 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
+    /**
+     * The pool of a PostgreSQL state database (migrated), for Quartz's job store to share.
+     *
+     * @throws SQLException as {@link #open(StateDatabase)}
+     */
+    public static DataSource pool(StateDatabase database) throws SQLException {
+        return PostgresqlPool.of(database, pool -> {
+            StateStore store = new StateStore(pool.getConnection(), database, pool);
+            try (store) {
+                store.migrate();
+            }
+        });
+    }
+
+    /**
+     * A PostgreSQL connection outside the pool, with the pool's session timeouts: for a session lock, which must
+     * end with its own connection and with nothing else. The caller closes it.
+     */
+    public static Connection dedicatedConnection(StateDatabase database) throws SQLException {
+        if (!database.isPostgresql()) {
+            throw new IllegalArgumentException("a dedicated connection is for PostgreSQL, not " + database);
+        }
+        return PostgresqlPool.dedicated(database);
+    }
+
+    /**
+     * The store's connection. On PostgreSQL, one the pool has evicted (the database went away) is replaced by a
+     * fresh one, so a store held for the daemon's life works again once the database is back.
+     */
     public Connection connection() {
+        if (pool != null) {
+            try {
+                if (connection.isClosed()) {
+                    connection = pool.getConnection();
+                }
+            } catch (SQLException e) {
+                // Still down: the closed connection stays, and the caller's statement fails with its own context.
+                log.debug("state database {}: no connection yet: {}", database, e.getMessage());
+            }
+        }
         return connection;
+    }
+
+    public StateDatabase database() {
+        return database;
     }
 
     public String url() {
@@ -113,6 +187,9 @@ public final class StateStore implements AutoCloseable {
      * already reported as recorded.
      */
     public void sync() throws SQLException {
+        if (pool != null) {
+            return;
+        }
         try (Statement statement = connection.createStatement()) {
             statement.execute("CHECKPOINT SYNC");
         }
@@ -128,6 +205,9 @@ public final class StateStore implements AutoCloseable {
      * @return whether it compacted; false when another store is open (the caller tries again later)
      */
     public boolean compact() throws SQLException {
+        if (pool != null) {
+            return false;
+        }
         synchronized (LOCK) {
             if (OPEN.getOrDefault(url, 0) != 1) {
                 return false;
@@ -166,6 +246,10 @@ public final class StateStore implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
+        if (pool != null) {
+            connection.close(); // back to the pool
+            return;
+        }
         synchronized (LOCK) {
             if (!connection.isClosed()) {
                 OPEN.computeIfPresent(url, (u, n) -> n == 1 ? null : n - 1);
@@ -176,7 +260,7 @@ public final class StateStore implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "state store " + file;
+        return "state store " + (file == null ? database : file);
     }
 
     private static String base(Path stateDir) {
@@ -199,7 +283,7 @@ public final class StateStore implements AutoCloseable {
     }
 
     private void migrate() throws SQLException {
-        boolean legacy = LegacySchema.check(connection, url);
+        boolean legacy = !database.isPostgresql() && LegacySchema.check(connection, url);
         Flyway flyway = flyway(legacy);
         refuseNewer(flyway);
         try {
@@ -207,16 +291,18 @@ public final class StateStore implements AutoCloseable {
             if (result.migrationsExecuted > 0) {
                 log.info(
                         "state store {}: schema migrated from version {} to {}{}",
-                        file,
+                        file == null ? database : file,
                         result.initialSchemaVersion == null ? "0 (new)" : result.initialSchemaVersion,
                         result.targetSchemaVersion,
                         legacy ? " (a farmvet 0.1 database, upgraded in place)" : "");
             }
         } catch (FlywayException e) {
             throw new SQLException(
-                    url + ": cannot bring the schema up to date: " + e.getMessage()
+                    database + ": cannot bring the schema up to date: " + e.getMessage()
                             + "; if another farmvet version wrote this database, run that version, or point"
-                            + " state.dir at another folder",
+                            + (database.isPostgresql()
+                                    ? " state.database at another database"
+                                    : " state.dir at another folder"),
                     e);
         }
         sync();
@@ -249,11 +335,13 @@ public final class StateStore implements AutoCloseable {
     }
 
     private Flyway flyway(boolean baselineLegacy) {
-        return Flyway.configure(StateStore.class.getClassLoader())
-                .dataSource(url, "sa", "")
-                .locations(MIGRATIONS)
-                .placeholders(H2_PLACEHOLDERS)
-                .baselineOnMigrate(baselineLegacy)
+        var flyway = Flyway.configure(StateStore.class.getClassLoader());
+        if (pool != null) {
+            flyway.dataSource(pool).locations(MIGRATIONS, POSTGRESQL_MIGRATIONS).placeholders(POSTGRESQL_PLACEHOLDERS);
+        } else {
+            flyway.dataSource(url, "sa", "").locations(MIGRATIONS).placeholders(H2_PLACEHOLDERS);
+        }
+        return flyway.baselineOnMigrate(baselineLegacy)
                 .baselineVersion("0")
                 .baselineDescription("farmvet 0.1 schema_version")
                 .load();

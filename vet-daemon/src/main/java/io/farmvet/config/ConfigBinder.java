@@ -22,6 +22,7 @@ import io.farmvet.repair.RepairMode;
 import io.farmvet.repair.RepairSettings;
 import io.farmvet.repair.audit.AuditLog;
 import io.farmvet.repair.send.HttpTemplate;
+import io.farmvet.state.StateDatabase;
 import io.farmvet.util.Units;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -101,7 +102,8 @@ final class ConfigBinder {
     // The daemon's sections (farmvet run).
     private static final List<String> SERVER_KEYS =
             List.of("listen", "token-file", "metrics-token-file", "webhook-secret-file");
-    private static final List<String> STATE_KEYS = List.of("dir");
+    private static final List<String> STATE_KEYS = List.of("dir", "database");
+    private static final List<String> DATABASE_KEYS = List.of("url", "username", "password-file");
     private static final List<String> HISTORY_KEYS = List.of("keep-successes", "keep-failures", "max-bytes");
 
     private static final List<String> EXPLAIN_KEYS = List.of("max-repositories", "delay-threshold");
@@ -1227,11 +1229,62 @@ final class ConfigBinder {
                 problem("state.dir", dir + " exists and is not a folder; point state.dir at a folder");
                 return null;
             }
-            return new State(dir);
+            if (!m.has("database")) {
+                return new State(dir);
+            }
+            StateDatabase database = database(section(m.get("database"), "state.database", DATABASE_KEYS));
+            return database == null ? null : new State(dir, database);
         } catch (BadValue e) {
             problem("state.dir", e.getMessage());
             return null;
         }
+    }
+
+    /** {@code state.database}: PostgreSQL only; the password from a file, never in the URL (it would be logged). */
+    private StateDatabase database(ObjectNode m) {
+        if (m == null) {
+            problem(
+                    "state.database",
+                    "is empty; set url, username and password-file, or remove it to keep the"
+                            + " embedded database under state.dir");
+            return null;
+        }
+        String url = text(m, "state.database", "url", true);
+        String username = text(m, "state.database", "username", true);
+        Secret password = secret(m, "state.database", "password-file", "password");
+        if (url != null && !url.startsWith(StateDatabase.POSTGRESQL_SCHEME)) {
+            String scheme = url.indexOf("://") > 0 ? url.substring(0, url.indexOf("://") + 3) : url;
+            problem(
+                    "state.database.url",
+                    "must be a PostgreSQL URL like " + StateDatabase.POSTGRESQL_SCHEME
+                            + "db.example.com:5432/farmvet, not " + (scheme.length() > 40 ? "this" : quote(scheme))
+                            + "; farmvet keeps its state in PostgreSQL, or in H2 under state.dir without"
+                            + " state.database");
+            url = null;
+        } else if (url != null && hasCredentials(url)) {
+            problem(
+                    "state.database.url",
+                    "carries credentials; remove them from the URL and set username and password-file instead"
+                            + " (the URL shows in logs and errors)");
+            url = null;
+        }
+        if (username != null && username.isBlank()) {
+            problem("state.database.username", "must not be empty");
+            username = null;
+        }
+        if (url == null || username == null || password == null) {
+            return null;
+        }
+        return StateDatabase.postgresql(url, username, password.reveal());
+    }
+
+    /** A user or password in the URL's authority ({@code user:pw@host}) or its query ({@code ?password=}). */
+    private static boolean hasCredentials(String url) {
+        String rest = url.substring(StateDatabase.POSTGRESQL_SCHEME.length());
+        int slash = rest.indexOf('/');
+        String authority = slash < 0 ? rest : rest.substring(0, slash);
+        String lower = rest.toLowerCase(java.util.Locale.ROOT);
+        return authority.contains("@") || lower.matches(".*[?&](password|user)=.*");
     }
 
     private History history(ObjectNode m) {

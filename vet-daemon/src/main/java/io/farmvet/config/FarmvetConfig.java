@@ -349,8 +349,22 @@ public record FarmvetConfig(
         }
     }
 
-    /** {@code state}: the folder of farmvet's database (repair ledger, run history); absolute. */
-    public record State(Path dir) {}
+    /**
+     * {@code state}: the folder of farmvet's embedded database and of its files (absolute), and the database that
+     * holds the repair ledger, the run history and the webhook events: the H2 file under {@code dir}, or {@code
+     * state.database} (PostgreSQL, shared by several instances: issue 14).
+     */
+    public record State(Path dir, io.farmvet.state.StateDatabase database) {
+        /** The embedded default: H2 under {@code dir}. */
+        public State(Path dir) {
+            this(dir, io.farmvet.state.StateDatabase.h2(dir));
+        }
+
+        /** Whether several farmvet instances share this state (PostgreSQL), as a cluster. */
+        public boolean clustered() {
+            return database.isPostgresql();
+        }
+    }
 
     /**
      * {@code history}: how many runs of each kind the daemon keeps, failures ({@code incomplete}) separately, and

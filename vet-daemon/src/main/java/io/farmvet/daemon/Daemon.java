@@ -12,6 +12,8 @@ import io.farmvet.daemon.server.ApiBackend;
 import io.farmvet.daemon.server.ApiServer;
 import io.farmvet.report.JsonReport;
 import io.farmvet.report.SyncEvent;
+import io.farmvet.state.StateDatabase;
+import io.farmvet.state.StateStore;
 import io.farmvet.util.Units;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * <p>The store is not allowed to take the daemon down: if it cannot be opened the daemon runs, says so on
  * {@code /-/ready} and tries again before each recording; if a write fails (read-only or full disk) the vet's
  * report is still served, from memory, and the failure is logged and counted.
+ *
+ * <p>With {@code state.database} (PostgreSQL) the instance is one of a cluster: the store, Quartz's clustered
+ * schedule and the vet lock are all in that database (see {@link VetSchedule}, {@link ClusterVetLock}); unlike
+ * H2, it does not start while the database cannot be reached, since Quartz's store needs it from the first tick.
  *
  * <p>Thread-safe.
  */
@@ -76,6 +83,11 @@ public final class Daemon implements ApiBackend, AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Object stopLock = new Object();
 
+    private final StateDatabase database;
+    /** This instance's name in a cluster: host and REST port, known once the server listens. */
+    private volatile String instance;
+
+    private volatile ClusterStatus cluster;
     private volatile RunHistory history;
     private volatile String storeProblem;
     private volatile VetSchedule schedule;
@@ -87,9 +99,11 @@ public final class Daemon implements ApiBackend, AutoCloseable {
         this.observer = observer;
         this.config = new AtomicReference<>(config);
         this.stateDir = config.state().dir();
-        this.runner = new VetRunner(this.config::get, observer, this::record, clock);
+        this.database = config.state().database();
+        VetLock lock = database.isPostgresql() ? new ClusterVetLock(database, () -> instance) : VetLock.LOCAL;
+        this.runner = new VetRunner(this.config::get, observer, this::record, clock, lock);
         this.webhook = new BitbucketWebhook(
-                this.config::get, stateDir, runner::start, o -> observer.webhookReceived(o.wireName()), clock);
+                this.config::get, database, runner::start, o -> observer.webhookReceived(o.wireName()), clock);
     }
 
     /**
@@ -106,7 +120,16 @@ public final class Daemon implements ApiBackend, AutoCloseable {
             daemon.openStore();
             daemon.server =
                     ApiServer.start(config.server().host(), config.server().port(), daemon, ApiServer.IDLE_TIMEOUT);
-            daemon.schedule = new VetSchedule(daemon.runner);
+            daemon.instance = hostName() + ":" + daemon.server.url().getPort();
+            if (daemon.database.isPostgresql()) {
+                // Quartz's JDBC store needs its tables at once: unlike the history, it cannot start without them.
+                DataSource pool = StateStore.pool(daemon.database);
+                daemon.schedule = new VetSchedule(daemon.runner, pool);
+                daemon.cluster = new ClusterStatus(pool, clock);
+                daemon.cluster.start();
+            } else {
+                daemon.schedule = new VetSchedule(daemon.runner);
+            }
             daemon.schedule.start(config.vet().schedule());
         } catch (Exception e) {
             daemon.close();
@@ -117,7 +140,9 @@ public final class Daemon implements ApiBackend, AutoCloseable {
                 config.farm().name(),
                 daemon.server.url(),
                 config.vet().schedule(),
-                daemon.stateDir);
+                daemon.database.isPostgresql()
+                        ? daemon.database + " (clustered as " + daemon.instance + ")"
+                        : daemon.stateDir);
         return daemon;
     }
 
@@ -202,6 +227,28 @@ public final class Daemon implements ApiBackend, AutoCloseable {
         }
     }
 
+    /** This instance's name in a cluster (host:port of its REST API), as a 409 names it to the others. */
+    public String instance() {
+        return instance;
+    }
+
+    /** Whether this instance holds the cluster's vet lock now (false without state.database). */
+    public boolean holdsVetLock() {
+        return runner.holdsClusterLock();
+    }
+
+    /** Instances of the cluster that checked in lately; NaN without state.database or while it is unreachable. */
+    public double clusterInstances() {
+        ClusterStatus c = cluster;
+        return c == null ? Double.NaN : c.instances();
+    }
+
+    /** The state database's clock minus this host's, in seconds; NaN without state.database or until known. */
+    public double clockOffsetSeconds() {
+        ClusterStatus c = cluster;
+        return c == null ? Double.NaN : c.clockOffsetSeconds();
+    }
+
     /** How many finished vets could not be written to the run history since start. */
     public long historyWriteFailures() {
         return historyWriteFailures.get();
@@ -249,6 +296,13 @@ public final class Daemon implements ApiBackend, AutoCloseable {
                     next.server().listen(),
                     previous.server().listen());
         }
+        if ((next.state().clustered() || previous.state().clustered())
+                && !next.state().database().equals(previous.state().database())) {
+            log.warn(
+                    "state.database changed to {}; farmvet keeps using {} until it is restarted",
+                    next.state().database(),
+                    database);
+        }
         if (!next.state().dir().equals(previous.state().dir())) {
             log.warn(
                     "state.dir changed to {}; farmvet keeps using {} until it is restarted",
@@ -293,6 +347,10 @@ public final class Daemon implements ApiBackend, AutoCloseable {
             }
         }
         webhook.close(); // no debounced vet starts from now on
+        ClusterStatus c = cluster;
+        if (c != null) {
+            c.close();
+        }
         // Leave the server and the store a few seconds of the budget.
         Duration forVet = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))
                 .minus(ApiServer.STOP_GRACE)
@@ -354,13 +412,14 @@ public final class Daemon implements ApiBackend, AutoCloseable {
             }
             try {
                 Files.createDirectories(stateDir);
-                history = RunHistory.open(stateDir);
+                history = RunHistory.open(database);
                 if (storeProblem != null) {
-                    log.info("run history {} is open now", stateDir);
+                    log.info("run history {} is open now", database);
                 }
                 storeProblem = null;
             } catch (IOException | HistoryException e) {
-                String problem = "state.dir " + stateDir + ": " + e.getMessage();
+                String problem = (database.isPostgresql() ? "state.database " + database : "state.dir " + stateDir)
+                        + ": " + e.getMessage();
                 if (!problem.equals(storeProblem)) {
                     log.error(
                             "cannot open the run history in {}; vets still run and their reports are kept in memory"
@@ -447,6 +506,14 @@ public final class Daemon implements ApiBackend, AutoCloseable {
             observer.reloaded(ok);
         } catch (RuntimeException e) {
             log.error("the metrics observer failed", e);
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost"; // a host without a resolvable name still has a port to tell its instances apart
         }
     }
 

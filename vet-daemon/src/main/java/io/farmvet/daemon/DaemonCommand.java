@@ -40,6 +40,9 @@ public final class DaemonCommand {
                 config.nodes().stream().map(FarmvetConfig.Server::name).toList());
         metrics.stateFile(StateStore.file(config.state().dir()));
         Daemon daemon = Daemon.start(configFile, config, metrics, Clock.systemUTC());
+        if (config.state().clustered()) {
+            metrics.cluster(daemon::clusterInstances, daemon::holdsVetLock, daemon::clockOffsetSeconds);
+        }
         // For a stop that does not come through the handlers below (System.exit, a signal they could not take).
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(

@@ -26,16 +26,23 @@ final class VetJob implements Job {
 
     @Override
     public void execute(JobExecutionContext context) {
+        // The tick's scheduled time names it in the log: in a cluster each appears on one instance only.
+        log.info("scheduled tick of {} fired", context.getScheduledFireTime().toInstant());
         try {
             VetRunner.Start start = runner.start(VetRequest.SCHEDULED);
             if (start.stopping()) {
                 log.info("scheduled vet skipped: farmvet is stopping");
+            } else if (start.problem() != null) {
+                log.warn("scheduled vet skipped: {}", start.problem());
             } else if (!start.started()) {
                 log.info(
-                        "scheduled vet skipped: vet {} (started {} by {}) is still running",
+                        "scheduled vet skipped: vet {} (started {} by {}{}) is still running",
                         start.flight().id(),
                         start.flight().startedAt(),
-                        start.flight().request().trigger().wireName());
+                        start.flight().request().trigger().wireName(),
+                        start.flight().instance() == null
+                                ? ""
+                                : " on " + start.flight().instance());
             }
         } catch (RuntimeException | LinkageError e) {
             log.error("scheduled tick failed; the next one runs as scheduled", e);

@@ -35,23 +35,40 @@ import org.slf4j.LoggerFactory;
  * is cancelled by {@link #stop}: such a vet is reported {@code incomplete} with the reason, because a run that
  * leaves no trace is the one an operator cannot explain.
  *
+ * <p>With several instances on one PostgreSQL ({@code state.database}) the flight is also the cluster's: a start
+ * takes the {@link VetLock} after claiming this runner, and the vet that holds it elsewhere is the one named.
+ *
  * <p>Thread-safe. The config is read once per vet, when it starts: a reload applies from the next vet.
  */
 public final class VetRunner {
     private static final Logger log = LoggerFactory.getLogger(VetRunner.class);
 
-    /** A vet in flight. */
-    public record Flight(String id, Instant startedAt, VetRequest request) {}
+    /**
+     * A vet in flight.
+     *
+     * @param instance the farmvet instance running it, when it runs on another one of a cluster; null for this one
+     */
+    public record Flight(String id, Instant startedAt, VetRequest request, String instance) {
+        public Flight(String id, Instant startedAt, VetRequest request) {
+            this(id, startedAt, request, null);
+        }
+    }
 
     /**
      * The answer to {@link #start}.
      *
-     * @param flight the vet now running: the one just started, or the one that refused it; null when stopping
+     * @param flight the vet now running: the one just started, or the one that refused it (here or on another
+     *     instance); null when stopping or when no vet can start
      * @param started whether this call started it
+     * @param problem why no vet can start now (the cluster's vet lock cannot be asked); null otherwise
      */
-    public record Start(Flight flight, boolean started) {
+    public record Start(Flight flight, boolean started, String problem) {
+        public Start(Flight flight, boolean started) {
+            this(flight, started, null);
+        }
+
         public boolean stopping() {
-            return flight == null;
+            return flight == null && problem == null;
         }
     }
 
@@ -62,11 +79,13 @@ public final class VetRunner {
     private final VetObserver observer;
     private final Consumer<Finished> recorder;
     private final Clock clock;
+    private final VetLock lock;
     /** Repository names kept between vets, so Bitbucket's {@code repos} is asked only when a new id shows. */
     private final NameLookup names = new NameLookup();
 
     private final RunId ids;
     private final AtomicReference<Flight> current = new AtomicReference<>();
+    private final Object claiming = new Object();
     private final ExecutorService thread = Executors.newSingleThreadExecutor(NamedThreads.of("vet-runner"));
     private volatile boolean stopping;
 
@@ -76,6 +95,17 @@ public final class VetRunner {
      *     finished vet is never "unknown" between running and recorded; it must not throw
      */
     public VetRunner(Supplier<FarmvetConfig> config, VetObserver observer, Consumer<Finished> recorder, Clock clock) {
+        this(config, observer, recorder, clock, VetLock.LOCAL);
+    }
+
+    /** @param lock the cluster's half of the single flight, taken after this runner's own ({@link VetLock}) */
+    VetRunner(
+            Supplier<FarmvetConfig> config,
+            VetObserver observer,
+            Consumer<Finished> recorder,
+            Clock clock,
+            VetLock lock) {
+        this.lock = lock;
         this.config = config;
         this.observer = observer;
         this.recorder = recorder;
@@ -83,8 +113,18 @@ public final class VetRunner {
         this.ids = new RunId(clock);
     }
 
-    /** Starts a vet now unless one is running (then names it) or the runner is stopping (then names none). */
+    /**
+     * Starts a vet now unless one is running (then names it) or the runner is stopping (then names none).
+     * Callers take turns: in a cluster the claim includes asking the vet lock (a few milliseconds), and a caller
+     * meanwhile must hear of the vet that runs, not of one that is still asking and may be refused.
+     */
     public Start start(VetRequest request) {
+        synchronized (claiming) {
+            return claim(request);
+        }
+    }
+
+    private Start claim(VetRequest request) {
         if (stopping) {
             return new Start(null, false);
         }
@@ -92,11 +132,28 @@ public final class VetRunner {
         if (!current.compareAndSet(null, flight)) {
             Flight running = current.get();
             // It may have ended between the two reads; the caller still hears "one was running", which was true.
-            return new Start(running == null ? flight : running, false);
+            Flight here = running == null ? flight : running;
+            return new Start(new Flight(here.id(), here.startedAt(), here.request(), lock.instance()), false);
+        }
+        Optional<Flight> elsewhere;
+        try {
+            elsewhere = lock.tryAcquire(flight);
+        } catch (VetLock.VetLockException e) {
+            current.compareAndSet(flight, null);
+            log.error("{}", e.getMessage());
+            return new Start(null, false, e.getMessage());
+        } catch (RuntimeException e) {
+            current.compareAndSet(flight, null);
+            throw e;
+        }
+        if (elsewhere.isPresent()) {
+            current.compareAndSet(flight, null);
+            return new Start(elsewhere.get(), false);
         }
         try {
             thread.execute(() -> fly(flight));
         } catch (RejectedExecutionException e) {
+            lock.release(flight);
             current.compareAndSet(flight, null);
             return new Start(null, false);
         }
@@ -162,8 +219,14 @@ public final class VetRunner {
                 log.error("vet {} could not be recorded", flight.id(), e);
             }
         } finally {
+            lock.release(flight);
             current.compareAndSet(flight, null);
         }
+    }
+
+    /** Whether this instance holds the cluster's vet lock now (always false on its own embedded state). */
+    public boolean holdsClusterLock() {
+        return lock.held();
     }
 
     /**

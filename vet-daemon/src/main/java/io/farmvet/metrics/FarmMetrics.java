@@ -455,6 +455,33 @@ public final class FarmMetrics implements VetObserver, AutoCloseable {
                 .register(prometheus);
     }
 
+    /**
+     * The cluster's gauges (issue 14, with {@code state.database}): {@code farmvet_cluster_instances}, {@code
+     * farmvet_cluster_vet_lock_held} and {@code farmvet_cluster_clock_offset_seconds}. Each reads a value the
+     * daemon keeps (refreshed in the background), so a scrape never waits on the database; NaN while unknown.
+     */
+    public synchronized void cluster(
+            java.util.function.DoubleSupplier instances,
+            java.util.function.BooleanSupplier holdsVetLock,
+            java.util.function.DoubleSupplier clockOffsetSeconds) {
+        Gauge.builder("farmvet.cluster.instances", instances, java.util.function.DoubleSupplier::getAsDouble)
+                .description("farmvet instances that checked in with the cluster's scheduler lately")
+                .strongReference(true) // the suppliers are lambdas nothing else holds
+                .register(prometheus);
+        Gauge.builder("farmvet.cluster.vet.lock.held", holdsVetLock, h -> h.getAsBoolean() ? 1 : 0)
+                .description("1 while this instance holds the cluster's vet lock (runs the cluster's one vet)")
+                .strongReference(true) // the suppliers are lambdas nothing else holds
+                .register(prometheus);
+        Gauge.builder(
+                        "farmvet.cluster.clock.offset",
+                        clockOffsetSeconds,
+                        java.util.function.DoubleSupplier::getAsDouble)
+                .description("The state database's clock minus this host's; Quartz's clustering needs under 1 s")
+                .baseUnit("seconds")
+                .strongReference(true) // the suppliers are lambdas nothing else holds
+                .register(prometheus);
+    }
+
     /** The Prometheus text exposition format 0.0.4 of every series; formatting only. */
     @Override
     public synchronized String scrape() {

@@ -45,7 +45,7 @@ final class RepairSession implements AutoCloseable {
         AuditLog audit = null;
         try {
             Files.createDirectories(stateDir);
-            ledger = RepairLedger.open(stateDir);
+            ledger = RepairLedger.open(config.state().database());
             audit = AuditLog.open(config.repair().auditLog());
             HttpRepairTransport transport = new HttpRepairTransport(
                     settings.timeout(),
@@ -66,8 +66,11 @@ final class RepairSession implements AutoCloseable {
             closeQuietly(audit);
             closeQuietly(ledger);
             throw new RepairSetupException(
-                    "repairs are off for this vet: cannot open the repair state in " + stateDir
-                            + " (state.dir) or the audit log " + config.repair().auditLog() + " (repair.audit-log): "
+                    "repairs are off for this vet: cannot open the repair state in "
+                            + (config.state().database().isPostgresql()
+                                    ? config.state().database() + " (state.database)"
+                                    : stateDir + " (state.dir)")
+                            + " or the audit log " + config.repair().auditLog() + " (repair.audit-log): "
                             + e.getMessage()
                             + "; check that the folder exists, is writable by farmvet and has free space, "
                             + "and that no other farmvet is using it",

@@ -460,6 +460,7 @@ class FarmMetricsTest {
     @Test
     void everyFarmvetAndProcessMetricIsInDeployReadme() throws Exception {
         metrics.requestServed("/metrics", "GET", 200);
+        metrics.cluster(() -> 3, () -> true, () -> 0.02);
         String readme = Files.readString(Path.of("..", "deploy", "README.md"));
         List<String> families = PromText.parse(metrics.scrape()).help.keySet().stream()
                 .filter(name -> name.startsWith("farmvet_") || name.startsWith("process_"))
@@ -488,6 +489,7 @@ class FarmMetricsTest {
         metrics.reloaded(false);
         metrics.historyWriteFailed();
         metrics.requestServed("/api/v1/vets/{id}", "GET", 200);
+        metrics.cluster(() -> 3, () -> false, () -> -0.004);
         String scrape = metrics.scrape();
 
         Path sample = Path.of("target", "metrics-sample.prom");

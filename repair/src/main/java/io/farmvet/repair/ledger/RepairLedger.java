@@ -3,6 +3,7 @@ package io.farmvet.repair.ledger;
 import io.farmvet.compare.Kind;
 import io.farmvet.repair.RepairTarget;
 import io.farmvet.repair.VerificationOutcome;
+import io.farmvet.state.StateDatabase;
 import io.farmvet.state.StateStore;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -43,22 +44,24 @@ public final class RepairLedger implements AutoCloseable {
     private static final int MAX_TEXT = 4000;
 
     private final StateStore db;
-    private final Connection connection;
     private final String url;
 
     private RepairLedger(StateStore db) {
         this.db = db;
-        this.connection = db.connection();
         this.url = db.url();
     }
 
     /** Opens (creating if need be) the ledger under {@code stateDir} and migrates it to this version's schema. */
     public static RepairLedger open(Path stateDir) {
+        return open(StateDatabase.h2(stateDir));
+    }
+
+    /** Opens the ledger in {@code database} (H2 or PostgreSQL), migrated to this version's schema. */
+    public static RepairLedger open(StateDatabase database) {
         try {
-            return new RepairLedger(StateStore.open(stateDir));
+            return new RepairLedger(StateStore.open(database));
         } catch (SQLException e) {
-            throw new LedgerException(
-                    "cannot open the repair ledger " + StateStore.jdbcUrl(stateDir) + ": " + e.getMessage(), e);
+            throw new LedgerException("cannot open the repair ledger " + database + ": " + e.getMessage(), e);
         }
     }
 
@@ -87,7 +90,7 @@ public final class RepairLedger implements AutoCloseable {
     private long insert(RepairTarget target, String requestSummary, Instant requestedAt) throws SQLException {
         String sql = "INSERT INTO repairs (node, repository_id, project_id, kinds, requested_at, request, state,"
                 + " attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 0)";
-        try (PreparedStatement insert = connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+        try (PreparedStatement insert = connection().prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             insert.setString(1, target.node().name());
             insert.setLong(2, target.repositoryId());
             insert.setLong(3, target.projectId());
@@ -124,7 +127,7 @@ public final class RepairLedger implements AutoCloseable {
 
     private void update(long id, String answer, int attempts, RepairState state, Instant verifiedAt) {
         String sql = "UPDATE repairs SET answer = ?, attempts = ?, state = ?, verified_at = ? WHERE id = ?";
-        try (PreparedStatement update = connection.prepareStatement(sql)) {
+        try (PreparedStatement update = connection().prepareStatement(sql)) {
             update.setString(1, clip(answer));
             update.setInt(2, attempts);
             update.setString(3, state.wireName());
@@ -174,12 +177,12 @@ public final class RepairLedger implements AutoCloseable {
         Set<Long> stillWrong = Set.copyOf(inconsistent);
         List<Verification> settled = new ArrayList<>();
         try {
-            connection.setAutoCommit(false);
-            try (PreparedStatement settle =
-                            connection.prepareStatement("UPDATE repairs SET state = ?, verified_at = ?, checks = ?"
+            connection().setAutoCommit(false);
+            try (PreparedStatement settle = connection()
+                            .prepareStatement("UPDATE repairs SET state = ?, verified_at = ?, checks = ?"
                                     + " WHERE id = ? AND state = 'pending'");
-                    PreparedStatement count = connection.prepareStatement(
-                            "UPDATE repairs SET checks = ? WHERE id = ? AND state = 'pending'")) {
+                    PreparedStatement count = connection()
+                            .prepareStatement("UPDATE repairs SET checks = ? WHERE id = ? AND state = 'pending'")) {
                 for (RepairRecord record :
                         select("WHERE node = ? AND state = ? ORDER BY id", node, RepairState.PENDING)) {
                     if (!record.requestedAt().isBefore(listedAt)) {
@@ -216,7 +219,7 @@ public final class RepairLedger implements AutoCloseable {
                     }
                 }
             }
-            connection.commit();
+            connection().commit();
             db.sync();
             return settled;
         } catch (SQLException e) {
@@ -241,10 +244,15 @@ public final class RepairLedger implements AutoCloseable {
         return "repair ledger " + url;
     }
 
+    /** The store's connection now: on PostgreSQL it is replaced after a lost connection. */
+    private Connection connection() {
+        return db.connection();
+    }
+
     private List<RepairRecord> select(String where, String node, RepairState state) {
         String sql = "SELECT id, node, repository_id, project_id, kinds, requested_at, request, answer, state,"
                 + " verified_at, attempts, checks FROM repairs " + where;
-        try (PreparedStatement query = connection.prepareStatement(sql)) {
+        try (PreparedStatement query = connection().prepareStatement(sql)) {
             query.setString(1, node);
             if (state != null) {
                 query.setString(2, state.wireName());

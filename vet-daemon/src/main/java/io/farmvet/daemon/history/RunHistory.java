@@ -1,5 +1,6 @@
 package io.farmvet.daemon.history;
 
+import io.farmvet.state.StateDatabase;
 import io.farmvet.state.StateStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -63,12 +64,20 @@ public final class RunHistory implements AutoCloseable {
 
     /** Opens (creating if need be) the history under {@code stateDir} and migrates it to this version's schema. */
     public static RunHistory open(Path stateDir) {
+        return open(StateDatabase.h2(stateDir));
+    }
+
+    /** Opens the history in {@code database} (H2 or PostgreSQL), migrated to this version's schema. */
+    public static RunHistory open(StateDatabase database) {
         try {
-            return new RunHistory(StateStore.open(stateDir));
+            return new RunHistory(StateStore.open(database));
         } catch (SQLException e) {
             throw new HistoryException(
-                    "cannot open the run history " + StateStore.jdbcUrl(stateDir) + ": " + e.getMessage()
-                            + "; check that state.dir is a writable folder and that no other farmvet uses it",
+                    "cannot open the run history " + database + ": " + e.getMessage()
+                            + (database.isPostgresql()
+                                    ? "; check state.database and that PostgreSQL is up"
+                                    : "; check that state.dir is a writable folder and that no other farmvet uses"
+                                            + " it"),
                     e);
         }
     }

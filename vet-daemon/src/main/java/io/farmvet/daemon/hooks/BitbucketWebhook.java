@@ -7,7 +7,7 @@ import io.farmvet.daemon.VetRunner;
 import io.farmvet.repair.ledger.LedgerException;
 import io.farmvet.repair.ledger.RepairLedger;
 import io.farmvet.report.SyncEvent;
-import java.nio.file.Path;
+import io.farmvet.state.StateDatabase;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -100,7 +100,7 @@ public final class BitbucketWebhook implements AutoCloseable {
 
     private final Supplier<FarmvetConfig> config;
     private final SyncEventStore events;
-    private final Path stateDir;
+    private final StateDatabase database;
     private final Clock clock;
     private final Consumer<Outcome> counter;
     private final RepeatedDeliveries repeated = new RepeatedDeliveries();
@@ -119,13 +119,13 @@ public final class BitbucketWebhook implements AutoCloseable {
      */
     public BitbucketWebhook(
             Supplier<FarmvetConfig> config,
-            Path stateDir,
+            StateDatabase database,
             Function<VetRequest, VetRunner.Start> start,
             Consumer<Outcome> counter,
             Clock clock) {
         this.config = config;
-        this.stateDir = stateDir;
-        this.events = new SyncEventStore(stateDir);
+        this.database = database;
+        this.events = new SyncEventStore(database);
         this.clock = clock;
         this.counter = counter;
         this.start = start;
@@ -241,7 +241,7 @@ public final class BitbucketWebhook implements AutoCloseable {
             log.error(
                     "{} sync event(s) from Bitbucket webhooks cannot be written to {}: {}",
                     burst.size(),
-                    stateDir,
+                    database,
                     e.getMessage());
         }
         Set<Long> synced = new HashSet<>();
@@ -250,8 +250,8 @@ public final class BitbucketWebhook implements AutoCloseable {
             return;
         }
         VetRunner.Start started = start.apply(DEBOUNCED_VET);
-        if (started.stopping() || started.started()) {
-            return;
+        if (started.flight() == null || started.started()) {
+            return; // stopping, or no vet can start now (the next scheduled one verifies the repairs)
         }
         log.info(
                 "the webhooks' vet is skipped while vet {} runs, and tried again in {} ms",
@@ -272,7 +272,7 @@ public final class BitbucketWebhook implements AutoCloseable {
         if (repositoryIds.isEmpty()) {
             return false;
         }
-        try (RepairLedger ledger = RepairLedger.open(stateDir)) {
+        try (RepairLedger ledger = RepairLedger.open(database)) {
             for (FarmvetConfig.Server node : config.get().nodes()) {
                 Map<Long, ?> pending = ledger.pending(node.name());
                 for (long id : repositoryIds) {

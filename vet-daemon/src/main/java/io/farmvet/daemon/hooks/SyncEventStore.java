@@ -1,6 +1,7 @@
 package io.farmvet.daemon.hooks;
 
 import io.farmvet.report.SyncEvent;
+import io.farmvet.state.StateDatabase;
 import io.farmvet.state.StateStore;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -28,10 +29,14 @@ public final class SyncEventStore {
     /** An event older than a week says nothing about today's drift. */
     public static final Duration MAX_AGE = Duration.ofDays(7);
 
-    private final Path stateDir;
+    private final StateDatabase database;
 
     public SyncEventStore(Path stateDir) {
-        this.stateDir = stateDir;
+        this(StateDatabase.h2(stateDir));
+    }
+
+    public SyncEventStore(StateDatabase database) {
+        this.database = database;
     }
 
     /** Keeps each of {@code events} as the last of its (mirror, repository), durably, and prunes. */
@@ -40,7 +45,7 @@ public final class SyncEventStore {
             return;
         }
         Instant newest = Instant.EPOCH;
-        try (StateStore store = StateStore.open(stateDir)) {
+        try (StateStore store = StateStore.open(database)) {
             store.connection().setAutoCommit(false);
             try {
                 for (SyncEvent event : events) {
@@ -62,7 +67,7 @@ public final class SyncEventStore {
     /** The newest event of each repository, whichever mirror sent it, by repository id. */
     public synchronized Map<Long, SyncEvent> latestByRepository() throws SQLException {
         Map<Long, SyncEvent> latest = new HashMap<>();
-        try (StateStore store = StateStore.open(stateDir);
+        try (StateStore store = StateStore.open(database);
                 PreparedStatement select = store.connection()
                         .prepareStatement("SELECT mirror, repository_id, sync_type, event_id, received_at"
                                 + " FROM sync_events ORDER BY received_at");

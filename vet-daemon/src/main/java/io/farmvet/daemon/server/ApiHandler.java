@@ -222,9 +222,16 @@ final class ApiHandler extends Handler.Abstract {
             error(response, callback, 503, "farmvet is stopping; no new vet starts");
             return;
         }
+        if (start.problem() != null) {
+            error(response, callback, 503, start.problem());
+            return;
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", start.flight().id());
         answer.put("status", "running");
+        if (start.flight().instance() != null) {
+            answer.put("instance", start.flight().instance()); // the cluster's instance that runs it
+        }
         if (start.started()) {
             response.getHeaders()
                     .put(HttpHeader.LOCATION, VETS_PREFIX + start.flight().id());

@@ -10,6 +10,7 @@ import io.farmvet.daemon.VetRunner;
 import io.farmvet.repair.RepairNode;
 import io.farmvet.repair.RepairTarget;
 import io.farmvet.repair.ledger.RepairLedger;
+import io.farmvet.state.StateDatabase;
 import io.farmvet.testing.TestConfigs;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +78,7 @@ class BitbucketWebhookTest {
         VetRunner.Flight running = new VetRunner.Flight("running", Instant.now(), VetRequest.SCHEDULED);
         try (BitbucketWebhook webhook = new BitbucketWebhook(
                 () -> config,
-                stateDir,
+                StateDatabase.h2(stateDir),
                 request -> {
                     asked.add(request);
                     // The first firing finds a scheduled vet in flight; the next one gets the flight.
@@ -109,7 +110,7 @@ class BitbucketWebhookTest {
         List<VetRequest> asked = new CopyOnWriteArrayList<>();
         try (BitbucketWebhook webhook = new BitbucketWebhook(
                 () -> config,
-                stateDir,
+                StateDatabase.h2(stateDir),
                 request -> {
                     asked.add(request);
                     return new VetRunner.Start(null, false);
