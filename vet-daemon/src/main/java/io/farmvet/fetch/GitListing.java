@@ -1,6 +1,8 @@
 package io.farmvet.fetch;
 
 import io.farmvet.concurrent.NamedThreads;
+import io.farmvet.concurrent.Sleeper;
+import io.farmvet.concurrent.TokenBucket;
 import io.farmvet.config.FarmvetConfig;
 import io.farmvet.config.FarmvetConfig.RepositoryPath;
 import io.farmvet.git.RepositoryHashes;
@@ -13,8 +15,6 @@ import io.farmvet.listing.EntryRejectedException;
 import io.farmvet.listing.ListingEntry;
 import io.farmvet.listing.ListingHandler;
 import io.farmvet.listing.ListingSummary;
-import io.farmvet.repair.send.Sleeper;
-import io.farmvet.repair.send.TokenBucket;
 import io.farmvet.util.Units;
 import java.io.IOException;
 import java.security.GeneralSecurityException;

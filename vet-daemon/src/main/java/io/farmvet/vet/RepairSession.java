@@ -1,5 +1,6 @@
 package io.farmvet.vet;
 
+import io.farmvet.concurrent.Sleeper;
 import io.farmvet.config.FarmvetConfig;
 import io.farmvet.fetch.TlsTrust;
 import io.farmvet.repair.RepairSettings;
@@ -9,7 +10,6 @@ import io.farmvet.repair.ledger.LedgerException;
 import io.farmvet.repair.ledger.RepairLedger;
 import io.farmvet.repair.send.HttpRepairTransport;
 import io.farmvet.repair.send.RepairAdapter;
-import io.farmvet.repair.send.Sleeper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;

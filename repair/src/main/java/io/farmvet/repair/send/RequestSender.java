@@ -1,5 +1,7 @@
 package io.farmvet.repair.send;
 
+import io.farmvet.concurrent.Sleeper;
+import io.farmvet.concurrent.TokenBucket;
 import io.farmvet.util.Units;
 import java.io.IOException;
 import java.time.Duration;

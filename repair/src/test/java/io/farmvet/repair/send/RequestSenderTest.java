@@ -3,6 +3,8 @@ package io.farmvet.repair.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.farmvet.compare.Kind;
+import io.farmvet.concurrent.Sleeper;
+import io.farmvet.concurrent.TokenBucket;
 import io.farmvet.repair.RepairNode;
 import io.farmvet.repair.RepairTarget;
 import io.farmvet.repair.testing.FakeTime;

@@ -1,6 +1,6 @@
 package io.farmvet.repair.testing;
 
-import io.farmvet.repair.send.Sleeper;
+import io.farmvet.concurrent.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

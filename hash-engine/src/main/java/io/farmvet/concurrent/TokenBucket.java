@@ -1,4 +1,4 @@
-package io.farmvet.repair.send;
+package io.farmvet.concurrent;
 
 import java.time.Duration;
 
