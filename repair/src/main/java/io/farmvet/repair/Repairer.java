@@ -7,6 +7,7 @@ import io.farmvet.concurrent.Sleeper;
 import io.farmvet.concurrent.TokenBucket;
 import io.farmvet.repair.audit.AuditLog;
 import io.farmvet.repair.audit.AuditRecord;
+import io.farmvet.repair.ledger.LedgerException;
 import io.farmvet.repair.ledger.RepairLedger;
 import io.farmvet.repair.ledger.RepairRecord;
 import io.farmvet.repair.ledger.Verification;
@@ -33,6 +34,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -72,6 +74,9 @@ public final class Repairer {
     private final Sleeper sleeper;
     private final Backoff backoff;
     private final SafetyValve valve;
+    private final RepairPermit permit;
+    /** Why this vet sends no more repairs (its state failed); null while it may. Latched: see {@link #sendOne}. */
+    private final AtomicReference<String> stopped = new AtomicReference<>();
 
     /**
      * @param random for back-off jitter; tests pass a seeded one
@@ -85,6 +90,21 @@ public final class Repairer {
             Clock clock,
             Sleeper sleeper,
             RandomGenerator random) {
+        this(settings, adapter, transport, ledger, audit, clock, sleeper, random, RepairPermit.ALONE);
+    }
+
+    /** @param permit asked before each ledger row is written; once it or the ledger fails, nothing more is sent */
+    public Repairer(
+            RepairSettings settings,
+            RepairAdapter adapter,
+            RepairTransport transport,
+            RepairLedger ledger,
+            AuditLog audit,
+            Clock clock,
+            Sleeper sleeper,
+            RandomGenerator random,
+            RepairPermit permit) {
+        this.permit = permit;
         this.settings = settings;
         this.adapter = adapter;
         this.transport = transport;
@@ -98,6 +118,11 @@ public final class Repairer {
 
     public RepairSettings settings() {
         return settings;
+    }
+
+    /** Why this vet sends no more repairs (its state failed mid-vet), or null while it may. */
+    public String stopped() {
+        return stopped.get();
     }
 
     /**
@@ -300,8 +325,20 @@ public final class Repairer {
     private RepairEntry sendOne(RequestSender sender, RepairPlan.Send send) {
         RepairTarget target = send.target();
         RepairRequest request = send.request();
-        // Written and synced before the request leaves: a crash after sending must not lead to a second request.
-        long id = ledger.begin(target, request.summary(), clock.instant());
+        // A state that failed once in this vet is not trusted again in it: the database may be back, but the vet
+        // lock went with its connection and another instance may be vetting now.
+        String stop = stopped.get();
+        if (stop != null) {
+            return notSent(target, stop);
+        }
+        long id;
+        try {
+            permit.confirm();
+            // Written and synced before the request leaves: a crash after sending must not lead to a second request.
+            id = ledger.begin(target, request.summary(), clock.instant());
+        } catch (LedgerException e) {
+            return notSent(target, stop(e));
+        }
         audit(auditLine(clock.instant(), id, target, request, null, AuditRecord.SENT, null));
         SendResult result = sender.send(request);
         // The ledger's file I/O fails on an interrupted thread (H2's FileChannel closes under it), yet a stopping
@@ -309,6 +346,15 @@ public final class Repairer {
         boolean stopping = Thread.interrupted();
         try {
             return record(target, request, id, result, stopping);
+        } catch (LedgerException e) {
+            String why = stop(e);
+            audit(auditLine(clock.instant(), id, target, request, result.answer(), AuditRecord.UNANSWERED, why));
+            return new RepairEntry(
+                    target.repositoryId(),
+                    target.kinds(),
+                    RepairOutcome.FAILED,
+                    "sent, but its answer (" + result.answer() + ") could not be recorded; it stays pending for the"
+                            + " next vet to verify: " + why);
         } finally {
             if (stopping) {
                 Thread.currentThread().interrupt();
@@ -360,6 +406,21 @@ public final class Repairer {
                 result.accepted() ? AuditRecord.ACCEPTED : AuditRecord.FAILED,
                 result.accepted() ? null : detail));
         return new RepairEntry(target.repositoryId(), target.kinds(), outcome, detail);
+    }
+
+    /** Latches the stop (the first failure names it) and says why, for every repair this vet no longer sends. */
+    private String stop(LedgerException e) {
+        String why = "repairs stopped for this vet: " + e.getMessage() + "; no repair is sent without its ledger"
+                + " row, so none goes out until " + ledger.where() + " is reachable again; the next vet verifies"
+                + " the pending ones and repairs the rest";
+        if (stopped.compareAndSet(null, why)) {
+            log.error("{}", why);
+        }
+        return stopped.get();
+    }
+
+    private static RepairEntry notSent(RepairTarget target, String why) {
+        return new RepairEntry(target.repositoryId(), target.kinds(), RepairOutcome.FAILED, "not sent: " + why);
     }
 
     private static AuditRecord auditLine(

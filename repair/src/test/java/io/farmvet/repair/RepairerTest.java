@@ -11,6 +11,7 @@ import io.farmvet.compare.Inconsistency;
 import io.farmvet.compare.Kind;
 import io.farmvet.compare.PrimaryTable;
 import io.farmvet.repair.audit.AuditLog;
+import io.farmvet.repair.ledger.LedgerException;
 import io.farmvet.repair.ledger.RepairLedger;
 import io.farmvet.repair.ledger.RepairRecord;
 import io.farmvet.repair.ledger.RepairState;
@@ -43,6 +44,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -367,6 +369,37 @@ class RepairerTest {
             assertThat(e.detail()).contains("cannot record the request for repository 10 on mirror-1");
         });
         ledger = RepairLedger.open(stateDir);
+    }
+
+    @Test
+    void aLostPermitStopsEveryFurtherRepairOfTheVetOnEveryNode() {
+        AtomicInteger confirmed = new AtomicInteger();
+        RepairPermit permit = () -> {
+            if (confirmed.incrementAndGet() > 1) {
+                throw new LedgerException("the vet lock is lost");
+            }
+        };
+        RepairSettings built = agent().concurrency(1).build();
+        Repairer repairer = new Repairer(
+                built, RepairAdapter.of(built), transport, ledger, audit, time, time, new SplittableRandom(7), permit);
+        List<Inconsistency> drift = List.of(i(10, CONTENT), i(11, CONTENT), i(12, CONTENT));
+
+        NodeRepairs first = repairer.execute(repairer.plan(node1, Confirmation.withoutSettle(drift), 100, names));
+        NodeRepairs second =
+                repairer.execute(repairer.plan(node2, Confirmation.withoutSettle(List.of(i(20, CONTENT))), 100, names));
+
+        assertThat(repoIds(server1)).containsExactly(10L);
+        assertThat(server2.count()).isZero();
+        assertThat(first.entries())
+                .extracting(RepairEntry::repoId, e -> e.outcome().wireName())
+                .containsExactly(tuple(10L, "sent"), tuple(11L, "failed"), tuple(12L, "failed"));
+        assertThat(second.entries()).singleElement().satisfies(e -> assertThat(e.detail())
+                .startsWith("not sent: repairs stopped for this vet: the vet lock is lost")
+                .contains("(state.dir)"));
+        assertThat(confirmed).as("a lost permit is not asked again").hasValue(2);
+        assertThat(repairer.stopped()).contains("the vet lock is lost");
+        assertThat(ledger.pending("mirror-1")).containsOnlyKeys(10L);
+        assertThat(ledger.pending("mirror-2")).isEmpty();
     }
 
     @Test

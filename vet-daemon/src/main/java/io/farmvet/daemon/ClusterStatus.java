@@ -35,6 +35,8 @@ final class ClusterStatus implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(NamedThreads.of("cluster-status"));
     private volatile double instances = Double.NaN;
     private volatile double clockOffsetSeconds = Double.NaN;
+    /** Why the last refresh failed, for /-/ready; null once one succeeded after it. */
+    private volatile String problem;
 
     ClusterStatus(DataSource pool, Clock clock) {
         this.pool = pool;
@@ -55,6 +57,11 @@ final class ClusterStatus implements AutoCloseable {
         return clockOffsetSeconds;
     }
 
+    /** Why the state database could not be read at the last refresh, or null when it could. */
+    String problem() {
+        return problem;
+    }
+
     /** One refresh now. */
     void refresh() throws SQLException {
         String sql = "SELECT clock_timestamp(), (SELECT COUNT(*) FROM qrtz_scheduler_state WHERE sched_name = ?"
@@ -72,6 +79,7 @@ final class ClusterStatus implements AutoCloseable {
                 double offsetMs = database - (before + after) / 2.0;
                 instances = row.getLong(2);
                 clockOffsetSeconds = offsetMs / 1000.0;
+                problem = null;
                 if (Math.abs(offsetMs) > MAX_CLOCK_OFFSET.toMillis()) {
                     log.warn(
                             "this host's clock is {} ms {} the state database's (round trip {} ms); Quartz's"
@@ -91,6 +99,7 @@ final class ClusterStatus implements AutoCloseable {
             refresh();
         } catch (SQLException | RuntimeException e) {
             instances = Double.NaN;
+            problem = e.getMessage();
             log.warn("cannot read the cluster's status from the state database: {}", e.getMessage());
         }
     }

@@ -1,11 +1,13 @@
 package io.farmvet.daemon;
 
+import io.farmvet.repair.ledger.LedgerException;
 import io.farmvet.state.StateDatabase;
 import io.farmvet.state.StateStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -32,6 +34,9 @@ final class ClusterVetLock implements VetLock {
      * farm per database (the Quartz tables are named for one cluster too).
      */
     static final long KEY = 0x66766574L;
+
+    /** How long {@link #confirm} waits for the database: a repair waits on it, and a dead database answers never. */
+    static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
 
     private final StateDatabase database;
     private final Supplier<String> instance;
@@ -91,6 +96,40 @@ final class ClusterVetLock implements VetLock {
         closeQuietly(held);
         held = null;
         heldBy = null;
+    }
+
+    /**
+     * Asks the lock's own connection whether it still holds the lock, within {@link #CONFIRM_TIMEOUT}: a restarted
+     * database has dropped the session and the lock with it, and another instance may hold it now.
+     */
+    @Override
+    public synchronized void confirm(VetRunner.Flight flight) {
+        if (held == null || !flight.id().equals(heldBy)) {
+            throw lost(flight, "this instance does not hold it");
+        }
+        String sql = "SELECT COUNT(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory' AND granted"
+                + " AND classid::bigint = 0 AND objid::bigint = ? AND objsubid = 1";
+        try {
+            int before = held.getNetworkTimeout();
+            held.setNetworkTimeout(Runnable::run, (int) CONFIRM_TIMEOUT.toMillis());
+            try (PreparedStatement query = held.prepareStatement(sql)) {
+                query.setLong(1, KEY);
+                try (ResultSet row = query.executeQuery()) {
+                    if (!row.next() || row.getLong(1) == 0) {
+                        throw lost(flight, "its session no longer holds it");
+                    }
+                }
+            } finally {
+                held.setNetworkTimeout(Runnable::run, before);
+            }
+        } catch (SQLException e) {
+            throw lost(flight, "its connection failed: " + e.getMessage());
+        }
+    }
+
+    private LedgerException lost(VetRunner.Flight flight, String why) {
+        return new LedgerException("vet " + flight.id() + " lost the cluster's vet lock in the state database "
+                + database + " (state.database): " + why + "; another instance may be vetting now");
     }
 
     @Override

@@ -210,6 +210,12 @@ public final class Daemon implements ApiBackend, AutoCloseable {
         if (s == null || !s.started()) {
             missing.add("scheduler not started");
         }
+        ClusterStatus c = cluster;
+        String unreachable = c == null ? null : c.problem();
+        if (unreachable != null) {
+            // Vets fail until it is back (the pool reconnects by itself); the history in memory meanwhile.
+            missing.add("state database unreachable (state.database: " + unreachable + ")");
+        }
         return missing;
     }
 

@@ -20,6 +20,9 @@ interface VetLock {
         public void release(VetRunner.Flight flight) {}
 
         @Override
+        public void confirm(VetRunner.Flight flight) {}
+
+        @Override
         public boolean held() {
             return false;
         }
@@ -35,6 +38,13 @@ interface VetLock {
 
     /** Gives the lock back after {@code flight}; never throws (a lost connection has released it already). */
     void release(VetRunner.Flight flight);
+
+    /**
+     * Confirms that {@code flight} still holds it, before each repair it begins ({@link io.farmvet.repair.RepairPermit}).
+     *
+     * @throws io.farmvet.repair.ledger.LedgerException it is lost (its connection went with a database restart)
+     */
+    void confirm(VetRunner.Flight flight);
 
     /** Whether this instance holds it now, for the metric. */
     boolean held();

@@ -194,7 +194,7 @@ public final class VetRunner {
             long start = System.nanoTime();
             VetReport report;
             try {
-                report = execute(config.get(), flight.request());
+                report = execute(config.get(), flight);
             } catch (Exception | LinkageError | AssertionError e) {
                 // A vet that breaks is still a vet that ran: report it, and keep the daemon for the next one.
                 long ms = (System.nanoTime() - start) / 1_000_000;
@@ -235,7 +235,8 @@ public final class VetRunner {
      *
      * <p>{@code request.dryRun()} is for the repair step inside {@link Vet#run}: this is where it is handed on.
      */
-    private VetReport execute(FarmvetConfig config, VetRequest request) throws Exception {
+    private VetReport execute(FarmvetConfig config, Flight flight) throws Exception {
+        VetRequest request = flight.request();
         FarmvetConfig target = request.nodes().isEmpty() ? config : config.withNodes(select(config, request.nodes()));
         if (request.dryRun()) {
             target = target.withDryRun();
@@ -243,7 +244,7 @@ public final class VetRunner {
         ListingReader reader = new ListingReader(target.listing().limits());
         try (ListingFetcher fetcher =
                 new ListingFetcher(target.http(), reader, target.nodes().size() + 1)) {
-            Vet vet = new Vet(target, fetcher, clock, names);
+            Vet vet = new Vet(target, fetcher, clock, names, () -> lock.confirm(flight));
             return vet.run(vet.newProgress());
         }
     }

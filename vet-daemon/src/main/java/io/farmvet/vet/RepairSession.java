@@ -3,6 +3,7 @@ package io.farmvet.vet;
 import io.farmvet.concurrent.Sleeper;
 import io.farmvet.config.FarmvetConfig;
 import io.farmvet.fetch.TlsTrust;
+import io.farmvet.repair.RepairPermit;
 import io.farmvet.repair.RepairSettings;
 import io.farmvet.repair.Repairer;
 import io.farmvet.repair.audit.AuditLog;
@@ -38,7 +39,7 @@ final class RepairSession implements AutoCloseable {
      * @throws RepairSetupException the state or audit log cannot be opened, or TLS cannot be set up; the message
      *     says which and what to do
      */
-    static RepairSession open(FarmvetConfig config, Clock clock) throws RepairSetupException {
+    static RepairSession open(FarmvetConfig config, Clock clock, RepairPermit permit) throws RepairSetupException {
         RepairSettings settings = config.repair().settings();
         java.nio.file.Path stateDir = config.state().dir();
         RepairLedger ledger = null;
@@ -60,7 +61,8 @@ final class RepairSession implements AutoCloseable {
                     audit,
                     clock,
                     Sleeper.SYSTEM,
-                    new SecureRandom());
+                    new SecureRandom(),
+                    permit);
             return new RepairSession(ledger, audit, transport, repairer);
         } catch (IOException | LedgerException | GeneralSecurityException e) {
             closeQuietly(audit);

@@ -8,8 +8,10 @@ import io.farmvet.fetch.ListingFetcher;
 import io.farmvet.repair.RepairEntry;
 import io.farmvet.repair.RepairNode;
 import io.farmvet.repair.RepairOutcome;
+import io.farmvet.repair.RepairPermit;
 import io.farmvet.repair.RepairSettings;
 import io.farmvet.repair.Repairer;
+import io.farmvet.repair.ledger.LedgerException;
 import io.farmvet.repair.plan.Confirmation;
 import io.farmvet.repair.plan.SafetyValve;
 import io.farmvet.util.Units;
@@ -51,6 +53,8 @@ final class RepairStep {
     private final Deadline deadline;
     private final FarmLook farm;
     private final ListingFetcher fetcher;
+    private final RepairPermit permit;
+    private volatile String stopped;
 
     RepairStep(
             FarmvetConfig config,
@@ -58,7 +62,9 @@ final class RepairStep {
             ExecutorService pool,
             Deadline deadline,
             FarmLook farm,
-            ListingFetcher fetcher) {
+            ListingFetcher fetcher,
+            RepairPermit permit) {
+        this.permit = permit;
         this.config = config;
         this.clock = clock;
         this.pool = pool;
@@ -74,67 +80,86 @@ final class RepairStep {
     List<NodeVet> run(
             FarmLook.Look first, List<NodeVet> nodes, LongPredicate inScope, Instant listedAt, VetProgress progress)
             throws RepairSession.RepairSetupException {
-        try (RepairSession session = RepairSession.open(config, clock)) {
+        try (RepairSession session = RepairSession.open(config, clock, permit)) {
             Repairer repairer = session.repairer;
-            List<NodeVet> verified = new ArrayList<>();
-            List<Integer> secondLook = new ArrayList<>();
-            for (NodeVet node : nodes) {
-                if (!node.vetted()) {
-                    verified.add(node);
-                    continue;
-                }
-                RepairNode target = node.repairTarget();
-                verified.add(node.verified(repairer.verify(target, node.verdicts(), listedAt)));
-                if (node.allowsRepair() && repairer.needsSecondLook(target, node.verdicts())) {
-                    secondLook.add(node.index());
-                }
+            try {
+                return repairAll(repairer, first, nodes, inScope, listedAt, progress);
+            } finally {
+                stopped = repairer.stopped();
             }
-            Map<Integer, Again> again = Map.of();
-            String noSecondLook = null;
-            if (!secondLook.isEmpty()) {
-                Duration settle = repairer.settings().settle();
-                if (deadline.remaining().compareTo(settle) <= 0) {
-                    noSecondLook = "not confirmed: the vet deadline (vet.deadline) would pass during the settle "
-                            + "delay (repair.settle " + Units.duration(settle) + ")";
-                } else {
-                    log.info(
-                            "{} drifted; looking again in {} to confirm",
-                            Units.count(secondLook.size(), "node", "nodes"),
-                            Units.duration(settle));
-                    try {
-                        Thread.sleep(settle.toMillis());
-                        again = secondLook(first, verified, secondLook, inScope, repairer.settings(), progress);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        noSecondLook = "not confirmed: the vet was cancelled during the settle delay";
-                    }
-                }
-            }
-            List<Sending> sending = new ArrayList<>();
-            for (NodeVet node : verified) {
-                if (!node.vetted()) {
-                    sending.add(new Sending(node, null, null));
-                    continue;
-                }
-                boolean looked = secondLook.contains(node.index());
-                Again nodeAgain = looked ? again.get(node.index()) : null;
-                String problem = !node.allowsRepair()
-                        ? "not repaired: the node's /status says " + node.state() + ", not SYNCHRONIZED; a node "
-                                + "that is starting or still syncing lists less than it mirrors"
-                        : looked && nodeAgain == null
-                                ? Objects.requireNonNullElse(noSecondLook, "not confirmed: the node had no second look")
-                                : null;
-                sending.add(new Sending(
-                        node,
-                        nodeAgain == null ? null : nodeAgain.look(),
-                        pool.submit(() -> repairNode(repairer, node, first, nodeAgain, problem, inScope))));
-            }
-            List<NodeVet> repaired = new ArrayList<>();
-            for (Sending node : sending) {
-                repaired.add(node.await());
-            }
-            return repaired;
         }
+    }
+
+    /** Why the repairs of this vet stopped (its state failed mid-vet), or null; known once {@link #run} returned. */
+    String stopped() {
+        return stopped;
+    }
+
+    private List<NodeVet> repairAll(
+            Repairer repairer,
+            FarmLook.Look first,
+            List<NodeVet> nodes,
+            LongPredicate inScope,
+            Instant listedAt,
+            VetProgress progress) {
+        List<NodeVet> verified = new ArrayList<>();
+        List<Integer> secondLook = new ArrayList<>();
+        for (NodeVet node : nodes) {
+            if (!node.vetted()) {
+                verified.add(node);
+                continue;
+            }
+            RepairNode target = node.repairTarget();
+            verified.add(node.verified(repairer.verify(target, node.verdicts(), listedAt)));
+            if (node.allowsRepair() && repairer.needsSecondLook(target, node.verdicts())) {
+                secondLook.add(node.index());
+            }
+        }
+        Map<Integer, Again> again = Map.of();
+        String noSecondLook = null;
+        if (!secondLook.isEmpty()) {
+            Duration settle = repairer.settings().settle();
+            if (deadline.remaining().compareTo(settle) <= 0) {
+                noSecondLook = "not confirmed: the vet deadline (vet.deadline) would pass during the settle "
+                        + "delay (repair.settle " + Units.duration(settle) + ")";
+            } else {
+                log.info(
+                        "{} drifted; looking again in {} to confirm",
+                        Units.count(secondLook.size(), "node", "nodes"),
+                        Units.duration(settle));
+                try {
+                    Thread.sleep(settle.toMillis());
+                    again = secondLook(first, verified, secondLook, inScope, repairer.settings(), progress);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    noSecondLook = "not confirmed: the vet was cancelled during the settle delay";
+                }
+            }
+        }
+        List<Sending> sending = new ArrayList<>();
+        for (NodeVet node : verified) {
+            if (!node.vetted()) {
+                sending.add(new Sending(node, null, null));
+                continue;
+            }
+            boolean looked = secondLook.contains(node.index());
+            Again nodeAgain = looked ? again.get(node.index()) : null;
+            String problem = !node.allowsRepair()
+                    ? "not repaired: the node's /status says " + node.state() + ", not SYNCHRONIZED; a node "
+                            + "that is starting or still syncing lists less than it mirrors"
+                    : looked && nodeAgain == null
+                            ? Objects.requireNonNullElse(noSecondLook, "not confirmed: the node had no second look")
+                            : null;
+            sending.add(new Sending(
+                    node,
+                    nodeAgain == null ? null : nodeAgain.look(),
+                    pool.submit(() -> repairNode(repairer, node, first, nodeAgain, problem, inScope))));
+        }
+        List<NodeVet> repaired = new ArrayList<>();
+        for (Sending node : sending) {
+            repaired.add(node.await());
+        }
+        return repaired;
     }
 
     /**
@@ -341,6 +366,9 @@ final class RepairStep {
             Thread.currentThread().interrupt();
             return cancel(future);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof LedgerException state) {
+                throw state; // the state failed (its message names it), not the repair step
+            }
             throw new IllegalStateException("repair step failed unexpectedly", e.getCause());
         }
     }

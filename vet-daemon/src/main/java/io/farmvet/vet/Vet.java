@@ -16,6 +16,7 @@ import io.farmvet.fetch.TlsTrust;
 import io.farmvet.names.NameLookup;
 import io.farmvet.names.RepositoryNames;
 import io.farmvet.repair.RepairMode;
+import io.farmvet.repair.RepairPermit;
 import io.farmvet.util.Units;
 import java.time.Clock;
 import java.time.Instant;
@@ -57,6 +58,7 @@ public final class Vet {
     private final ListingFetcher fetcher;
     private final Clock clock;
     private final NameLookup names;
+    private final RepairPermit permit;
 
     public Vet(FarmvetConfig config, ListingFetcher fetcher, Clock clock) {
         this(config, fetcher, clock, new NameLookup());
@@ -64,6 +66,12 @@ public final class Vet {
 
     /** A vet that takes repository names from {@code names}, which the daemon keeps between vets. */
     public Vet(FarmvetConfig config, ListingFetcher fetcher, Clock clock, NameLookup names) {
+        this(config, fetcher, clock, names, RepairPermit.ALONE);
+    }
+
+    /** A vet of one instance of a cluster: it repairs only while {@code permit} (the vet lock) holds. */
+    public Vet(FarmvetConfig config, ListingFetcher fetcher, Clock clock, NameLookup names, RepairPermit permit) {
+        this.permit = permit;
         this.config = config;
         this.fetcher = fetcher;
         this.clock = clock;
@@ -148,9 +156,11 @@ public final class Vet {
                 repairError = "the vet was cancelled before its repairs; the next vet will find the same drift";
             } else if (repairing && anyVetted) {
                 try {
-                    nodes = new RepairStep(config, clock, pool, deadline, farm, fetcher)
-                            .run(first, nodes, inScope, startedAt, progress);
-                    if (nodes.stream().anyMatch(NodeVet::repairsCancelled)) {
+                    RepairStep step = new RepairStep(config, clock, pool, deadline, farm, fetcher, permit);
+                    nodes = step.run(first, nodes, inScope, startedAt, progress);
+                    if (step.stopped() != null) {
+                        repairError = step.stopped();
+                    } else if (nodes.stream().anyMatch(NodeVet::repairsCancelled)) {
                         repairError = "the vet was cancelled while repairs were being sent; every request sent is "
                                 + "in the ledger and is verified by the next vet";
                     }

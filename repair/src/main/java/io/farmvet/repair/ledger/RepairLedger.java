@@ -65,6 +65,14 @@ public final class RepairLedger implements AutoCloseable {
         }
     }
 
+    /** Where the ledger lives, with its config key: what an operator must bring back when it fails. */
+    public String where() {
+        StateDatabase database = db.database();
+        return database.isPostgresql()
+                ? "the state database " + database + " (state.database)"
+                : "the state in " + database.dir() + " (state.dir)";
+    }
+
     /** The state store's schema version, as Flyway recorded it. */
     public synchronized String schemaVersion() {
         return db.schemaVersion();
