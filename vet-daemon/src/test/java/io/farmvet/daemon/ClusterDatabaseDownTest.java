@@ -1,9 +1,11 @@
 package io.farmvet.daemon;
 
+import static io.farmvet.daemon.ClusterApi.awaitFinished;
+import static io.farmvet.daemon.ClusterApi.startVet;
+import static io.farmvet.daemon.ClusterApi.vetId;
 import static io.farmvet.daemon.DaemonHarness.NEVER;
 import static io.farmvet.daemon.DaemonHarness.TOKEN;
 import static io.farmvet.daemon.DaemonHarness.await;
-import static io.farmvet.daemon.DaemonHarness.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -111,9 +113,9 @@ class ClusterDatabaseDownTest {
 
     @Test
     void theDatabaseRestartedMidVetStopsItsRepairsAndTheNextVetRepairsTheRest() throws Exception {
-        String before = id(post(daemon, "{\"dryRun\": true}"), 202);
-        assertThat(awaitReport(before).get("status").asText()).isEqualTo("inconsistent");
-        String vet = id(post(daemon, ""), 202);
+        String before = vetId(startVet(daemon, "{\"dryRun\": true}"), 202);
+        assertThat(awaitFinished(daemon, before).get("status").asText()).isEqualTo("inconsistent");
+        String vet = vetId(startVet(daemon, ""), 202);
         await("the first repair in flight at the node", () -> resyncs() == 1);
 
         postgres.close();
@@ -131,7 +133,7 @@ class ClusterDatabaseDownTest {
 
         answering.set(true);
         held.countDown();
-        JsonNode report = awaitReport(vet);
+        JsonNode report = awaitFinished(daemon, vet);
         assertThat(report.get("repairError").asText())
                 .contains("repairs stopped for this vet")
                 .contains("(state.database)");
@@ -151,7 +153,7 @@ class ClusterDatabaseDownTest {
         Awaitility.await("/-/ready again")
                 .atMost(Duration.ofSeconds(90))
                 .until(() -> get("/-/ready").statusCode() == 200);
-        JsonNode next = awaitReport(id(post(daemon, ""), 202));
+        JsonNode next = awaitFinished(daemon, vetId(startVet(daemon, ""), 202));
         assertThat(next.path("repairError").isNull()).as(next.toString()).isTrue();
         assertThat(next.get("nodes").get(0).get("repairs"))
                 .extracting(
@@ -161,14 +163,14 @@ class ClusterDatabaseDownTest {
                         .toList());
         assertThat(resyncs()).isEqualTo(3);
         assertThat(ledger()).hasSize(3).contains(sent + " repaired");
-        assertThat(awaitReport(before).get("status").asText())
+        assertThat(awaitFinished(daemon, before).get("status").asText())
                 .as("the history committed before the stop")
                 .isEqualTo("inconsistent");
     }
 
     @Test
     void aVetWhoseLockSessionIsKilledSendsNothingMore() throws Exception {
-        String vet = id(post(daemon, ""), 202);
+        String vet = vetId(startVet(daemon, ""), 202);
         await("the first repair in flight at the node", () -> resyncs() == 1);
         // The database drops the lock's session (an operator, or a failover of PostgreSQL): the ledger's pool
         // connection is fine, so only the lock says that another instance may now vet beside this one.
@@ -180,7 +182,7 @@ class ClusterDatabaseDownTest {
         }
         answering.set(true);
         held.countDown();
-        JsonNode report = awaitReport(vet);
+        JsonNode report = awaitFinished(daemon, vet);
         assertThat(report.get("repairError").asText())
                 .contains("lost the cluster's vet lock")
                 .contains("(state.database)");
@@ -241,36 +243,5 @@ class ClusterDatabaseDownTest {
         } catch (IOException | InterruptedException e) {
             throw new AssertionError(e);
         }
-    }
-
-    private HttpResponse<String> post(URI url, String body) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(url.resolve("/api/v1/vets"))
-                        .header("Authorization", "Bearer " + TOKEN)
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String id(HttpResponse<String> response, int status) throws Exception {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        return json(response).get("id").asText();
-    }
-
-    private JsonNode awaitReport(String id) {
-        AtomicReference<JsonNode> report = new AtomicReference<>();
-        await("vet " + id + " finished", () -> {
-            HttpResponse<String> response = get("/api/v1/vets/" + id);
-            if (response.statusCode() != 200) {
-                return false;
-            }
-            try {
-                report.set(json(response));
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-            return !report.get().path("status").asText().equals("running");
-        });
-        return report.get();
     }
 }

@@ -1,7 +1,9 @@
 package io.farmvet.daemon;
 
+import static io.farmvet.daemon.ClusterApi.awaitFinished;
+import static io.farmvet.daemon.ClusterApi.startVet;
+import static io.farmvet.daemon.ClusterApi.vetId;
 import static io.farmvet.daemon.DaemonHarness.NEVER;
-import static io.farmvet.daemon.DaemonHarness.TOKEN;
 import static io.farmvet.daemon.DaemonHarness.await;
 import static io.farmvet.daemon.DaemonHarness.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,8 +14,6 @@ import io.farmvet.testing.FakeServer;
 import io.farmvet.testing.Listings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,11 +37,6 @@ class ClusterFailoverTest {
 
     @TempDir
     Path dir;
-
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
 
     @Test
     void theVettingInstanceKilledWithRepairsInFlightTheOtherGoesOnAndSendsNoneTwice() throws Exception {
@@ -87,11 +82,11 @@ class ClusterFailoverTest {
             URI b = children.get(1).url();
 
             // 1. A dry run on a finishes; then a's vet hangs with both repairs sent.
-            String dryRun = id(post(a, "{\"dryRun\": true}"), 202);
-            assertThat(awaitReport(a, dryRun).get("status").asText()).isEqualTo("inconsistent");
-            String crashed = id(post(a), 202);
+            String dryRun = vetId(startVet(a, "{\"dryRun\": true}"), 202);
+            assertThat(awaitFinished(a, dryRun).get("status").asText()).isEqualTo("inconsistent");
+            String crashed = vetId(startVet(a, ""), 202);
             await("both repairs in flight at the node", () -> resyncs(node) == 2);
-            HttpResponse<String> refused = post(b);
+            HttpResponse<String> refused = startVet(b, "");
             assertThat(refused.statusCode()).isEqualTo(409);
             assertThat(json(refused).get("id").asText()).isEqualTo(crashed);
 
@@ -103,7 +98,7 @@ class ClusterFailoverTest {
             AtomicReference<String> next = new AtomicReference<>();
             await("b to take the vet lock", () -> {
                 try {
-                    HttpResponse<String> answer = post(b);
+                    HttpResponse<String> answer = startVet(b, "");
                     if (answer.statusCode() == 202) {
                         next.set(json(answer).get("id").asText());
                     }
@@ -112,16 +107,16 @@ class ClusterFailoverTest {
                     throw new AssertionError(e);
                 }
             });
-            JsonNode again = awaitReport(b, next.get());
+            JsonNode again = awaitFinished(b, next.get());
             assertThat(again.get("nodes").get(0).get("repairs"))
                     .hasSize(2)
                     .allSatisfy(r -> assertThat(r.get("outcome").asText()).isEqualTo("skipped"));
             assertThat(resyncs(node)).as("no repair sent twice").isEqualTo(2);
-            assertThat(awaitReport(b, dryRun).get("status").asText()).isEqualTo("inconsistent");
+            assertThat(awaitFinished(b, dryRun).get("status").asText()).isEqualTo("inconsistent");
 
             // 3. The node caught up: b verifies the repairs a sent before it died.
             listing.set(farm.shuffledJson(2));
-            JsonNode verified = awaitReport(b, id(post(b), 202));
+            JsonNode verified = awaitFinished(b, vetId(startVet(b, ""), 202));
             assertThat(verified.get("status").asText()).isEqualTo("consistent");
             assertThat(verified.get("nodes").get(0).get("repairs"))
                     .extracting(r ->
@@ -140,44 +135,5 @@ class ClusterFailoverTest {
         return node.requests().stream()
                 .filter(r -> r.method().equals("POST") && r.path().equals(RESYNC))
                 .count();
-    }
-
-    private HttpResponse<String> post(URI url) throws Exception {
-        return post(url, "");
-    }
-
-    private HttpResponse<String> post(URI url, String body) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(url.resolve("/api/v1/vets"))
-                        .header("Authorization", "Bearer " + TOKEN)
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String id(HttpResponse<String> response, int status) throws Exception {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        return json(response).get("id").asText();
-    }
-
-    private JsonNode awaitReport(URI url, String id) {
-        AtomicReference<JsonNode> report = new AtomicReference<>();
-        await("vet " + id + " finished, read from " + url, () -> {
-            try {
-                HttpResponse<String> response = http.send(
-                        HttpRequest.newBuilder(url.resolve("/api/v1/vets/" + id))
-                                .header("Authorization", "Bearer " + TOKEN)
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 200) {
-                    return false;
-                }
-                report.set(json(response));
-                return !report.get().path("status").asText().equals("running");
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
-        return report.get();
     }
 }

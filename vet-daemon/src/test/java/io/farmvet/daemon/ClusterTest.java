@@ -1,5 +1,6 @@
 package io.farmvet.daemon;
 
+import static io.farmvet.daemon.ClusterApi.awaitFinished;
 import static io.farmvet.daemon.DaemonHarness.NEVER;
 import static io.farmvet.daemon.DaemonHarness.TOKEN;
 import static io.farmvet.daemon.DaemonHarness.await;
@@ -144,7 +145,7 @@ class ClusterTest {
             held.countDown();
         }
         // The report is read from another instance than the one that ran it: the history is shared.
-        JsonNode report = awaitReport(children.get(2).url(), running);
+        JsonNode report = awaitFinished(children.get(2).url(), running);
         assertThat(report.get("status").asText()).isEqualTo("consistent");
         assertThat(runs()).isEqualTo(runsBefore + 1);
         assertThat(mostAtPrimary.get()).isEqualTo(1);
@@ -166,7 +167,7 @@ class ClusterTest {
                 .collect(Collectors.toSet());
         assertThat(started).isNotEmpty();
         for (String id : started) {
-            awaitReport(children.get(1).url(), id);
+            awaitFinished(children.get(1).url(), id);
         }
         assertThat(mostAtPrimary.get()).as("vets at the primary at once").isEqualTo(1);
         assertThat(runs()).isEqualTo(runsBefore + started.size());
@@ -273,28 +274,6 @@ class ClusterTest {
                         .POST(HttpRequest.BodyPublishers.noBody())
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Waits for the finished report; a 404 meanwhile is the vet still running on another instance. */
-    private JsonNode awaitReport(URI url, String id) {
-        AtomicReference<JsonNode> report = new AtomicReference<>();
-        await("vet " + id + " finished, read from " + url, () -> {
-            try {
-                HttpResponse<String> response = http.send(
-                        HttpRequest.newBuilder(url.resolve("/api/v1/vets/" + id))
-                                .header("Authorization", "Bearer " + TOKEN)
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 200) {
-                    return false;
-                }
-                report.set(json(response));
-                return !report.get().path("status").asText().equals("running");
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
-        return report.get();
     }
 
     private static String id(HttpResponse<String> answer) {
