@@ -15,6 +15,7 @@ import io.farmvet.config.FarmvetConfig.Repair;
 import io.farmvet.config.FarmvetConfig.RestServer;
 import io.farmvet.config.FarmvetConfig.Server;
 import io.farmvet.config.FarmvetConfig.State;
+import io.farmvet.config.FarmvetConfig.Tls;
 import io.farmvet.config.FarmvetConfig.Vet;
 import io.farmvet.git.remote.SshIdentity;
 import io.farmvet.listing.ListingLimits;
@@ -100,8 +101,12 @@ final class ConfigBinder {
     private static final Duration MAX_REPAIR_DURATION = Duration.ofHours(24);
 
     // The daemon's sections (farmvet run).
-    private static final List<String> SERVER_KEYS =
-            List.of("listen", "token-file", "metrics-token-file", "webhook-secret-file");
+    private static final List<String> SERVER_KEYS = List.of(
+            "listen", "token-file", "metrics-token-file", "webhook-secret-file", "public-url", "session-ttl", "tls");
+    private static final List<String> TLS_KEYS = List.of("cert-file", "key-file");
+    /** A login longer than a month outlives any reason to keep it; one shorter than a minute cannot be used. */
+    private static final Duration MAX_SESSION_TTL = Duration.ofDays(31);
+
     private static final List<String> STATE_KEYS = List.of("dir", "database");
     private static final List<String> DATABASE_KEYS = List.of("url", "username", "password-file");
     private static final List<String> HISTORY_KEYS = List.of("keep-successes", "keep-failures", "max-bytes");
@@ -1180,7 +1185,37 @@ final class ConfigBinder {
         Secret token = apiToken(m, "token-file");
         Secret metricsToken = apiToken(m, "metrics-token-file");
         Secret webhookSecret = webhookSecret(m);
-        return new RestServer(host, port, token, metricsToken, webhookSecret);
+        URI publicUrl = publicUrl(m);
+        Duration sessionTtl = duration(m, "server", "session-ttl", RestServer.DEFAULT_SESSION_TTL, MAX_SESSION_TTL);
+        if (sessionTtl.compareTo(Duration.ofMinutes(1)) < 0) {
+            problem("server.session-ttl", "must be at least 1m, got " + Units.duration(sessionTtl));
+        }
+        Tls tls = m.has("tls") ? tls(section(m.get("tls"), "server.tls", TLS_KEYS)) : null;
+        return new RestServer(host, port, token, metricsToken, webhookSecret, publicUrl, sessionTtl, tls);
+    }
+
+    /** {@code server.public-url}: an absolute http(s) URL without query or fragment; null when absent or bad. */
+    private URI publicUrl(ObjectNode m) {
+        String text = text(m, "server", "public-url", false);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return ConfigValues.serverUrl(text);
+        } catch (BadValue e) {
+            problem("server.public-url", e.getMessage());
+            return null;
+        }
+    }
+
+    /** {@code server.tls}: both files or neither. */
+    private Tls tls(ObjectNode m) {
+        if (m == null) {
+            return null;
+        }
+        Path cert = file(m, "server.tls", "cert-file");
+        Path key = file(m, "server.tls", "key-file");
+        return cert == null || key == null ? null : new Tls(cert, key);
     }
 
     private Secret apiToken(ObjectNode m, String key) {

@@ -327,27 +327,67 @@ public record FarmvetConfig(
     }
 
     /**
-     * {@code server}: where the daemon's REST API listens and the tokens it accepts.
+     * {@code server}: where the daemon's REST API and web page listen, the tokens they accept, and how they are
+     * served.
      *
      * @param host a literal address or a host name, resolved when the daemon binds
      * @param port 0 picks a free port (for tests)
-     * @param token the bearer token of {@code /api/v1/...} and {@code /-/reload}; null when not set, which only
-     *     {@code farmvet run} refuses
+     * @param token the bearer token of {@code /api/v1/...} and {@code /-/reload}, and the web page's login; null
+     *     when not set, which only {@code farmvet run} refuses
      * @param metricsToken the bearer token of {@code /metrics}, or null to serve it to anyone who can connect
      * @param webhookSecret the secret Bitbucket signs its webhooks with ({@code server.webhook-secret-file}); null
      *     turns {@code POST /api/v1/hooks/bitbucket} off (404)
+     * @param publicUrl the address people and Bitbucket reach the daemon at ({@code server.public-url}), when it
+     *     differs from the listen address (a proxy in front); null when not set
+     * @param sessionTtl how long a web page login lasts ({@code server.session-ttl})
+     * @param tls the certificate and key farmvet serves HTTPS with ({@code server.tls}); null serves plain HTTP
      */
-    public record RestServer(String host, int port, Secret token, Secret metricsToken, Secret webhookSecret) {
+    public record RestServer(
+            String host,
+            int port,
+            Secret token,
+            Secret metricsToken,
+            Secret webhookSecret,
+            URI publicUrl,
+            Duration sessionTtl,
+            Tls tls) {
+        public static final Duration DEFAULT_SESSION_TTL = Duration.ofHours(12);
+
+        public RestServer {
+            sessionTtl = sessionTtl == null ? DEFAULT_SESSION_TTL : sessionTtl;
+        }
+
         /** A server section without webhooks. */
         public RestServer(String host, int port, Secret token, Secret metricsToken) {
             this(host, port, token, metricsToken, null);
+        }
+
+        /** A plain-HTTP server section with the default session length. */
+        public RestServer(String host, int port, Secret token, Secret metricsToken, Secret webhookSecret) {
+            this(host, port, token, metricsToken, webhookSecret, null, null, null);
         }
 
         /** {@code host:port}, with an IPv6 address in brackets. */
         public String listen() {
             return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
         }
+
+        /**
+         * Whether browsers reach the daemon over HTTPS (farmvet's own TLS, or a proxy's behind an https
+         * public-url), so that cookies must be {@code Secure}.
+         */
+        public boolean https() {
+            return tls != null || publicUrl != null && publicUrl.getScheme().equals("https");
+        }
     }
+
+    /**
+     * {@code server.tls}: PEM files, absolute; re-read on reload.
+     *
+     * @param certFile the certificate chain, the server's own certificate first
+     * @param keyFile its private key (PKCS#8, PKCS#1 RSA or SEC1 EC), unencrypted
+     */
+    public record Tls(Path certFile, Path keyFile) {}
 
     /**
      * {@code state}: the folder of farmvet's embedded database and of its files (absolute), and the database that

@@ -84,6 +84,9 @@ class ExampleConfigTest {
         assertThat(config.server().port()).isEqualTo(FarmvetConfig.DEFAULT_LISTEN_PORT);
         assertThat(config.server().token().reveal()).isEqualTo("example-api-token-0123456789");
         assertThat(config.server().metricsToken().reveal()).isEqualTo("example-metrics-token-0123456789");
+        assertThat(config.server().sessionTtl()).isEqualTo(FarmvetConfig.RestServer.DEFAULT_SESSION_TTL);
+        assertThat(config.server().publicUrl()).isEqualTo(URI.create("https://farmvet.example.com"));
+        assertThat(config.server().tls().certFile()).isEqualTo(dir.resolve("tls/farmvet.crt"));
         assertThat(config.state().dir()).isEqualTo(dir.resolve("state"));
         assertThat(config.history().keepSuccesses()).isEqualTo(FarmvetConfig.DEFAULT_KEEP_SUCCESSES);
         assertThat(config.history().keepFailures()).isEqualTo(FarmvetConfig.DEFAULT_KEEP_FAILURES);
@@ -145,6 +148,10 @@ class ExampleConfigTest {
                         "repair.http.headers.Authorization.value-file",
                         "server.listen",
                         "server.webhook-secret-file",
+                        "server.public-url",
+                        "server.session-ttl",
+                        "server.tls.cert-file",
+                        "server.tls.key-file",
                         "server.token-file",
                         "server.metrics-token-file",
                         "state.dir",
